@@ -1,0 +1,1 @@
+"""Keepwarm's Slack app: Bolt listeners, Block Kit builders and the HTTP entry point."""

@@ -1,0 +1,42 @@
+"""Build the Bolt app; tests and both entry points (HTTP and Socket Mode) share this one factory."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from logging import Logger
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.access import Access
+from bot.config import Settings
+from bot.listeners import register_listeners
+from bot.services import CONTEXT_KEY, Services
+
+
+def make_client(settings: Settings) -> WebClient:
+    """Every Web API call goes to SLACK_API_URL, so tests and private Slack hosts can point it elsewhere."""
+    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+
+
+def create_app(settings: Settings, *, sessions: sessionmaker[Session], client: WebClient | None = None) -> App:
+    """The Bolt app with every listener bound; it checks the bot token with auth.test as it starts."""
+    client = client or make_client(settings)
+    app = App(client=client, signing_secret=settings.slack_signing_secret)
+    deps = Services(settings=settings, sessions=sessions, access=Access(settings, client))
+
+    @app.middleware
+    def provide_services(context: BoltContext, next: Callable[[], Any]) -> Any:
+        context[CONTEXT_KEY] = deps
+        return next()
+
+    @app.error
+    def log_unexpected(error: Exception, body: dict[str, Any], logger: Logger) -> None:
+        """Anything a handler did not expect is logged with an id that can be quoted in a bug report."""
+        logger.exception("unexpected error %s handling a %s request", uuid.uuid4().hex[:8], body.get("type", "command"))
+
+    register_listeners(app)
+    return app

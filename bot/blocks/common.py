@@ -1,0 +1,50 @@
+"""Small pieces shared by every builder, so limits and escaping are handled once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+Block = dict[str, Any]
+Message = dict[str, Any]
+
+SECTION_TEXT_MAX = 3000
+
+
+def escape(text: str) -> str:
+    """Escape user-typed text for mrkdwn, so a name can never become a mention or a link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut text to a limit with an ellipsis, for fields Slack caps."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def message(text: str, blocks: list[Block]) -> Message:
+    """A message with the plain-text fallback Slack shows in notifications and screen readers."""
+    return {"text": text, "blocks": blocks}
+
+
+def section(markdown: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(markdown, SECTION_TEXT_MAX)}}
+
+
+def context(*markdown: str) -> Block:
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": truncate(m, SECTION_TEXT_MAX)} for m in markdown],
+    }
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": truncate(text, 150)}}
+
+
+def slack_date(when: datetime) -> str:
+    """A date Slack renders in the reader's own time zone, with a UTC fallback for old clients."""
+    return f"<!date^{int(when.timestamp())}^{{date_short_pretty}}|{when:%Y-%m-%d}>"
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text}

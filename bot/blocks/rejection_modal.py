@@ -1,0 +1,80 @@
+"""The modal `/rejected` opens when typed alone: the same fields as the command, with inline validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.common import Block, plain
+from bot.ids import FIELD_ACTION, REJECTION_MODAL
+from bot.rejection_input import NOTE_MAX
+
+View = dict[str, Any]
+STAGE_OPTIONS = (("screen", "Screen"), ("interview", "Interview"), ("final", "Final round"))
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": plain(label), "value": value}
+
+
+def _input(
+    field: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str | None = None
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": field,
+        "label": plain(label),
+        "optional": optional,
+        "element": {**element, "action_id": FIELD_ACTION},
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def build_rejection_modal(private_metadata: str = "") -> View:
+    """The rejection form; private_metadata carries where to send the confirmation."""
+    text_input = {"type": "plain_text_input"}
+    return {
+        "type": "modal",
+        "callback_id": REJECTION_MODAL,
+        "title": plain("Record a rejection"),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
+        "private_metadata": private_metadata,
+        "blocks": [
+            _input("name", "Candidate's full name", {**text_input, "max_length": 150}),
+            _input("role", "Role", {**text_input, "max_length": 150}),
+            _input(
+                "stage",
+                "How far they got",
+                {"type": "static_select", "options": [_option(v, label) for v, label in STAGE_OPTIONS]},
+            ),
+            _input(
+                "rating",
+                "How strong (1 to 5)",
+                {"type": "static_select", "options": [_option(str(n), f"{n}") for n in range(5, 0, -1)]},
+                optional=True,
+                hint="Finalists and candidates rated 4 or 5 get check-in reminders.",
+            ),
+            _input("email", "E-mail", {"type": "email_text_input"}, optional=True),
+            _input("linkedin", "LinkedIn profile", {"type": "url_text_input"}, optional=True),
+            _input("tags", "Skills and tags", text_input, optional=True, hint="Comma-separated, e.g. python, postgres"),
+            _input(
+                "note",
+                "Note",
+                {**text_input, "multiline": True, "max_length": NOTE_MAX},
+                optional=True,
+                hint="Feedback you promised, why they were close, what would bring them back.",
+            ),
+        ],
+    }
+
+
+def submitted_values(view: View) -> dict[str, str | None]:
+    """The raw value of each field from a view_submission, whatever element type carried it."""
+    values: dict[str, str | None] = {}
+    for field, actions in view.get("state", {}).get("values", {}).items():
+        element = actions.get(FIELD_ACTION, {})
+        selected = element.get("selected_option")
+        values[field] = selected["value"] if selected else element.get("value")
+    return values

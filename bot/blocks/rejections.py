@@ -1,0 +1,146 @@
+"""Replies to `/rejected`: confirmations, usage and errors, the list, and erasure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.blocks.common import Block, Message, context, escape, header, message, section, slack_date, truncate
+from bot.rejection_input import USAGE
+from models import Candidate, Rejection
+from models.policy import FIRST_CHECKIN_DAYS, REPEAT_CHECKIN_DAYS, first_checkin, is_strong
+
+NOTE_PREVIEW = 200
+STAGE_LABELS = {"screen": "screen", "interview": "interview", "final": "finalist"}
+
+
+def describe(rejection: Rejection) -> str:
+    """`Senior Backend Engineer · finalist · 5/5` in one phrase, for confirmations and lists."""
+    parts = [escape(rejection.role_title), STAGE_LABELS[rejection.stage]]
+    if rejection.rating is not None:
+        parts.append(f"{rejection.rating}/5")
+    return " · ".join(parts)
+
+
+def contact_line(candidate: Candidate) -> str | None:
+    """E-mail, LinkedIn and tags, or None when there are none."""
+    parts = []
+    if candidate.email:
+        parts.append(f"<mailto:{candidate.email}|{escape(candidate.email)}>")
+    if candidate.linkedin_url:
+        parts.append(f"<{candidate.linkedin_url}|LinkedIn>")
+    if candidate.tags:
+        parts.append(" ".join(f"`{escape(tag)}`" for tag in candidate.tags))
+    return " · ".join(parts) or None
+
+
+def next_steps(rejection: Rejection) -> str:
+    """What Keepwarm will do now, so the recruiter knows whether to expect a reminder."""
+    candidate = rejection.candidate
+    if candidate.opted_out:
+        return "They have opted out of being contacted, so Keepwarm will not suggest check-ins."
+    if not is_strong(stage=rejection.stage, rating=rejection.rating):
+        return (
+            "No check-ins are scheduled: Keepwarm keeps in touch with finalists and candidates rated 4 or 5. "
+            "The rejection stays in your history (`/rejected list`)."
+        )
+    first, second = FIRST_CHECKIN_DAYS
+    return (
+        f"I'll remind you to check in with {escape(candidate.name)} around "
+        f"{slack_date(first_checkin(rejection.rejected_at))} ({first} days), then at {second} days "
+        f"and every {REPEAT_CHECKIN_DAYS} days after that."
+    )
+
+
+def build_confirmation(rejection: Rejection) -> Message:
+    """Sent after a rejection is saved: who, which role, and what happens next."""
+    candidate = rejection.candidate
+    earlier = len(candidate.rejections) - 1
+    blocks: list[Block] = [
+        section(f":white_check_mark: Recorded *{escape(candidate.name)}* for {describe(rejection)}."),
+        section(next_steps(rejection)),
+    ]
+    details = [line for line in [contact_line(candidate)] if line]
+    if earlier > 0:
+        details.append(f"{earlier} earlier rejection{'s' if earlier > 1 else ''} on record for this candidate.")
+    if details:
+        blocks.append(context(*details))
+    return message(f"Recorded {escape(candidate.name)} for {escape(rejection.role_title)}.", blocks)
+
+
+def build_usage(errors: Mapping[str, str] | None = None) -> Message:
+    """Help for `/rejected`, led by what was wrong when the input was refused."""
+    blocks: list[Block] = []
+    if errors:
+        problems = "\n".join(f"• {escape(problem)}" for problem in errors.values())
+        blocks.append(section(f":warning: Nothing was saved:\n{problems}"))
+    blocks.append(section(USAGE))
+    fallback = "Nothing was saved: " + escape(" ".join(errors.values())) if errors else "How to use /rejected"
+    return message(truncate(fallback, 3000), blocks)
+
+
+def build_list(rejections: Sequence[Rejection], *, whole_team: bool) -> Message:
+    """The most recent rejections, newest first; admins may see the whole team's, with who recorded each."""
+    title = "The team's recent rejections" if whole_team else "Your recent rejections"
+    if not rejections:
+        empty = "No rejections recorded yet." if whole_team else "You have not recorded any rejections yet."
+        return message(empty, [section(f"{empty} Try `/rejected help` to see how.")])
+    blocks: list[Block] = [header(title)]
+    blocks.extend(rejection_section(rejection, show_recruiter=whole_team) for rejection in rejections)
+    return message(f"{title}: {len(rejections)}", blocks)
+
+
+def rejection_section(rejection: Rejection, *, show_recruiter: bool) -> Block:
+    """One rejection as a section: name, role, when, contact details and the start of the note."""
+    candidate = rejection.candidate
+    lines = [f"*{escape(candidate.name)}*: {describe(rejection)} · {slack_date(rejection.rejected_at)}"]
+    if show_recruiter:
+        lines[0] += f" · by <@{rejection.recruiter.user_id}>"
+    contact = contact_line(candidate)
+    if contact:
+        lines.append(contact)
+    if rejection.note:
+        lines.append(f"_{escape(truncate(rejection.note, NOTE_PREVIEW))}_")
+    return section("\n".join(lines))
+
+
+def build_forgotten(email: str, rejection_count: int) -> Message:
+    """Confirms an erasure, so the recruiter can tell the candidate it is done."""
+    text = (
+        f":wastebasket: Erased the candidate with e-mail {escape(email)} everywhere in this workspace: "
+        f"name, e-mail, LinkedIn, tags and notes on {rejection_count} rejection{'s' if rejection_count != 1 else ''} "
+        "are gone, and they will never come up in check-ins or matches again."
+    )
+    return message(f"Erased the candidate with e-mail {escape(email)}.", [section(text)])
+
+
+def build_not_found(email: str) -> Message:
+    """Erasure found nobody this user may erase; it does not reveal whether someone else recorded them."""
+    text = (
+        f"No candidate with e-mail {escape(email)} among the candidates you can erase. "
+        "Only the recruiter who recorded a candidate, or a Keepwarm admin, can erase them."
+    )
+    return message(text, [section(text)])
+
+
+def build_refusal() -> Message:
+    """For users outside the recruiting team: polite, and says who can change it."""
+    text = (
+        "Sorry, Keepwarm is limited to the recruiting team in this workspace. "
+        "Ask whoever runs Keepwarm to add you to its recruiters."
+    )
+    return message(text, [section(text)])
+
+
+def build_unavailable(what: str) -> Message:
+    """The database or Slack did not answer in time: say so plainly and that nothing was half-done."""
+    text = (
+        f":warning: Could not {what} just now: Keepwarm's database is not answering. "
+        "Nothing was changed; please try again in a minute."
+    )
+    return message(text, [section(text)])
+
+
+def build_access_unknown() -> Message:
+    """Slack did not tell us who is in the recruiters' user group, so we cannot let the user in yet."""
+    text = ":warning: Could not check that you are one of Keepwarm's recruiters just now. Please try again in a minute."
+    return message(text, [section(text)])

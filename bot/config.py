@@ -1,0 +1,132 @@
+"""Settings read once from the environment, failing fast with one clear line per problem."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "keepwarm.db")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; the message is the one line shown to whoever starts the bot."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot and the jobs need from the environment."""
+
+    slack_bot_token: str
+    slack_signing_secret: str
+    slack_app_token: str | None
+    slack_api_url: str
+    database_url: str
+    port: int
+    recruiter_user_ids: frozenset[str]
+    recruiter_usergroup_id: str | None
+    admin_user_ids: frozenset[str]
+
+    @property
+    def socket_mode(self) -> bool:
+        """Socket Mode needs no public URL, so it wins whenever an app token is configured."""
+        return self.slack_app_token is not None
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Build Settings from an environment mapping, raising ConfigError on the first bad value."""
+    return Settings(
+        slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-", "the Bot User OAuth Token from OAuth & Permissions"),
+        slack_signing_secret=_required(env, "SLACK_SIGNING_SECRET", "the Signing Secret from Basic Information"),
+        slack_app_token=_optional_token(env, "SLACK_APP_TOKEN", "xapp-"),
+        slack_api_url=_api_url(env),
+        database_url=normalize_database_url(_value(env, "DATABASE_URL") or DEFAULT_DATABASE_URL),
+        port=_port(env),
+        recruiter_user_ids=_user_ids(env, "RECRUITER_USER_IDS"),
+        recruiter_usergroup_id=_usergroup(env),
+        admin_user_ids=_user_ids(env, "ADMIN_USER_IDS"),
+    )
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept Heroku's `postgres://` and bare `postgresql://`, and pin the psycopg 3 driver we ship."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            "DATABASE_URL is not a database URL: use e.g. sqlite:///data/keepwarm.db or postgresql://user@host/db"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"DATABASE_URL uses {parsed.get_backend_name()!r}: Keepwarm supports sqlite and postgresql")
+    return url
+
+
+def _value(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _required(env: Mapping[str, str], name: str, where: str) -> str:
+    value = _value(env, name)
+    if value is None:
+        raise ConfigError(f"{name} is not set: copy {where} of your Slack app into .env (see .env.example)")
+    return value
+
+
+def _token(env: Mapping[str, str], name: str, prefix: str, where: str) -> str:
+    value = _required(env, name, where)
+    if not value.startswith(prefix):
+        raise ConfigError(f"{name} must start with {prefix}: copy {where} of your Slack app into .env")
+    return value
+
+
+def _optional_token(env: Mapping[str, str], name: str, prefix: str) -> str | None:
+    value = _value(env, name)
+    if value is not None and not value.startswith(prefix):
+        raise ConfigError(
+            f"{name} must start with {prefix}: create an app-level token with connections:write "
+            "under Basic Information, or leave it empty to run in HTTP mode"
+        )
+    return value
+
+
+def _api_url(env: Mapping[str, str]) -> str:
+    url = _value(env, "SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"SLACK_API_URL must be an http(s) URL such as {DEFAULT_SLACK_API_URL}, not {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+def _port(env: Mapping[str, str]) -> int:
+    raw = _value(env, "PORT") or "3000"
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise ConfigError(f"PORT must be a number from 1 to 65535, not {raw!r}")
+    return int(raw)
+
+
+def _user_ids(env: Mapping[str, str], name: str) -> frozenset[str]:
+    ids = frozenset(part.strip() for part in (_value(env, name) or "").split(",") if part.strip())
+    bad = sorted(i for i in ids if not USER_ID.match(i))
+    if bad:
+        raise ConfigError(f"{name} must be comma-separated Slack user ids like U012ABCDEF, not {bad[0]!r}")
+    return ids
+
+
+def _usergroup(env: Mapping[str, str]) -> str | None:
+    value = _value(env, "RECRUITER_USERGROUP_ID")
+    if value is not None and not USERGROUP_ID.match(value):
+        raise ConfigError(f"RECRUITER_USERGROUP_ID must be a Slack user group id like S012ABCDEF, not {value!r}")
+    return value

@@ -1,0 +1,12 @@
+"""Binds every Slack listener to the app."""
+
+from slack_bolt import App
+
+from bot.listeners import commands, events, views
+
+
+def register_listeners(app: App) -> None:
+    """One place that wires commands, modal submissions and events."""
+    commands.register(app)
+    views.register(app)
+    events.register(app)

@@ -1,0 +1,139 @@
+"""`/rejected`: record a rejection, open the form, list recent ones, or erase a candidate."""
+
+from __future__ import annotations
+
+import json
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.access import AccessCheckFailed
+from bot.blocks.rejection_modal import build_rejection_modal
+from bot.blocks.rejections import (
+    build_access_unknown,
+    build_confirmation,
+    build_forgotten,
+    build_list,
+    build_not_found,
+    build_refusal,
+    build_unavailable,
+    build_usage,
+)
+from bot.command_text import unescape
+from bot.listeners.replies import ack_ephemeral
+from bot.rejection_input import InputErrors, clean_email, parse_rejection_command
+from bot.services import Services, services
+from bot.timezones import refresh_timezone
+from models.records import forget_candidate, recent_rejections, record_rejection
+
+LIST_LIMIT = 10
+
+
+def handle_rejected(
+    ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger, respond: Respond
+) -> None:
+    """Route `/rejected …` by its first word; everything is answered ephemerally."""
+    svc = services(context)
+    user_id, team_id = command["user_id"], command["team_id"]
+    try:
+        allowed = svc.access.may_record(user_id)
+    except AccessCheckFailed:
+        logger.exception("could not read the recruiters' user group")
+        ack_ephemeral(ack, build_access_unknown())
+        return
+    if not allowed:
+        ack_ephemeral(ack, build_refusal())
+        return
+
+    text = (command.get("text") or "").strip()
+    words = text.split()
+    verb = words[0].lower() if words else ""
+    if not text:
+        _open_form(ack, command, client, logger, respond)
+    elif text.lower() == "help":
+        ack_ephemeral(ack, build_usage())
+    elif verb == "list" and "=" not in text:
+        _list(ack, svc, team_id, user_id, words[1:], logger)
+    elif verb == "forget" and "=" not in text:
+        _forget(ack, svc, team_id, user_id, words[1:], logger)
+    else:
+        _record(ack, svc, client, team_id, user_id, text, logger)
+
+
+def _open_form(ack: Ack, command: dict[str, Any], client: WebClient, logger: Logger, respond: Respond) -> None:
+    """Open the modal; the confirmation will go back through this command's response_url."""
+    ack()
+    metadata = json.dumps({"response_url": command.get("response_url", "")})
+    try:
+        client.views_open(trigger_id=command["trigger_id"], view=build_rejection_modal(metadata))
+    except (SlackApiError, SlackClientError, OSError):
+        logger.exception("could not open the rejection form")
+        respond(**_ephemeral_body(build_usage({"form": "Could not open the form just now; type the details instead."})))
+
+
+def _ephemeral_body(reply: dict[str, Any]) -> dict[str, Any]:
+    return {"response_type": "ephemeral", "text": reply["text"], "blocks": reply["blocks"]}
+
+
+def _record(ack: Ack, svc: Services, client: WebClient, team_id: str, user_id: str, text: str, logger: Logger) -> None:
+    try:
+        entry = parse_rejection_command(text)
+    except InputErrors as error:
+        ack_ephemeral(ack, build_usage(error.errors))
+        return
+    try:
+        with svc.sessions.begin() as session:
+            rejection = record_rejection(session=session, team_id=team_id, user_id=user_id, entry=entry)
+            reply = build_confirmation(rejection)
+    except SQLAlchemyError:
+        logger.exception("could not save a rejection")
+        ack_ephemeral(ack, build_unavailable("save the rejection"))
+        return
+    ack_ephemeral(ack, reply)
+    refresh_timezone(sessions=svc.sessions, client=client, team_id=team_id, user_id=user_id)
+
+
+def _list(ack: Ack, svc: Services, team_id: str, user_id: str, args: list[str], logger: Logger) -> None:
+    """`list` shows your own; `list all` shows the team's, for admins only."""
+    whole_team = [a.lower() for a in args] == ["all"]
+    if args and not whole_team:
+        ack_ephemeral(ack, build_usage({"list": "Use `/rejected list`, or `/rejected list all` if you are an admin."}))
+        return
+    if whole_team and not svc.access.is_admin(user_id):
+        ack_ephemeral(ack, build_usage({"list": "Only Keepwarm admins can list the whole team's rejections."}))
+        return
+    try:
+        with svc.sessions.begin() as session:
+            rejections = recent_rejections(
+                session=session, team_id=team_id, user_id=None if whole_team else user_id, limit=LIST_LIMIT
+            )
+            reply = build_list(rejections, whole_team=whole_team)
+    except SQLAlchemyError:
+        logger.exception("could not list rejections")
+        ack_ephemeral(ack, build_unavailable("load your rejections"))
+        return
+    ack_ephemeral(ack, reply)
+
+
+def _forget(ack: Ack, svc: Services, team_id: str, user_id: str, args: list[str], logger: Logger) -> None:
+    """Erase a candidate by e-mail: the candidate's right to be forgotten."""
+    try:
+        email = clean_email(unescape(args[0]) if len(args) == 1 else "")
+    except InputErrors as error:
+        ack_ephemeral(ack, build_usage(error.errors))
+        return
+    try:
+        with svc.sessions.begin() as session:
+            candidate = forget_candidate(
+                session=session, team_id=team_id, email=email, user_id=user_id, is_admin=svc.access.is_admin(user_id)
+            )
+            reply = build_not_found(email) if candidate is None else build_forgotten(email, len(candidate.rejections))
+    except SQLAlchemyError:
+        logger.exception("could not erase a candidate")
+        ack_ephemeral(ack, build_unavailable("erase the candidate"))
+        return
+    ack_ephemeral(ack, reply)

@@ -1,0 +1,10 @@
+"""Modal submissions."""
+
+from slack_bolt import App
+
+from bot.ids import REJECTION_MODAL
+from bot.listeners.views.rejection_submitted import handle_rejection_submitted
+
+
+def register(app: App) -> None:
+    app.view(REJECTION_MODAL)(handle_rejection_submitted)

@@ -1,0 +1,241 @@
+"""Validation of one rejected candidate, shared by the `/rejected` command and the modal so both accept the same input.
+
+Every problem is reported at once, one sentence per field, so a recruiter fixes everything in a single retry.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from bot.command_text import CommandTextError, split_command
+from models.rejection import STAGES
+
+FIELDS = ("name", "email", "linkedin", "role", "stage", "rating", "tags", "note")  # also the modal's block ids
+NOTE_MAX = 3000  # the modal's own limit
+NAME_MAX = 150
+ROLE_MAX = 150
+EMAIL_MAX = 254  # the longest address SMTP allows
+LINKEDIN_MAX = 300
+TAG_MAX = 40
+TAGS_MAX = 20
+
+_COMMAND_KEYS = FIELDS[1:]  # the name is the command's leading words, never a key
+_SNIPPET_MAX = 40
+_EMAIL = re.compile(r'[^@\s<>()\[\]\\,;:"]+@[^@\s<>()\[\]\\,;:"]+')  # no spaces nor characters that need quoting
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_RATING = re.compile(r"0*[1-5]")
+_LINKEDIN_EXAMPLE = "https://www.linkedin.com/in/jane-doe"
+
+USAGE = """\
+*Log a rejected candidate:* `/rejected Full Name role=… stage=screen|interview|final`
+Optional: `email=…` `linkedin=…` `rating=1-5` `tags=a,b,c` `note=…`. Put values with spaces in "double quotes".
+Examples:
+• `/rejected Jane Doe email=jane@x.io role="Senior Backend Engineer" stage=final rating=5 tags=python,postgres`
+• `/rejected Sam O'Brien role="Data Analyst" stage=interview linkedin=linkedin.com/in/sam-obrien`
+• `/rejected 李小龍 role=Designer stage=screen note="Strong portfolio, keep warm for next year"`"""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RejectionInput:
+    """One rejection, cleaned and ready to store."""
+
+    name: str
+    role: str
+    stage: str  # one of STAGES
+    email: str | None  # lower-cased
+    linkedin: str | None  # normalised https URL
+    rating: int | None  # 1..5
+    tags: tuple[str, ...]  # lower-cased, trimmed, de-duplicated in order
+    note: str | None
+
+
+class InputErrors(ValueError):
+    """Everything wrong with one submission: field (or unknown command key, or "text") -> one user-facing sentence."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+class _FieldError(Exception):
+    """One field's problem, as the sentence to show."""
+
+
+def validate_rejection(raw: Mapping[str, str | None]) -> RejectionInput:
+    """Check and clean raw values as typed, keyed by FIELDS (other keys are ignored); raises InputErrors."""
+    errors: dict[str, str] = {}
+
+    def check(field: str, parse: Callable[[str | None], T], fallback: T) -> T:
+        """Run one field's parser; on failure record its sentence and return a placeholder that is never stored."""
+        value = raw.get(field)
+        given = unicodedata.normalize("NFC", value).strip() if value is not None else ""
+        try:
+            return parse(given or None)
+        except _FieldError as problem:
+            errors[field] = str(problem)
+            return fallback
+
+    result = RejectionInput(
+        name=check("name", _name, ""),
+        role=check("role", _role, ""),
+        stage=check("stage", _stage, ""),
+        email=check("email", _email, None),
+        linkedin=check("linkedin", _linkedin, None),
+        rating=check("rating", _rating, None),
+        tags=check("tags", _tags, ()),
+        note=check("note", _note, None),
+    )
+    if errors:
+        raise InputErrors({field: errors[field] for field in FIELDS if field in errors})
+    return result
+
+
+def parse_rejection_command(text: str) -> RejectionInput:
+    """Read `/rejected` text: the leading words are the name, then key=value options; raises InputErrors."""
+    try:
+        command = split_command(text)
+    except CommandTextError as problem:
+        raise InputErrors({"text": problem.message}) from problem
+    errors: dict[str, str] = {}
+    raw: dict[str, str | None] = {"name": command.head}
+    for key, value in command.options:
+        if key == "name":
+            errors[key] = "Name is not a key; put the candidate's full name first, before any key=value."
+        elif key not in _COMMAND_KEYS:
+            errors[key] = f"Unknown key {_quote(key)}; use {', '.join(_COMMAND_KEYS[:-1])} or {_COMMAND_KEYS[-1]}."
+        elif key in raw:
+            errors[key] = f"{key} was given twice."
+        else:
+            raw[key] = value
+    try:
+        result = validate_rejection(raw)
+    except InputErrors as invalid:
+        raise InputErrors(invalid.errors | errors) from None
+    if errors:
+        raise InputErrors(errors)
+    return result
+
+
+def clean_email(value: str) -> str:
+    """A valid, lower-cased e-mail or InputErrors saying what is wrong; `/rejected forget` needs the same check."""
+    try:
+        email = _email(unicodedata.normalize("NFC", value).strip() or None)
+    except _FieldError as problem:
+        raise InputErrors({"email": str(problem)}) from None
+    if email is None:
+        raise InputErrors({"email": "Give the candidate's e-mail, e.g. `/rejected forget jane@example.com`."})
+    return email
+
+
+def _name(value: str | None) -> str:
+    if value is None:
+        raise _FieldError("Name is missing; start with the candidate's full name.")
+    return _text("Name", value, NAME_MAX, "give the candidate's full name")
+
+
+def _role(value: str | None) -> str:
+    if value is None:
+        raise _FieldError("Role is missing; give the job title the candidate applied for.")
+    return _text("Role", value, ROLE_MAX, "give the job title the candidate applied for")
+
+
+def _text(label: str, value: str, limit: int, hint: str) -> str:
+    """A one-line free-text field: whitespace collapsed, so the same person typed twice compares equal."""
+    _refuse_control(label, value)
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise _FieldError(f"{label} {_quote(value)} is {len(value):,} characters; the limit is {limit:,}.")
+    if not any(char.isalnum() for char in value):
+        raise _FieldError(f"{label} {_quote(value)} has no letters or digits; {hint}.")
+    return value
+
+
+def _stage(value: str | None) -> str:
+    if value is None:
+        raise _FieldError("Stage is missing; use screen, interview or final.")
+    if value.lower() not in STAGES:
+        raise _FieldError(f"Stage {_quote(value)} is not recognised; use screen, interview or final.")
+    return value.lower()
+
+
+def _email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    _refuse_control("Email", value)
+    if len(value) > EMAIL_MAX:
+        raise _FieldError(f"Email {_quote(value)} is {len(value):,} characters; the limit is {EMAIL_MAX}.")
+    domain = value.partition("@")[2]
+    if not _EMAIL.fullmatch(value) or "." not in domain or "" in domain.split("."):
+        raise _FieldError(f"Email {_quote(value)} is not a valid address; use the form name@example.com.")
+    return value.lower()
+
+
+def _linkedin(value: str | None) -> str | None:
+    if value is None:
+        return None
+    _refuse_control("LinkedIn", value)
+    if len(value) > LINKEDIN_MAX:
+        raise _FieldError(f"LinkedIn {_quote(value)} is {len(value):,} characters; the limit is {LINKEDIN_MAX}.")
+    refused = _FieldError(f"LinkedIn {_quote(value)} is not a LinkedIn profile address; use e.g. {_LINKEDIN_EXAMPLE}.")
+    url = value if _SCHEME.match(value) else f"https://{value}"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise refused from None
+    host = (parts.hostname or "").lower()
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or parts.netloc.lower() != host  # no user, password or port
+        or not (host == "linkedin.com" or host.endswith(".linkedin.com"))
+        or parts.path.strip("/") == ""
+        or any(char.isspace() for char in value)
+    ):
+        raise refused
+    return f"https://{host}{parts.path.rstrip('/')}"
+
+
+def _rating(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not _RATING.fullmatch(value):
+        raise _FieldError(f"Rating {_quote(value)} is not valid; use a whole number from 1 to 5.")
+    return int(value)
+
+
+def _tags(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    _refuse_control("Tags", value)
+    tags = tuple(dict.fromkeys(tag for item in value.split(",") if (tag := " ".join(item.split()).lower())))
+    too_long = next((tag for tag in tags if len(tag) > TAG_MAX), None)
+    if too_long is not None:
+        raise _FieldError(f"Tag {_quote(too_long)} is {len(too_long):,} characters; each tag can be at most {TAG_MAX}.")
+    if len(tags) > TAGS_MAX:
+        raise _FieldError(f"Tags has {len(tags)} different tags; the limit is {TAGS_MAX}.")
+    return tags
+
+
+def _note(value: str | None) -> str | None:
+    if value is None:
+        return None
+    _refuse_control("Note", value)
+    if len(value) > NOTE_MAX:
+        raise _FieldError(f"Note is {len(value):,} characters long; the limit is {NOTE_MAX:,}.")
+    return value
+
+
+def _refuse_control(label: str, value: str) -> None:
+    """Refuse invisible control characters (NUL and the like): PostgreSQL cannot store NUL, and none are meant."""
+    if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in value):
+        raise _FieldError(f"{label} contains an invisible control character; retype it without one.")
+
+
+def _quote(value: str) -> str:
+    """Show a value back in curly quotes, shortened and on one line."""
+    value = " ".join("".join(char if char.isprintable() else " " for char in value).split())
+    return f"“{value}”" if len(value) <= _SNIPPET_MAX else f"“{value[:_SNIPPET_MAX]}…”"

@@ -1,0 +1,35 @@
+"""Keep each recruiter's IANA time zone cached, so reminders can land inside their working hours."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.base import utcnow
+from models.records import get_or_create_recruiter
+
+REFRESH_AFTER = timedelta(days=1)
+logger = logging.getLogger(__name__)
+
+
+def refresh_timezone(
+    *, sessions: sessionmaker[Session], client: WebClient, team_id: str, user_id: str, now: datetime | None = None
+) -> None:
+    """Fetch the user's time zone from users.info when unknown or a day old; failures only log, the next try wins."""
+    now = now or utcnow()
+    try:
+        with sessions.begin() as session:
+            recruiter = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
+            if recruiter.tz_checked_at is not None and now - recruiter.tz_checked_at < REFRESH_AFTER:
+                return
+            tz = client.users_info(user=user_id)["user"].get("tz")
+            if tz:
+                recruiter.tz = tz
+            recruiter.tz_checked_at = now
+    except (SlackApiError, SlackClientError, OSError, SQLAlchemyError):
+        logger.exception("could not refresh the time zone of %s", user_id)

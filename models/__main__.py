@@ -1,0 +1,40 @@
+"""`python -m models migrate`: the release step that applies migrations before a deploy goes live."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from dotenv import load_dotenv
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import DEFAULT_DATABASE_URL, ConfigError, normalize_database_url
+from models.db import make_engine
+from models.migrate import upgrade
+
+USAGE = "usage: python -m models migrate"
+
+
+def main(argv: list[str]) -> int:
+    """Migrate the database named by DATABASE_URL; exit 2 on bad usage or config, 1 when the database fails."""
+    if argv != ["migrate"]:
+        print(USAGE, file=sys.stderr)
+        return 2
+    load_dotenv(override=False)
+    try:
+        url = normalize_database_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    except ConfigError as error:
+        print(f"keepwarm: {error}", file=sys.stderr)
+        return 2
+    try:
+        upgrade(make_engine(url))
+    except SQLAlchemyError as error:
+        cause = getattr(error, "orig", None) or error
+        print(f"keepwarm: could not migrate the database: {cause}", file=sys.stderr)
+        return 1
+    print("keepwarm: database schema is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

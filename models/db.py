@@ -1,0 +1,54 @@
+"""Engine and session factory, built once per process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+# Slack gives a command three seconds: a database that does not answer must fail well before that.
+CONNECT_TIMEOUT_SECONDS = 2
+
+
+def make_engine(url: str) -> Engine:
+    """An engine tuned so that an unreachable database fails fast instead of hanging a Slack request."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_timeout=CONNECT_TIMEOUT_SECONDS,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Enforce foreign keys and let readers work while a writer commits (web and clock share the file)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions keep loaded values after commit so replies can be built from them."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def database_reachable(engine: Engine) -> bool:
+    """True when a trivial query succeeds: what /healthz reports."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True

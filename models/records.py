@@ -1,0 +1,146 @@
+"""Data functions for rejections: they take a session, return model objects and leave committing to the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from models.base import utcnow
+from models.candidate import ERASED_NAME, Candidate
+from models.recruiter import Recruiter
+from models.rejection import Rejection
+
+if TYPE_CHECKING:
+    from bot.rejection_input import RejectionInput
+
+
+def get_or_create_recruiter(*, session: Session, team_id: str, user_id: str) -> Recruiter:
+    """The recruiter row for a Slack user, created on first use (safe when two requests race)."""
+    query = select(Recruiter).where(Recruiter.team_id == team_id, Recruiter.user_id == user_id)
+    recruiter = session.scalars(query).one_or_none()
+    if recruiter is not None:
+        return recruiter
+    try:
+        with session.begin_nested():
+            recruiter = Recruiter(team_id=team_id, user_id=user_id)
+            session.add(recruiter)
+    except IntegrityError:
+        recruiter = session.scalars(query).one()
+    return recruiter
+
+
+def record_rejection(
+    *, session: Session, team_id: str, user_id: str, entry: RejectionInput, now: datetime | None = None
+) -> Rejection:
+    """Record one rejection, merging it into the candidate the team already knows by e-mail or LinkedIn."""
+    recruiter = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
+    candidate = _find_candidate(session=session, team_id=team_id, entry=entry)
+    if candidate is None:
+        candidate = _create_candidate(session=session, team_id=team_id, entry=entry)
+    else:
+        _merge_candidate(candidate, entry)
+    rejection = Rejection(
+        team_id=team_id,
+        candidate=candidate,
+        recruiter=recruiter,
+        role_title=entry.role,
+        stage=entry.stage,
+        rating=entry.rating,
+        note=entry.note,
+        rejected_at=now or utcnow(),
+    )
+    session.add(rejection)
+    session.flush()
+    return rejection
+
+
+def _find_candidate(*, session: Session, team_id: str, entry: RejectionInput) -> Candidate | None:
+    if entry.email is not None:
+        query = select(Candidate).where(Candidate.team_id == team_id, Candidate.email == entry.email)
+        return session.scalars(query).one_or_none()
+    if entry.linkedin is not None:
+        query = select(Candidate).where(
+            Candidate.team_id == team_id, Candidate.linkedin_url == entry.linkedin, Candidate.erased.is_(False)
+        )
+        return session.scalars(query.order_by(Candidate.id).limit(1)).first()
+    return None
+
+
+def _create_candidate(*, session: Session, team_id: str, entry: RejectionInput) -> Candidate:
+    """Insert a new candidate; if another request inserted the same e-mail meanwhile, merge into that one."""
+    candidate = Candidate(
+        team_id=team_id, name=entry.name, email=entry.email, linkedin_url=entry.linkedin, tags=list(entry.tags)
+    )
+    try:
+        with session.begin_nested():
+            session.add(candidate)
+    except IntegrityError:
+        candidate = session.scalars(
+            select(Candidate).where(Candidate.team_id == team_id, Candidate.email == entry.email)
+        ).one()
+        _merge_candidate(candidate, entry)
+    return candidate
+
+
+def _merge_candidate(candidate: Candidate, entry: RejectionInput) -> None:
+    """The newest recording wins for name and LinkedIn; tags accumulate across rejections."""
+    candidate.name = entry.name
+    if entry.linkedin is not None:
+        candidate.linkedin_url = entry.linkedin
+    candidate.tags = list(dict.fromkeys([*candidate.tags, *entry.tags]))
+
+
+def recent_rejections(*, session: Session, team_id: str, user_id: str | None, limit: int = 10) -> Sequence[Rejection]:
+    """Newest rejections first: one recruiter's, or the whole team's when user_id is None (admins)."""
+    query = (
+        select(Rejection)
+        .join(Rejection.candidate)
+        .join(Rejection.recruiter)
+        .options(joinedload(Rejection.candidate), joinedload(Rejection.recruiter))
+        .where(Rejection.team_id == team_id, Candidate.erased.is_(False))
+        .order_by(Rejection.rejected_at.desc(), Rejection.id.desc())
+        .limit(limit)
+    )
+    if user_id is not None:
+        query = query.where(Recruiter.user_id == user_id)
+    return session.scalars(query).all()
+
+
+def forget_candidate(
+    *, session: Session, team_id: str, email: str, user_id: str, is_admin: bool, now: datetime | None = None
+) -> Candidate | None:
+    """Erase a candidate's personal data everywhere in the team.
+
+    Returns the erased candidate, or None when there is no such candidate that this user may erase: only an admin
+    or a recruiter who recorded them may, and the answer does not reveal which of the two it was.
+    """
+    candidate = session.scalars(
+        select(Candidate).where(Candidate.team_id == team_id, Candidate.email == email.lower())
+    ).one_or_none()
+    if candidate is None or not (is_admin or _recorded_by(session=session, candidate=candidate, user_id=user_id)):
+        return None
+    candidate.name = ERASED_NAME
+    candidate.email = None
+    candidate.linkedin_url = None
+    candidate.tags = []
+    candidate.erased = True
+    candidate.erased_at = now or utcnow()
+    for rejection in candidate.rejections:
+        rejection.note = None
+    session.flush()
+    return candidate
+
+
+def _recorded_by(*, session: Session, candidate: Candidate, user_id: str) -> bool:
+    query = (
+        select(Rejection.id)
+        .join(Rejection.recruiter)
+        .where(Rejection.candidate_id == candidate.id, Recruiter.user_id == user_id)
+        .limit(1)
+    )
+    return session.scalars(query).first() is not None

@@ -1,0 +1,42 @@
+"""One rejection of a candidate for one role; a candidate may have several, and history is kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, utcnow
+from models.recruiter import Recruiter
+
+if TYPE_CHECKING:
+    from models.candidate import Candidate
+
+STAGES = ("screen", "interview", "final")
+
+
+class Rejection(Base):
+    """Who was turned down, for which role, how far they got and how strong they were."""
+
+    __tablename__ = "rejections"
+    __table_args__ = (
+        CheckConstraint("stage IN ('screen', 'interview', 'final')", name="stage"),
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
+        Index("ix_rejections_team_recruiter_rejected_at", "team_id", "recruiter_id", "rejected_at"),
+        Index("ix_rejections_team_rejected_at", "team_id", "rejected_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    recruiter_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id"))
+    role_title: Mapped[str] = mapped_column(String(150))
+    stage: Mapped[str] = mapped_column(String(16))
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    note: Mapped[str | None] = mapped_column(Text)
+    rejected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="rejections")
+    recruiter: Mapped[Recruiter] = relationship()

@@ -1,0 +1,181 @@
+"""`/rejected` end to end: signed slash commands over HTTP, the database, and the fake Slack Web API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from models import Candidate, Recruiter, Rejection
+from tests.conftest import RunningApp, row_counts
+from tests.fakeslack import FakeSlack
+from tests.slack_http import post_signed, slash_command_body
+
+EXAMPLE = (
+    'Jane Doe email=jane@x.io role="Senior Backend Engineer" stage=final rating=5 tags=python,postgres '
+    "linkedin=<https://www.linkedin.com/in/jane-doe|linkedin.com/in/jane-doe> "
+    'note="Great systems design; ask again in Q2"'
+)
+
+
+def run(
+    app: RunningApp, text: str, *, user_id: str = "U0REC", team_id: str = "T0TEST", **fields: Any
+) -> dict[str, Any]:
+    """Send `/rejected <text>` as Slack would and return the ephemeral reply, checking Slack would accept it."""
+    body = slash_command_body(text=text, user_id=user_id, team_id=team_id, **fields)
+    reply = post_signed(app.events_url, body)
+    assert reply.status == 200, reply.body
+    payload = reply.json() if reply.body else {}
+    if payload:
+        assert payload["response_type"] == "ephemeral"
+        assert payload["text"]
+    return payload
+
+
+def everything(payload: dict[str, Any]) -> str:
+    """All the text a recruiter would read in a reply, fallback and blocks."""
+    parts = [payload.get("text", "")]
+    for block in payload.get("blocks", []):
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts.extend(element.get("text", "") for element in block.get("elements", []))
+    return "\n".join(parts)
+
+
+def rejections(app: RunningApp) -> list[Rejection]:
+    with app.sessions() as session:
+        query = select(Rejection).join(Rejection.candidate).order_by(Rejection.id)
+        return list(session.scalars(query.execution_options(populate_existing=True)).unique())
+
+
+def candidates(app: RunningApp) -> list[Candidate]:
+    with app.sessions() as session:
+        return list(session.scalars(select(Candidate).order_by(Candidate.id)))
+
+
+def test_records_the_documented_example(running: RunningApp, fake_slack: FakeSlack) -> None:
+    fake_slack.set_user("U0REC", tz="Europe/Berlin")
+    reply = run(running, EXAMPLE)
+
+    text = everything(reply)
+    assert "Recorded *Jane Doe* for Senior Backend Engineer · finalist · 5/5" in text
+    assert "remind you to check in with Jane Doe" in text and "14 days" in text
+    [candidate] = candidates(running)
+    assert (candidate.team_id, candidate.name, candidate.email) == ("T0TEST", "Jane Doe", "jane@x.io")
+    assert candidate.linkedin_url == "https://www.linkedin.com/in/jane-doe"
+    assert candidate.tags == ["python", "postgres"]
+    assert not candidate.erased and not candidate.opted_out
+    with running.sessions() as session:
+        rejection = session.scalars(select(Rejection)).one()
+        assert (rejection.role_title, rejection.stage, rejection.rating) == ("Senior Backend Engineer", "final", 5)
+        assert rejection.note == "Great systems design; ask again in Q2"
+        assert rejection.recruiter.user_id == "U0REC"
+    # The recruiter's time zone is fetched after the reply, for working-hours reminders later.
+    fake_slack.wait_for("users.info")
+    for _ in range(50):
+        with running.sessions() as session:
+            recruiter = session.scalars(select(Recruiter)).one()
+            if recruiter.tz:
+                break
+    assert recruiter.tz == "Europe/Berlin"
+
+
+def test_weak_rejection_says_no_checkins_are_scheduled(running: RunningApp) -> None:
+    text = everything(run(running, "Sam Roe role=Analyst stage=screen rating=2"))
+    assert "Recorded *Sam Roe* for Analyst · screen · 2/5" in text
+    assert "No check-ins are scheduled" in text
+
+
+def test_strong_rating_without_final_stage_gets_checkins(running: RunningApp) -> None:
+    assert "remind you to check in" in everything(run(running, "Sam Roe role=Analyst stage=interview rating=4"))
+
+
+def test_unicode_names_and_slack_escapes(running: RunningApp) -> None:
+    text = everything(
+        run(running, "Zoë Ångström-Łukasz email=<mailto:Zoe@Example.COM|Zoe@Example.COM> role=R&amp;D stage=final")
+    )
+    assert "Zoë Ångström-Łukasz" in text
+    [candidate] = candidates(running)
+    assert (candidate.name, candidate.email) == ("Zoë Ångström-Łukasz", "zoe@example.com")
+    assert rejections(running)[0].role_title == "R&D"
+
+
+def test_names_are_escaped_in_replies(running: RunningApp) -> None:
+    text = everything(run(running, "Bobby &lt;!channel&gt; Tables role=QA stage=final"))
+    assert "<!channel>" not in text
+    assert "Bobby &lt;!channel&gt; Tables" in text
+
+
+def test_same_email_in_any_case_is_one_candidate_with_history(running: RunningApp) -> None:
+    run(running, "Jane Doe email=jane@x.io role=Backend stage=interview tags=python")
+    reply = run(running, "Jane Q. Doe email=JANE@X.IO role=Platform stage=final tags=go,python")
+    [candidate] = candidates(running)
+    assert candidate.name == "Jane Q. Doe"
+    assert candidate.tags == ["python", "go"]
+    assert [r.role_title for r in rejections(running)] == ["Backend", "Platform"]
+    assert "1 earlier rejection on record" in everything(reply)
+
+
+def test_same_email_in_another_workspace_is_another_candidate(running: RunningApp) -> None:
+    run(running, "Jane Doe email=jane@x.io role=Backend stage=final", team_id="T0TEST")
+    run(running, "Jane Doe email=jane@x.io role=Backend stage=final", team_id="T0OTHER")
+    assert sorted(c.team_id for c in candidates(running)) == ["T0OTHER", "T0TEST"]
+
+
+BAD_INPUT = [
+    ("Jane Doe role=Backend stage=final salary=100k", "Unknown key “salary”"),
+    ("Jane Doe role=Backend stage=final rating=6", "Rating"),
+    ("Jane Doe role=Backend stage=final rating=0", "Rating"),
+    ("Jane Doe role=Backend stage=onsite", "Stage “onsite” is not recognised"),
+    ("role=Backend stage=final", "name"),
+    ("!!! role=Backend stage=final", "name"),
+    ("Jane Doe role=Backend stage=final email=jane-at-x.io", "not a valid address"),
+    ("Jane Doe role=Backend stage=final note=" + '"' + "x" * 3001 + '"', "3,001 characters"),
+    ("Jane Doe stage=final", "Role"),
+    ("Jane Doe role=Backend", "Stage"),
+    ("Jane Doe role=Backend stage=final linkedin=https://example.com/jane", "LinkedIn"),
+    ('Jane Doe role="Backend stage=final', "double quote is not closed"),
+    ("Jane Doe role=Backend role=Frontend stage=final", "role was given twice"),
+]
+
+
+@pytest.mark.parametrize(("text", "problem"), BAD_INPUT)
+def test_bad_input_is_explained_with_usage_and_writes_nothing(running: RunningApp, text: str, problem: str) -> None:
+    reply = run(running, text)
+    shown = everything(reply)
+    assert "Nothing was saved" in shown
+    assert problem.lower() in shown.lower()
+    assert "/rejected Full Name role=" in shown  # the usage follows the problem
+    assert all(count == 0 for count in row_counts(running.engine).values())
+
+
+def test_several_problems_are_reported_at_once(running: RunningApp) -> None:
+    shown = everything(run(running, "Jane Doe role=Backend stage=onsite rating=9 email=nope"))
+    assert "Stage" in shown and "Rating" in shown and "Email" in shown
+
+
+def test_help_shows_usage_with_examples(running: RunningApp) -> None:
+    shown = everything(run(running, "help"))
+    assert "/rejected Jane Doe email=jane@x.io" in shown
+    assert "Nothing was saved" not in shown
+
+
+def test_no_text_opens_the_form_with_the_commands_trigger(running: RunningApp, fake_slack: FakeSlack) -> None:
+    response_url = fake_slack.response_url("cmd")
+    assert run(running, "", trigger_id="123.456.abc", response_url=response_url) == {}
+    [call] = fake_slack.wait_for("views.open")
+    assert call.params["trigger_id"] == "123.456.abc"
+    view = call.params["view"]
+    assert view["callback_id"] == "rejection_modal"
+    assert [b["block_id"] for b in view["blocks"]] == [
+        "name",
+        "role",
+        "stage",
+        "rating",
+        "email",
+        "linkedin",
+        "tags",
+        "note",
+    ]
+    assert response_url in view["private_metadata"]

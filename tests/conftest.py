@@ -1,0 +1,149 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL, against a fake Slack over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import waitress
+from slack_sdk import WebClient
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import create_app
+from bot.config import Settings, load_settings, normalize_database_url
+from bot.web import create_wsgi
+from models import Base
+from models.db import database_reachable, make_engine, make_session_factory
+from models.migrate import upgrade
+from tests.fakeslack import FakeSlack
+from tests.slack_http import SIGNING_SECRET
+
+POSTGRES_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+BOT_TOKEN = "xoxb-test-token"
+
+
+@pytest.fixture(scope="session")
+def slack_server() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_slack(slack_server: FakeSlack) -> FakeSlack:
+    """The fake Slack Web API, with no calls recorded and no replies scripted."""
+    slack_server.reset()
+    return slack_server
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A PostgreSQL database migrated from scratch once per run; CI fails rather than skips when it is down."""
+    url = normalize_database_url(os.environ.get("TEST_DATABASE_URL") or POSTGRES_DEFAULT)
+    engine = make_engine(url)
+    if not database_reachable(engine):
+        message = f"PostgreSQL is not reachable at {url}: start it, or set TEST_DATABASE_URL"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An empty, migrated database of each kind."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'keepwarm.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        return url
+    url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+def make_env(*, database_url: str, fake_slack: FakeSlack, **extra: str) -> dict[str, str]:
+    """The environment a test deployment of Keepwarm runs with."""
+    return {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+        "DATABASE_URL": database_url,
+        **extra,
+    }
+
+
+@dataclass
+class RunningApp:
+    """The app behind a real HTTP server, and what a test needs to talk to it and check its effects."""
+
+    url: str
+    settings: Settings
+    sessions: sessionmaker[Session]
+    engine: Engine
+
+    @property
+    def events_url(self) -> str:
+        return self.url + "/slack/events"
+
+
+def serve(settings: Settings, engine: Engine) -> Iterator[RunningApp]:
+    """Serve the production WSGI app with waitress on a free port for the length of a test."""
+    sessions = make_session_factory(engine)
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    app = create_app(settings, sessions=sessions, client=client)
+    server = waitress.create_server(create_wsgi(app, engine), host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield RunningApp(f"http://127.0.0.1:{server.effective_port}", settings, sessions, engine)
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def app_env() -> dict[str, str]:
+    """Extra settings for the app under test; a test overrides this fixture or updates the dict before `running`."""
+    return {}
+
+
+@pytest.fixture
+def running(database_url: str, fake_slack: FakeSlack, engine: Engine, app_env: dict[str, str]) -> Iterator[RunningApp]:
+    settings = load_settings(make_env(database_url=database_url, fake_slack=fake_slack, **app_env))
+    yield from serve(settings, engine)
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    """How many rows each table holds: the simplest proof that nothing was written."""
+    with engine.connect() as connection:
+        return {
+            table: connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
+            for table in inspect(connection).get_table_names()
+            if table != "alembic_version"
+        }

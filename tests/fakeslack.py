@@ -1,0 +1,419 @@
+"""A local fake of the Slack Web API: real HTTP on 127.0.0.1, so the app's real WebClient is exercised end to end."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Self
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+TEAM_ID = "T0TEST"
+BOT_USER_ID = "U0BOT"
+BOT_ID = "B0BOT"
+APP_ID = "A0APP"
+
+# Slack accepts these as JSON-encoded strings in form bodies; tests want to assert on their structure, not their text.
+_JSON_FIELDS = frozenset({"view", "blocks", "attachments", "metadata"})
+
+
+@dataclass
+class Call:
+    """One request the app made, as Slack would have seen it."""
+
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    path: str
+
+
+@dataclass
+class Reply:
+    """A scripted answer, to make the fake misbehave the ways real Slack does (errors, 429s, garbage, slowness)."""
+
+    body: dict[str, Any] | str
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass
+class _User:
+    id: str
+    name: str
+    tz: str
+    deleted: bool
+    is_bot: bool
+
+
+def _canonical_header(name: str) -> str:
+    """urllib sends "X-slack-signature"; normalise so tests can write the names the way Slack's docs do."""
+    return "-".join(part.capitalize() for part in name.split("-"))
+
+
+def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
+    """Decode JSON-in-a-string fields so assertions can look inside blocks and views."""
+    decoded = dict(params)
+    for key in _JSON_FIELDS & decoded.keys():
+        if isinstance(decoded[key], str):
+            # On failure keep what the app sent: a test can then assert it was wrong.
+            with contextlib.suppress(json.JSONDecodeError):
+                decoded[key] = json.loads(decoded[key])
+    return decoded
+
+
+class FakeSlack:
+    """Records every call and answers with Slack-shaped replies, so tests can drive the app without the internet."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._calls: list[Call] = []
+        self._scripts: dict[str, deque[Reply]] = defaultdict(deque)
+        self._users: dict[str, _User] = {}
+        self._groups: dict[str, list[str]] = {}
+        self._serial = 0
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._chat_post_message,
+            "chat.update": self._chat_update,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "views.open": self._view_reply,
+            "views.update": self._view_reply,
+            "views.publish": self._view_reply,
+            "conversations.open": self._conversations_open,
+            "conversations.info": self._conversations_info,
+            "users.info": self._users_info,
+            "usergroups.users.list": self._usergroups_users_list,
+        }
+
+    # --- lifecycle -------------------------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Bind an ephemeral port so parallel test runs never collide."""
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.fake = self
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # shutdown() waits up to one poll: keep per-test teardown fast
+            name="fakeslack",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def _origin(self) -> str:
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not running: call start() first")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        """Base URL for WebClient(base_url=...); the trailing slash matters because slack_sdk appends the method."""
+        return f"{self._origin}/api/"
+
+    def response_url(self, name: str = "default") -> str:
+        """A response_url the app can POST to (as Bolt's respond() does); the name tells several apart."""
+        return f"{self._origin}/response/{quote(name, safe='')}"
+
+    # --- inspection and scripting ----------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        """A snapshot, so a test can iterate while the app keeps calling."""
+        with self._cond:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._cond:
+            return [call for call in self._calls if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until the app has made `count` calls to `method`: the app works on other threads."""
+        with self._cond:
+            done = self._cond.wait_for(lambda: sum(c.method == method for c in self._calls) >= count, timeout)
+            seen = [c.method for c in self._calls]
+        if not done:
+            raise AssertionError(
+                f"expected {count} call(s) to {method} within {timeout}s, got {seen.count(method)}; seen: {seen}"
+            )
+        return self.calls_to(method)
+
+    def reset(self) -> None:
+        """Start a new scenario without re-declaring the workspace's users and groups."""
+        with self._cond:
+            self._calls.clear()
+            self._scripts.clear()
+
+    def script(self, method: str, *responses: Reply) -> None:
+        """Queue one-shot replies for `method`; once used up, the default reply comes back."""
+        with self._cond:
+            self._scripts[method].extend(responses)
+
+    def set_user(
+        self,
+        user_id: str,
+        *,
+        tz: str = "America/New_York",
+        deleted: bool = False,
+        is_bot: bool = False,
+        name: str | None = None,
+    ) -> None:
+        ZoneInfo(tz)  # fail here, in the test's setup, on a typo rather than later inside a request
+        with self._cond:
+            self._users[user_id] = _User(user_id, name or user_id.lower(), tz, deleted, is_bot)
+
+    def set_usergroup(self, group_id: str, user_ids: list[str]) -> None:
+        with self._cond:
+            self._groups[group_id] = list(user_ids)
+
+    # --- request handling ------------------------------------------------------------------------------------
+
+    def _record(self, call: Call) -> Reply:
+        """Record first, then pick the reply, so even slow or failing replies are visible to wait_for."""
+        with self._cond:
+            self._calls.append(call)
+            self._cond.notify_all()
+            queue = self._scripts.get(call.method)
+            scripted = queue.popleft() if queue else None
+        return scripted or self._default_reply(call)
+
+    def _default_reply(self, call: Call) -> Reply:
+        if call.method == "response_url":
+            return Reply("ok", headers={"Content-Type": "text/plain; charset=utf-8"})
+        if not call.path.startswith("/api/"):
+            return Reply({"ok": False, "error": "not_found"}, status=404)
+        authorization = call.headers.get("Authorization", "")
+        if not authorization.startswith("Bearer ") and "token" not in call.params:
+            return Reply({"ok": False, "error": "not_authed"})
+        if "_raw" in call.params:
+            return Reply({"ok": False, "error": "invalid_json"})
+        handler = self._handlers.get(call.method)
+        if handler is None:
+            return Reply({"ok": False, "error": "unknown_method"})
+        return Reply(handler(call.params))
+
+    def _next_ts(self) -> str:
+        """Unique, increasing message timestamps in Slack's "seconds.micro" format."""
+        with self._cond:
+            self._serial += 1
+            serial = self._serial
+        return f"{1700000000 + serial // 10000}.{serial % 10000 * 100:06d}"
+
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://keepwarm-test.slack.com/",
+            "team": "Keepwarm Test",
+            "user": "keepwarm",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _bot_message(self, params: dict[str, Any], ts: str) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "type": "message",
+            "text": params.get("text", ""),
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "team": TEAM_ID,
+            "ts": ts,
+        }
+        if "blocks" in params:
+            message["blocks"] = params["blocks"]
+        return message
+
+    def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        if channel.startswith(("U", "W")):
+            channel = "D" + channel  # posting to a user id lands in the bot's DM with that user
+        ts = self._next_ts()
+        return {"ok": True, "channel": channel, "ts": ts, "message": self._bot_message(params, ts)}
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        ts = str(params.get("ts", ""))
+        return {
+            "ok": True,
+            "channel": params.get("channel", ""),
+            "ts": ts,
+            "text": params.get("text", ""),
+            "message": self._bot_message(params, ts),
+        }
+
+    def _chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _view_reply(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Echo the view back the way Slack does, with the server-side fields a later views.update needs."""
+        view = params.get("view") if isinstance(params.get("view"), dict) else {}
+        view_id = str(params.get("view_id") or f"V{self._next_ts().replace('.', '')}")
+        return {
+            "ok": True,
+            "view": {
+                "type": "modal",
+                "blocks": [],
+                "private_metadata": "",
+                "callback_id": "",
+                "external_id": "",
+                "clear_on_close": False,
+                "notify_on_close": False,
+                **view,
+                "id": view_id,
+                "team_id": TEAM_ID,
+                "state": {"values": {}},
+                "hash": f"{int(time.time())}.{view_id.lower()}",
+                "root_view_id": view_id,
+                "previous_view_id": None,
+                "app_id": APP_ID,
+                "app_installed_team_id": TEAM_ID,
+                "bot_id": BOT_ID,
+            },
+        }
+
+    def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        users = str(params.get("users", "")).split(",")
+        channel_id = str(params.get("channel") or "D" + users[0])
+        return {"ok": True, "channel": {"id": channel_id}}
+
+    def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel_id = str(params.get("channel", ""))
+        name = f"channel-{channel_id.lower()}"
+        return {
+            "ok": True,
+            "channel": {
+                "id": channel_id,
+                "name": name,
+                "name_normalized": name,
+                "is_channel": True,
+                "is_group": False,
+                "is_im": False,
+                "is_mpim": False,
+                "is_private": False,
+                "is_archived": False,
+                "is_general": False,
+                "is_shared": False,
+                "is_ext_shared": False,
+                "is_org_shared": False,
+                "is_member": True,
+                "created": 1700000000,
+                "creator": "U0ADMIN",
+                "context_team_id": TEAM_ID,
+                "topic": {"value": "", "creator": "", "last_set": 0},
+                "purpose": {"value": "", "creator": "", "last_set": 0},
+            },
+        }
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self._cond:
+            user = self._users.get(str(params.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        now = datetime.now(ZoneInfo(user.tz))
+        offset = now.utcoffset()
+        return {
+            "ok": True,
+            "user": {
+                "id": user.id,
+                "team_id": TEAM_ID,
+                "name": user.name,
+                "real_name": user.name,
+                "deleted": user.deleted,
+                "is_bot": user.is_bot,
+                "is_app_user": False,
+                "tz": user.tz,
+                "tz_label": now.tzname(),
+                "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
+                "profile": {"real_name": user.name, "display_name": user.name, "team": TEAM_ID},
+            },
+        }
+
+    def _usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self._cond:
+            users = self._groups.get(str(params.get("usergroup", "")))
+        if users is None:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(users)}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a hung test client must not keep pytest alive
+    fake: FakeSlack
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silenced: per-request lines would drown pytest's output."""
+
+    def _handle(self) -> None:
+        url = urlsplit(self.path)
+        params: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8") if length else ""
+        if raw and self.headers.get_content_type() == "application/json":
+            try:
+                body = json.loads(raw)
+            except json.JSONDecodeError:
+                body = {"_raw": raw}  # kept so the test can see what the app actually sent
+            params.update(body if isinstance(body, dict) else {"_raw": body})
+        elif raw:
+            params.update(parse_qsl(raw, keep_blank_values=True))
+
+        if url.path.startswith("/api/"):
+            method = url.path.removeprefix("/api/")
+        elif url.path.startswith("/response/"):
+            method = "response_url"
+            params["_name"] = unquote(url.path.removeprefix("/response/"))
+        else:
+            method = url.path
+        headers = {_canonical_header(key): value for key, value in self.headers.items()}
+        self._send(self.server.fake._record(Call(method, _decode_json_fields(params), headers, url.path)))
+
+    def _send(self, reply: Reply) -> None:
+        if reply.delay:
+            time.sleep(reply.delay)
+        payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
+        data = payload.encode("utf-8")
+        self.send_response(reply.status)
+        headers = {"Content-Type": "application/json; charset=utf-8", **reply.headers}
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)

@@ -1,0 +1,240 @@
+"""The harness is only worth trusting if the real slack_sdk agrees with it, so these tests drive it with slack_sdk."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from collections.abc import Iterator
+from urllib.parse import parse_qsl
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.webhook import WebhookClient
+
+from tests.fakeslack import FakeSlack, Reply
+from tests.slack_http import (
+    SIGNING_SECRET,
+    block_actions_payload,
+    event_body,
+    get,
+    interactive_body,
+    post_signed,
+    sign,
+    slash_command_body,
+    view_submission_payload,
+)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as running:
+        yield running
+
+
+@pytest.fixture
+def client(fake: FakeSlack) -> WebClient:
+    """No retry handlers: a test must see each failure, not slack_sdk quietly retrying it."""
+    return WebClient(token="xoxb-test", base_url=fake.api_url, retry_handlers=[])
+
+
+def test_auth_test(fake: FakeSlack, client: WebClient) -> None:
+    reply = client.auth_test()
+    assert reply["team_id"] == "T0TEST"
+    assert reply["user_id"] == "U0BOT"
+    assert reply["bot_id"] == "B0BOT"
+    [call] = fake.calls_to("auth.test")
+    assert call.headers["Authorization"] == "Bearer xoxb-test"
+    assert call.path == "/api/auth.test"
+
+
+def test_post_message_records_params_and_decodes_blocks(fake: FakeSlack, client: WebClient) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Ada* was a finalist"}}]
+    first = client.chat_postMessage(channel="U0REC", text="hi", blocks=blocks)
+    second = client.chat_postMessage(channel="C0CHAN", text="again")
+
+    assert first["channel"] == "DU0REC"
+    assert second["channel"] == "C0CHAN"
+    assert float(first["ts"]) < float(second["ts"])
+    assert first["message"]["blocks"] == blocks
+    call = fake.calls_to("chat.postMessage")[0]
+    assert call.params["channel"] == "U0REC"
+    assert call.params["text"] == "hi"
+    assert call.params["blocks"] == blocks
+
+
+def test_views_open_records_view_decoded(fake: FakeSlack, client: WebClient) -> None:
+    view = {
+        "type": "modal",
+        "callback_id": "reject_candidate",
+        "title": {"type": "plain_text", "text": "Keepwarm"},
+        "blocks": [],
+    }
+    reply = client.views_open(trigger_id="1337.42.abcd", view=view)
+
+    assert reply["view"]["id"].startswith("V")
+    assert reply["view"]["callback_id"] == "reject_candidate"
+    [call] = fake.calls_to("views.open")
+    assert call.headers["Content-Type"].startswith("application/json")
+    assert call.params["view"] == view
+    assert call.params["trigger_id"] == "1337.42.abcd"
+
+
+def test_users_info_known_and_unknown(fake: FakeSlack, client: WebClient) -> None:
+    fake.set_user("U0REC", tz="Asia/Tokyo", name="rita")
+
+    user = client.users_info(user="U0REC")["user"]
+    assert (user["id"], user["name"], user["tz"], user["deleted"]) == ("U0REC", "rita", "Asia/Tokyo", False)
+    assert user["tz_offset"] == 9 * 3600  # Japan has no DST, so this is stable
+
+    with pytest.raises(SlackApiError) as excinfo:
+        client.users_info(user="U0NOBODY")
+    assert excinfo.value.response["error"] == "user_not_found"
+
+
+def test_usergroup_and_conversations(fake: FakeSlack, client: WebClient) -> None:
+    fake.set_usergroup("S0RECRUIT", ["U0A", "U0B"])
+    assert client.usergroups_users_list(usergroup="S0RECRUIT")["users"] == ["U0A", "U0B"]
+    with pytest.raises(SlackApiError) as excinfo:
+        client.usergroups_users_list(usergroup="S0NONE")
+    assert excinfo.value.response["error"] == "no_such_subteam"
+
+    assert client.conversations_open(users="U0REC")["channel"]["id"] == "DU0REC"
+    channel = client.conversations_info(channel="C0CHAN")["channel"]
+    assert channel["is_member"] and not channel["is_archived"] and not channel["is_private"]
+
+
+def test_scripted_429_surfaces_without_retry_handlers(fake: FakeSlack, client: WebClient) -> None:
+    fake.script(
+        "chat.postMessage", Reply({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+    )
+
+    with pytest.raises(SlackApiError) as excinfo:
+        client.chat_postMessage(channel="C0CHAN", text="hi")
+    assert excinfo.value.response.status_code == 429
+    assert excinfo.value.response.headers["Retry-After"] == "1"
+    # One-shot: the next call gets the default reply, and both calls were recorded.
+    assert client.chat_postMessage(channel="C0CHAN", text="hi")["ok"]
+    assert len(fake.calls_to("chat.postMessage")) == 2
+
+
+def test_scripted_malformed_json(client: WebClient, fake: FakeSlack) -> None:
+    fake.script("auth.test", Reply("<html>upstream error</html>", status=200))
+
+    with pytest.raises(SlackApiError) as excinfo:
+        client.auth_test()
+    assert "non-JSON" in excinfo.value.response["error"]
+
+
+def test_scripted_delay_is_honoured(fake: FakeSlack, client: WebClient) -> None:
+    fake.script("auth.test", Reply({"ok": True}, delay=0.3))
+    started = time.monotonic()
+    client.auth_test()
+    assert time.monotonic() - started >= 0.3
+
+
+def test_unknown_method_and_missing_token(fake: FakeSlack, client: WebClient) -> None:
+    with pytest.raises(SlackApiError) as excinfo:
+        client.api_call("made.up")
+    assert excinfo.value.response["error"] == "unknown_method"
+
+    with pytest.raises(SlackApiError) as excinfo:
+        WebClient(base_url=fake.api_url, retry_handlers=[]).auth_test()
+    assert excinfo.value.response["error"] == "not_authed"
+    assert [call.method for call in fake.calls] == ["made.up", "auth.test"]
+
+
+def test_query_string_params_and_token_param(fake: FakeSlack) -> None:
+    with urllib.request.urlopen(fake.api_url + "conversations.info?channel=C0Q&token=xoxb-test") as response:
+        assert json.loads(response.read())["channel"]["id"] == "C0Q"
+    assert fake.calls_to("conversations.info")[0].params == {"channel": "C0Q", "token": "xoxb-test"}
+
+
+def test_wait_for_returns_calls_and_times_out(fake: FakeSlack, client: WebClient) -> None:
+    client.auth_test()
+    assert len(fake.wait_for("auth.test")) == 1
+
+    with pytest.raises(AssertionError, match=r"chat\.postMessage.*auth\.test"):
+        fake.wait_for("chat.postMessage", timeout=0.2)
+
+
+def test_reset_keeps_users(fake: FakeSlack, client: WebClient) -> None:
+    fake.set_user("U0REC")
+    fake.script("users.info", Reply({"ok": False, "error": "ratelimited"}, status=429))
+    client.auth_test()
+    fake.reset()
+
+    assert fake.calls == []
+    assert client.users_info(user="U0REC")["user"]["id"] == "U0REC"
+
+
+def test_response_url_post_is_recorded(fake: FakeSlack) -> None:
+    url = fake.response_url("slash")
+    reply = WebhookClient(url).send(text="Saved Ada", response_type="ephemeral", replace_original=False)
+
+    assert reply.status_code == 200
+    [call] = fake.wait_for("response_url")
+    assert call.params == {
+        "text": "Saved Ada",
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "_name": "slash",
+    }
+
+
+def test_post_signed_signature_verifies_with_slack_sdk(fake: FakeSlack) -> None:
+    body = slash_command_body(text="Ada Lovelace email=ada@example.com")
+    reply = post_signed(fake.response_url("signed"), body)
+
+    assert reply.status == 200
+    [call] = fake.calls_to("response_url")
+    timestamp = call.headers["X-Slack-Request-Timestamp"]
+    signature = call.headers["X-Slack-Signature"]
+    assert call.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert SignatureVerifier(SIGNING_SECRET).is_valid(body, timestamp, signature)
+    assert not SignatureVerifier("another-secret").is_valid(body, timestamp, signature)
+
+
+def test_sign_matches_slacks_documented_example() -> None:
+    """The worked example from Slack's "Verifying requests from Slack" page."""
+    body = (
+        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V"
+        "&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text="
+        "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN"
+        "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+    )
+    expected = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+    assert sign(body, 1531420618, "8f742231b10e8888abcd99yyyzzz85a5") == expected
+
+
+def test_non_2xx_is_returned_not_raised(fake: FakeSlack) -> None:
+    reply = get(fake.api_url.replace("/api/", "/nowhere"))
+    assert reply.status == 404
+    assert reply.json() == {"ok": False, "error": "not_found"}
+    assert reply.headers["Content-Type"].startswith("application/json")
+
+
+def test_bodies_have_slacks_shape() -> None:
+    command = dict(parse_qsl(slash_command_body(text="help", channel_id="D0DM")))
+    assert command["command"] == "/rejected"
+    assert command["channel_name"] == "directmessage"
+    assert command["is_enterprise_install"] == "false"
+
+    submission = view_submission_payload(
+        callback_id="cb", values={"b": {"a": {"type": "plain_text_input", "value": "x"}}}
+    )
+    [(key, raw)] = parse_qsl(interactive_body(submission))
+    assert key == "payload"
+    assert json.loads(raw)["view"]["state"]["values"]["b"]["a"]["value"] == "x"
+
+    home_click = block_actions_payload(
+        action_id="forget", container_type="view", view={"id": "V0HOME"}, channel_id=None, message_ts=None
+    )
+    assert home_click["container"] == {"type": "view", "view_id": "V0HOME"}
+    assert "channel" not in home_click and "message" not in home_click
+
+    first, second = (json.loads(event_body({"type": "app_home_opened", "user": "U0REC"})) for _ in range(2))
+    assert first["type"] == "event_callback"
+    assert first["event_id"] != second["event_id"]
