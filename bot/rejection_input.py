@@ -122,13 +122,13 @@ def parse_rejection_command(text: str) -> RejectionInput:
 
 
 def clean_email(value: str) -> str:
-    """A valid, lower-cased e-mail or InputErrors saying what is wrong; `/rejected forget` needs the same check."""
+    """A valid, lower-cased email or InputErrors saying what is wrong; `/rejected forget` needs the same check."""
     try:
         email = _email(unicodedata.normalize("NFC", value).strip() or None)
     except _FieldError as problem:
         raise InputErrors({"email": str(problem)}) from None
     if email is None:
-        raise InputErrors({"email": "Give the candidate's e-mail, e.g. `/rejected forget jane@example.com`."})
+        raise InputErrors({"email": "Give the candidate's email, e.g. `/rejected forget jane@example.com`."})
     return email
 
 

@@ -27,9 +27,13 @@ def refresh_timezone(
             recruiter = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
             if recruiter.tz_checked_at is not None and now - recruiter.tz_checked_at < REFRESH_AFTER:
                 return
-            tz = client.users_info(user=user_id)["user"].get("tz")
-            if tz:
-                recruiter.tz = tz
+        # No transaction stays open across the Web API call.
+        tz = client.users_info(user=user_id)["user"].get("tz")
+        with sessions.begin() as session:
+            recruiter = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
+            recruiter.tz = tz or recruiter.tz
             recruiter.tz_checked_at = now
-    except (SlackApiError, SlackClientError, OSError, SQLAlchemyError):
+    except SlackApiError as error:
+        logger.warning("could not refresh the time zone of %s: Slack said %s", user_id, error.response.get("error"))
+    except (SlackClientError, OSError, SQLAlchemyError):
         logger.exception("could not refresh the time zone of %s", user_id)

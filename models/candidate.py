@@ -14,7 +14,7 @@ ERASED_NAME = "(erased)"
 
 
 class Candidate(Base):
-    """One person per team, identified by e-mail (stored lower-cased, so unique case-insensitively)."""
+    """One person per team, identified by email (stored lower-cased, so unique case-insensitively)."""
 
     __tablename__ = "candidates"
     __table_args__ = (UniqueConstraint("team_id", "email"),)

@@ -37,7 +37,7 @@ def get_or_create_recruiter(*, session: Session, team_id: str, user_id: str) -> 
 def record_rejection(
     *, session: Session, team_id: str, user_id: str, entry: RejectionInput, now: datetime | None = None
 ) -> Rejection:
-    """Record one rejection, merging it into the candidate the team already knows by e-mail or LinkedIn."""
+    """Record one rejection, merging it into the candidate the team already knows by email or LinkedIn."""
     recruiter = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
     candidate = _find_candidate(session=session, team_id=team_id, entry=entry)
     if candidate is None:
@@ -72,7 +72,7 @@ def _find_candidate(*, session: Session, team_id: str, entry: RejectionInput) ->
 
 
 def _create_candidate(*, session: Session, team_id: str, entry: RejectionInput) -> Candidate:
-    """Insert a new candidate; if another request inserted the same e-mail meanwhile, merge into that one."""
+    """Insert a new candidate; if another request inserted the same email meanwhile, merge into that one."""
     candidate = Candidate(
         team_id=team_id, name=entry.name, email=entry.email, linkedin_url=entry.linkedin, tags=list(entry.tags)
     )

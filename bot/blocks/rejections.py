@@ -10,6 +10,10 @@ from models import Candidate, Rejection
 from models.policy import FIRST_CHECKIN_DAYS, REPEAT_CHECKIN_DAYS, first_checkin, is_strong
 
 NOTE_PREVIEW = 200
+OTHER_COMMANDS = (
+    "`/rejected` alone opens a form · `/rejected list` shows your recent rejections · "
+    "`/rejected forget jane@x.io` erases a candidate's personal data (their right to be forgotten)"
+)
 STAGE_LABELS = {"screen": "screen", "interview": "interview", "final": "finalist"}
 
 
@@ -22,7 +26,7 @@ def describe(rejection: Rejection) -> str:
 
 
 def contact_line(candidate: Candidate) -> str | None:
-    """E-mail, LinkedIn and tags, or None when there are none."""
+    """Email, LinkedIn and tags, or None when there are none."""
     parts = []
     if candidate.email:
         parts.append(f"<mailto:{candidate.email}|{escape(candidate.email)}>")
@@ -67,14 +71,14 @@ def build_confirmation(rejection: Rejection) -> Message:
     return message(f"Recorded {escape(candidate.name)} for {escape(rejection.role_title)}.", blocks)
 
 
-def build_usage(errors: Mapping[str, str] | None = None) -> Message:
-    """Help for `/rejected`, led by what was wrong when the input was refused."""
+def build_usage(errors: Mapping[str, str] | None = None, *, refused: str = "Nothing was saved") -> Message:
+    """Help for `/rejected`, led by what was wrong (and what was therefore not done) when input was refused."""
     blocks: list[Block] = []
     if errors:
         problems = "\n".join(f"• {escape(problem)}" for problem in errors.values())
-        blocks.append(section(f":warning: Nothing was saved:\n{problems}"))
-    blocks.append(section(USAGE))
-    fallback = "Nothing was saved: " + escape(" ".join(errors.values())) if errors else "How to use /rejected"
+        blocks.append(section(f":warning: {refused}:\n{problems}"))
+    blocks.extend([section(USAGE), context(OTHER_COMMANDS)])
+    fallback = f"{refused}: " + escape(" ".join(errors.values())) if errors else "How to use /rejected"
     return message(truncate(fallback, 3000), blocks)
 
 
@@ -106,17 +110,17 @@ def rejection_section(rejection: Rejection, *, show_recruiter: bool) -> Block:
 def build_forgotten(email: str, rejection_count: int) -> Message:
     """Confirms an erasure, so the recruiter can tell the candidate it is done."""
     text = (
-        f":wastebasket: Erased the candidate with e-mail {escape(email)} everywhere in this workspace: "
-        f"name, e-mail, LinkedIn, tags and notes on {rejection_count} rejection{'s' if rejection_count != 1 else ''} "
+        f":wastebasket: Erased the candidate with email {escape(email)} everywhere in this workspace: "
+        f"name, email, LinkedIn, tags and notes on {rejection_count} rejection{'s' if rejection_count != 1 else ''} "
         "are gone, and they will never come up in check-ins or matches again."
     )
-    return message(f"Erased the candidate with e-mail {escape(email)}.", [section(text)])
+    return message(f"Erased the candidate with email {escape(email)}.", [section(text)])
 
 
 def build_not_found(email: str) -> Message:
     """Erasure found nobody this user may erase; it does not reveal whether someone else recorded them."""
     text = (
-        f"No candidate with e-mail {escape(email)} among the candidates you can erase. "
+        f"No candidate with email {escape(email)} among the candidates you can erase. "
         "Only the recruiter who recorded a candidate, or a Keepwarm admin, can erase them."
     )
     return message(text, [section(text)])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from models import Candidate, Recruiter, Rejection
 from tests.conftest import RunningApp, row_counts
@@ -51,7 +53,8 @@ def rejections(app: RunningApp) -> list[Rejection]:
 
 def candidates(app: RunningApp) -> list[Candidate]:
     with app.sessions() as session:
-        return list(session.scalars(select(Candidate).order_by(Candidate.id)))
+        query = select(Candidate).options(selectinload(Candidate.rejections)).order_by(Candidate.id)
+        return list(session.scalars(query))
 
 
 def test_records_the_documented_example(running: RunningApp, fake_slack: FakeSlack) -> None:
@@ -179,3 +182,14 @@ def test_no_text_opens_the_form_with_the_commands_trigger(running: RunningApp, f
         "note",
     ]
     assert response_url in view["private_metadata"]
+
+
+def test_simultaneous_recordings_of_a_new_email_make_one_candidate(running: RunningApp) -> None:
+    def record(n: int) -> str:
+        return everything(run(running, f"Jane Doe email=jane@x.io role=Role{n} stage=final", user_id=f"U0REC{n}"))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(record, range(8)))
+    assert all("Recorded" in reply for reply in replies), replies
+    [candidate] = candidates(running)
+    assert sorted(r.role_title for r in candidate.rejections) == [f"Role{n}" for n in range(8)]

@@ -72,7 +72,8 @@ def _open_form(ack: Ack, command: dict[str, Any], client: WebClient, logger: Log
         client.views_open(trigger_id=command["trigger_id"], view=build_rejection_modal(metadata))
     except (SlackApiError, SlackClientError, OSError):
         logger.exception("could not open the rejection form")
-        respond(**_ephemeral_body(build_usage({"form": "Could not open the form just now; type the details instead."})))
+        problem = {"form": "Could not open the form just now; type the details instead."}
+        respond(**_ephemeral_body(build_usage(problem, refused="No form")))
 
 
 def _ephemeral_body(reply: dict[str, Any]) -> dict[str, Any]:
@@ -101,10 +102,18 @@ def _list(ack: Ack, svc: Services, team_id: str, user_id: str, args: list[str], 
     """`list` shows your own; `list all` shows the team's, for admins only."""
     whole_team = [a.lower() for a in args] == ["all"]
     if args and not whole_team:
-        ack_ephemeral(ack, build_usage({"list": "Use `/rejected list`, or `/rejected list all` if you are an admin."}))
+        ack_ephemeral(
+            ack,
+            build_usage(
+                {"list": "Use `/rejected list`, or `/rejected list all` if you are an admin."}, refused="Cannot list"
+            ),
+        )
         return
     if whole_team and not svc.access.is_admin(user_id):
-        ack_ephemeral(ack, build_usage({"list": "Only Keepwarm admins can list the whole team's rejections."}))
+        ack_ephemeral(
+            ack,
+            build_usage({"list": "Only Keepwarm admins can list the whole team's rejections."}, refused="Cannot list"),
+        )
         return
     try:
         with svc.sessions.begin() as session:
@@ -120,11 +129,11 @@ def _list(ack: Ack, svc: Services, team_id: str, user_id: str, args: list[str], 
 
 
 def _forget(ack: Ack, svc: Services, team_id: str, user_id: str, args: list[str], logger: Logger) -> None:
-    """Erase a candidate by e-mail: the candidate's right to be forgotten."""
+    """Erase a candidate by email: the candidate's right to be forgotten."""
     try:
         email = clean_email(unescape(args[0]) if len(args) == 1 else "")
     except InputErrors as error:
-        ack_ephemeral(ack, build_usage(error.errors))
+        ack_ephemeral(ack, build_usage(error.errors, refused="Nothing was erased"))
         return
     try:
         with svc.sessions.begin() as session:

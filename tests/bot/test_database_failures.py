@@ -1,0 +1,119 @@
+"""When the database fails, the recruiter hears so inside Slack's three seconds, and nothing is half-written."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from bot.config import load_settings
+from models.db import make_engine
+from tests.bot.test_rejected_command import everything, run
+from tests.conftest import RunningApp, make_env, row_counts, serve
+from tests.fakeslack import FakeSlack
+from tests.slack_http import get, interactive_body, post_signed, view_submission_payload
+
+SLACK_DEADLINE_SECONDS = 3.0
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def down(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fake_slack: FakeSlack
+) -> Iterator[RunningApp]:
+    """The app pointed at a database that cannot be reached: a SQLite file in a missing folder, or a closed port."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('gone')}/missing/folder/keepwarm.db"
+    else:
+        url = "postgresql+psycopg://postgres@127.0.0.1:1/test"
+    engine = make_engine(url)
+    if request.param == "sqlite":
+        # make_engine prepares the folder; take it away again so every connection fails.
+        shutil.rmtree(Path(make_url(url).database or "").parent)
+    settings = load_settings(make_env(database_url=url, fake_slack=fake_slack))
+    yield from serve(settings, engine)
+    engine.dispose()
+
+
+def test_a_command_answers_could_not_save_in_time(down: RunningApp) -> None:
+    started = time.monotonic()
+    shown = everything(run(down, "Jane Doe role=Backend stage=final"))
+    assert time.monotonic() - started < SLACK_DEADLINE_SECONDS
+    assert "Could not save the rejection just now" in shown and "try again" in shown
+
+
+@pytest.mark.parametrize(("text", "what"), [("list", "load your rejections"), ("forget a@b.io", "erase the candidate")])
+def test_other_commands_say_what_could_not_be_done(down: RunningApp, text: str, what: str) -> None:
+    assert f"Could not {what} just now" in everything(run(down, text))
+
+
+def test_the_form_keeps_its_input_and_says_try_again(down: RunningApp) -> None:
+    values = {
+        "name": {"value": {"type": "plain_text_input", "value": "Jane Doe"}},
+        "role": {"value": {"type": "plain_text_input", "value": "Backend"}},
+        "stage": {"value": {"type": "static_select", "selected_option": {"value": "final"}}},
+    }
+    payload = view_submission_payload(callback_id="rejection_modal", values=values)
+    reply = post_signed(down.events_url, interactive_body(payload))
+    assert reply.status == 200
+    answer = reply.json()
+    assert answer["response_action"] == "errors"
+    assert "Could not save just now" in answer["errors"]["name"]
+
+
+def test_healthz_reports_the_database_down(down: RunningApp) -> None:
+    reply = get(down.url + "/healthz")
+    assert reply.status == 503
+    assert reply.json() == {"ok": False, "database": "unreachable"}
+
+
+def test_healthz_reports_a_reachable_database(running: RunningApp) -> None:
+    reply = get(running.url + "/healthz")
+    assert (reply.status, reply.json()) == (200, {"ok": True, "database": "ok"})
+
+
+def test_other_paths_are_not_found(running: RunningApp) -> None:
+    assert get(running.url + "/admin").status == 404
+
+
+def fail_rejection_inserts(engine: Engine) -> None:
+    """A real trigger that makes the rejection insert fail after the candidate was inserted in the same transaction."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(
+                text("CREATE TRIGGER no_rejections BEFORE INSERT ON rejections BEGIN SELECT RAISE(ABORT, 'boom'); END")
+            )
+        else:
+            connection.execute(
+                text(
+                    "CREATE OR REPLACE FUNCTION keepwarm_boom() RETURNS trigger AS "
+                    "$$ BEGIN RAISE EXCEPTION 'boom'; END $$ LANGUAGE plpgsql"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER no_rejections BEFORE INSERT ON rejections "
+                    + "FOR EACH ROW EXECUTE FUNCTION keepwarm_boom()"
+                )
+            )
+
+
+def drop_trigger(engine: Engine) -> None:
+    with engine.begin() as connection:
+        suffix = "" if engine.dialect.name == "sqlite" else " ON rejections"
+        connection.execute(text(f"DROP TRIGGER IF EXISTS no_rejections{suffix}"))
+
+
+def test_a_failure_part_way_leaves_no_candidate_or_recruiter_behind(running: RunningApp) -> None:
+    fail_rejection_inserts(running.engine)
+    try:
+        shown = everything(run(running, "Jane Doe email=jane@x.io role=Backend stage=final"))
+        assert "Could not save the rejection just now" in shown
+        assert all(count == 0 for count in row_counts(running.engine).values())
+    finally:
+        drop_trigger(running.engine)
+    assert "Recorded" in everything(run(running, "Jane Doe email=jane@x.io role=Backend stage=final"))
