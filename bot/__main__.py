@@ -11,42 +11,16 @@ from dotenv import load_dotenv
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import create_app
 from bot.config import ConfigError, Settings, load_settings
+from bot.startup import StartupError, prepare_database
 from bot.web import create_wsgi
-from models.db import make_engine, make_session_factory
-from models.migrate import is_current, upgrade
+from models.db import make_session_factory
 
 # Slack's payloads are a few kilobytes; anything near this is not from Slack.
 MAX_BODY_BYTES = 1024 * 1024
 logger = logging.getLogger("keepwarm")
-
-
-class StartupError(Exception):
-    """A problem that stops start-up; the message is the one line shown, the code is the exit status."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def prepare_database(settings: Settings) -> Engine:
-    """SQLite is migrated in place; PostgreSQL must have been migrated by the release step."""
-    engine = make_engine(settings.database_url)
-    backend = make_url(settings.database_url).get_backend_name()
-    try:
-        if backend == "sqlite":
-            upgrade(engine)
-        elif not is_current(engine):
-            raise StartupError("the database schema is not up to date: run `python -m models migrate` first", 2)
-    except SQLAlchemyError as error:
-        cause = getattr(error, "orig", None) or error
-        raise StartupError(f"cannot use the database in DATABASE_URL: {cause}".strip(), 1) from None
-    return engine
 
 
 def run(settings: Settings) -> None:

@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from jobs.working_hours import WorkingHours, parse_work_days, parse_work_hours
+from models.policy import Policy
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "keepwarm.db")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -34,6 +37,10 @@ class Settings:
     recruiter_user_ids: frozenset[str]
     recruiter_usergroup_id: str | None
     admin_user_ids: frozenset[str]
+    policy: Policy
+    working_hours: WorkingHours
+    sweep_minutes: int
+    run_scheduler: bool
 
     @property
     def socket_mode(self) -> bool:
@@ -41,11 +48,15 @@ class Settings:
         return self.slack_app_token is not None
 
 
-def load_settings(env: Mapping[str, str]) -> Settings:
-    """Build Settings from an environment mapping, raising ConfigError on the first bad value."""
+def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
+    """Build Settings from an environment mapping, raising ConfigError on the first bad value.
+
+    The clock process (`serving=False`) receives no requests from Slack, so it does not need the signing secret.
+    """
+    secret_where = "the Signing Secret from Basic Information"
     return Settings(
         slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-", "the Bot User OAuth Token from OAuth & Permissions"),
-        slack_signing_secret=_required(env, "SLACK_SIGNING_SECRET", "the Signing Secret from Basic Information"),
+        slack_signing_secret=_required(env, "SLACK_SIGNING_SECRET", secret_where) if serving else "",
         slack_app_token=_optional_token(env, "SLACK_APP_TOKEN", "xapp-"),
         slack_api_url=_api_url(env),
         database_url=normalize_database_url(_value(env, "DATABASE_URL") or DEFAULT_DATABASE_URL),
@@ -53,6 +64,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         recruiter_user_ids=_user_ids(env, "RECRUITER_USER_IDS"),
         recruiter_usergroup_id=_usergroup(env),
         admin_user_ids=_user_ids(env, "ADMIN_USER_IDS"),
+        policy=_policy(env),
+        working_hours=_working_hours(env),
+        sweep_minutes=_positive(env, "SWEEP_MINUTES", 5, 1440),
+        run_scheduler=_flag(env, "RUN_SCHEDULER", True),
     )
 
 
@@ -130,3 +145,49 @@ def _usergroup(env: Mapping[str, str]) -> str | None:
     if value is not None and not USERGROUP_ID.match(value):
         raise ConfigError(f"RECRUITER_USERGROUP_ID must be a Slack user group id like S012ABCDEF, not {value!r}")
     return value
+
+
+def _positive(env: Mapping[str, str], name: str, default: int, maximum: int) -> int:
+    raw = _value(env, name) or str(default)
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise ConfigError(f"{name} must be a whole number from 1 to {maximum}, not {raw!r}")
+    return int(raw)
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (_value(env, name) or str(default)).lower()
+    if raw not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"{name} must be true or false, not {raw!r}")
+    return raw in ("true", "1", "yes")
+
+
+def _policy(env: Mapping[str, str]) -> Policy:
+    raw = _value(env, "CHECKIN_DAYS") or "14,90"
+    parts = [part.strip() for part in raw.split(",")]
+    if not all(part.isdigit() and int(part) > 0 for part in parts) or parts != sorted(parts, key=int):
+        raise ConfigError(f"CHECKIN_DAYS must be increasing whole days after the rejection, like 14,90, not {raw!r}")
+    stages = frozenset(s.strip().lower() for s in (_value(env, "STRONG_STAGES") or "final").split(",") if s.strip())
+    if not stages <= {"screen", "interview", "final"}:
+        raise ConfigError(f"STRONG_STAGES must list screen, interview and/or final, not {sorted(stages)!r}")
+    return Policy(
+        first_days=tuple(int(part) for part in parts),
+        repeat_days=_positive(env, "CHECKIN_REPEAT_DAYS", 180, 3650),
+        strong_min_rating=_positive(env, "STRONG_MIN_RATING", 4, 6),
+        strong_stages=stages,
+    )
+
+
+def _working_hours(env: Mapping[str, str]) -> WorkingHours:
+    try:
+        start, end = parse_work_hours(_value(env, "WORK_HOURS") or "09:00-17:00")
+    except ValueError as error:
+        raise ConfigError(f"WORK_HOURS {error}") from None
+    try:
+        days = parse_work_days(_value(env, "WORK_DAYS") or "mon-fri")
+    except ValueError as error:
+        raise ConfigError(f"WORK_DAYS {error}") from None
+    default_tz = _value(env, "DEFAULT_TIMEZONE") or "UTC"
+    try:
+        return WorkingHours(start=start, end=end, days=days, default_tz=default_tz)
+    except ValueError:
+        raise ConfigError(f"DEFAULT_TIMEZONE must be an IANA time zone like Europe/Paris, not {default_tz!r}") from None

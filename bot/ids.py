@@ -7,3 +7,21 @@ REJECTION_MODAL = "rejection_modal"
 # Each input block of the rejection modal is named after its field (see bot.rejection_input.FIELDS);
 # the element inside it always carries this action id.
 FIELD_ACTION = "value"
+
+# Check-in reminder actions; each button's value is "<checkin id>:<reminder step>:<expected step>".
+CHECKIN_DONE = "checkin_done"
+CHECKIN_SNOOZE_WEEK = "checkin_snooze_week"
+CHECKIN_SNOOZE_MONTH = "checkin_snooze_month"
+CHECKIN_STOP = "checkin_stop"
+CHECKIN_DRAFT = "checkin_draft"
+CHECKIN_ACTIONS = (CHECKIN_DONE, CHECKIN_SNOOZE_WEEK, CHECKIN_SNOOZE_MONTH, CHECKIN_STOP, CHECKIN_DRAFT)
+STOP_MODAL = "checkin_stop_modal"
+STOP_REASON_BLOCK = "reason"
+DRAFT_MODAL = "checkin_draft_modal"
+RETRY_DELIVERY = "checkin_retry_delivery"
+REMINDER_METADATA_TYPE = "keepwarm_reminder"
+
+
+def checkin_block_id(checkin_id: int) -> str:
+    """The actions block of one check-in, found again when a click updates the message in place."""
+    return f"checkin_actions:{checkin_id}"

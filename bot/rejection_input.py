@@ -24,7 +24,8 @@ TAGS_MAX = 20
 
 _COMMAND_KEYS = FIELDS[1:]  # the name is the command's leading words, never a key
 _SNIPPET_MAX = 40
-_EMAIL = re.compile(r'[^@\s<>()\[\]\\,;:"]+@[^@\s<>()\[\]\\,;:"]+')  # no spaces nor characters that need quoting
+_EMAIL = re.compile(r'[^@\s<>()\[\]\\,;:"|]+@[^@\s<>()\[\]\\,;:"|]+')  # no spaces nor characters that need quoting
+_LINK_BREAKERS = frozenset('<>|"')  # would end or split a Slack <url|label> link
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _RATING = re.compile(r"0*[1-5]")
 _LINKEDIN_EXAMPLE = "https://www.linkedin.com/in/jane-doe"
@@ -193,7 +194,7 @@ def _linkedin(value: str | None) -> str | None:
         or parts.netloc.lower() != host  # no user, password or port
         or not (host == "linkedin.com" or host.endswith(".linkedin.com"))
         or parts.path.strip("/") == ""
-        or any(char.isspace() for char in value)
+        or any(char.isspace() or char in _LINK_BREAKERS for char in value)
     ):
         raise refused
     return f"https://{host}{parts.path.rstrip('/')}"

@@ -1,19 +1,40 @@
-"""Which rejections earn check-ins, and when: the promise `/rejected` makes to the recruiter."""
+"""Which rejections earn check-ins, and when: the promise `/rejected` makes and the sweep keeps."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-STRONG_MIN_RATING = 4
-FIRST_CHECKIN_DAYS = (14, 90)
-REPEAT_CHECKIN_DAYS = 180
 
+@dataclass(frozen=True)
+class Policy:
+    """Check-ins at `first_days` after the rejection (14 and 90 by default), then every `repeat_days`."""
 
-def is_strong(*, stage: str, rating: int | None) -> bool:
-    """Finalists and candidates rated 4-5 are the ones worth keeping warm."""
-    return stage == "final" or (rating is not None and rating >= STRONG_MIN_RATING)
+    first_days: tuple[int, ...] = (14, 90)
+    repeat_days: int = 180
+    strong_min_rating: int = 4
+    strong_stages: frozenset[str] = field(default_factory=lambda: frozenset({"final"}))
 
+    def is_strong(self, *, stage: str, rating: int | None) -> bool:
+        """Finalists and highly rated candidates are the ones worth keeping warm."""
+        return stage in self.strong_stages or (rating is not None and rating >= self.strong_min_rating)
 
-def first_checkin(rejected_at: datetime) -> datetime:
-    """When the first check-in falls due for a strong rejection."""
-    return rejected_at + timedelta(days=FIRST_CHECKIN_DAYS[0])
+    def gap(self, step: int) -> timedelta:
+        """Time from the previous check-in (or the rejection, for step 0) to check-in number `step`."""
+        if step == 0:
+            return timedelta(days=self.first_days[0])
+        if step < len(self.first_days):
+            return timedelta(days=self.first_days[step] - self.first_days[step - 1])
+        return timedelta(days=self.repeat_days)
+
+    def first_checkin(self, rejected_at: datetime) -> datetime:
+        """When the first check-in falls due for a strong rejection."""
+        return rejected_at + self.gap(0)
+
+    def purpose(self, step: int) -> str:
+        """Why this check-in matters, in a phrase the reminder shows."""
+        if step == 0:
+            return "thank them, share the feedback you promised, and keep the door open"
+        if step == 1 and len(self.first_days) > 1:
+            return "the probation window: more than one new hire in five leaves, so the role may reopen"
+        return "a periodic check-in to stay on their radar"

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from models.base import utcnow
 from models.candidate import ERASED_NAME, Candidate
+from models.checkin import ACTIVE, STOPPED, Checkin
+from models.policy import Policy
 from models.recruiter import Recruiter
 from models.rejection import Rejection
 
@@ -35,9 +37,18 @@ def get_or_create_recruiter(*, session: Session, team_id: str, user_id: str) -> 
 
 
 def record_rejection(
-    *, session: Session, team_id: str, user_id: str, entry: RejectionInput, now: datetime | None = None
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    entry: RejectionInput,
+    policy: Policy,
+    now: datetime | None = None,
 ) -> Rejection:
-    """Record one rejection, merging it into the candidate the team already knows by email or LinkedIn."""
+    """Record one rejection, merging it into the candidate the team already knows by email or LinkedIn.
+
+    A strong rejection (re)starts the candidate's single check-in stream, owned by whoever recorded it.
+    """
     recruiter = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
     candidate = _find_candidate(session=session, team_id=team_id, entry=entry)
     if candidate is None:
@@ -56,7 +67,27 @@ def record_rejection(
     )
     session.add(rejection)
     session.flush()
+    if policy.is_strong(stage=entry.stage, rating=entry.rating) and not candidate.opted_out:
+        _start_checkins(session=session, rejection=rejection, policy=policy)
     return rejection
+
+
+def _start_checkins(*, session: Session, rejection: Rejection, policy: Policy) -> None:
+    """The newest strong rejection owns the stream, and its first check-in counts from this rejection."""
+    checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == rejection.candidate_id)).one_or_none()
+    if checkin is None:
+        checkin = Checkin(team_id=rejection.team_id, candidate_id=rejection.candidate_id)
+        session.add(checkin)
+    checkin.recruiter_id = rejection.recruiter_id
+    checkin.rejection_id = rejection.id
+    checkin.step = 0
+    checkin.due_at = policy.first_checkin(rejection.rejected_at)
+    checkin.status = ACTIVE
+    checkin.stop_reason = None
+    checkin.stopped_at = None
+    checkin.retry_at = None
+    checkin.delivery_error = None
+    session.flush()
 
 
 def _find_candidate(*, session: Session, team_id: str, entry: RejectionInput) -> Candidate | None:
@@ -132,6 +163,11 @@ def forget_candidate(
     candidate.erased_at = now or utcnow()
     for rejection in candidate.rejections:
         rejection.note = None
+    checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == candidate.id)).one_or_none()
+    if checkin is not None:
+        checkin.status = STOPPED
+        checkin.stop_reason = "erased"
+        checkin.stopped_at = candidate.erased_at
     session.flush()
     return candidate
 

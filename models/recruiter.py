@@ -21,4 +21,5 @@ class Recruiter(Base):
     user_id: Mapped[str] = mapped_column(String(32))
     tz: Mapped[str | None] = mapped_column(String(64))
     tz_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dm_channel: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

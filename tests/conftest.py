@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ import pytest
 import waitress
 from slack_sdk import WebClient
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
@@ -40,21 +42,31 @@ def fake_slack(slack_server: FakeSlack) -> FakeSlack:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """A PostgreSQL database migrated from scratch once per run; CI fails rather than skips when it is down."""
-    url = normalize_database_url(os.environ.get("TEST_DATABASE_URL") or POSTGRES_DEFAULT)
-    engine = make_engine(url)
-    if not database_reachable(engine):
-        message = f"PostgreSQL is not reachable at {url}: start it, or set TEST_DATABASE_URL"
+def postgres_url() -> Iterator[str]:
+    """A schema of its own in the PostgreSQL test database, migrated from scratch, so runs never collide.
+
+    CI fails rather than skips when the server is down.
+    """
+    base = normalize_database_url(os.environ.get("TEST_DATABASE_URL") or POSTGRES_DEFAULT)
+    admin = make_engine(base)
+    if not database_reachable(admin):
+        message = f"PostgreSQL is not reachable at {base}: start it, or set TEST_DATABASE_URL"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    with engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    schema = f"keepwarm_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
-    return url
+    try:
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

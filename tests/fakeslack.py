@@ -42,6 +42,9 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    # Do what the default reply would do (e.g. really post the message) but answer with this reply: Slack acted,
+    # and the app never heard (a lost response, a 500 after the fact).
+    applied: bool = False
 
 
 @dataclass
@@ -78,6 +81,7 @@ class FakeSlack:
         self._scripts: dict[str, deque[Reply]] = defaultdict(deque)
         self._users: dict[str, _User] = {}
         self._groups: dict[str, list[str]] = {}
+        self._history: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._serial = 0
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -91,6 +95,7 @@ class FakeSlack:
             "views.publish": self._view_reply,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "users.info": self._users_info,
             "usergroups.users.list": self._usergroups_users_list,
         }
@@ -170,11 +175,17 @@ class FakeSlack:
         with self._cond:
             self._calls.clear()
             self._scripts.clear()
+            self._history.clear()
 
     def script(self, method: str, *responses: Reply) -> None:
         """Queue one-shot replies for `method`; once used up, the default reply comes back."""
         with self._cond:
             self._scripts[method].extend(responses)
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """What a channel shows now, oldest first: posted messages as last updated."""
+        with self._cond:
+            return [dict(message) for message in self._history[channel]]
 
     def set_user(
         self,
@@ -202,6 +213,8 @@ class FakeSlack:
             self._cond.notify_all()
             queue = self._scripts.get(call.method)
             scripted = queue.popleft() if queue else None
+        if scripted is not None and scripted.applied:
+            self._default_reply(call)
         return scripted or self._default_reply(call)
 
     def _default_reply(self, call: Call) -> Reply:
@@ -257,10 +270,31 @@ class FakeSlack:
         if channel.startswith(("U", "W")):
             channel = "D" + channel  # posting to a user id lands in the bot's DM with that user
         ts = self._next_ts()
-        return {"ok": True, "channel": channel, "ts": ts, "message": self._bot_message(params, ts)}
+        message = self._bot_message(params, ts)
+        stored = dict(message)
+        if isinstance(params.get("metadata"), dict):
+            stored["metadata"] = params["metadata"]
+        with self._cond:
+            self._history[channel].append(stored)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, after `oldest`; metadata only with include_all_metadata, as Slack does."""
+        oldest = float(params.get("oldest") or 0)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._cond:
+            found = [dict(m) for m in self._history[str(params.get("channel", ""))] if float(m["ts"]) > oldest]
+        if not with_metadata:
+            for message in found:
+                message.pop("metadata", None)
+        return {"ok": True, "messages": found[::-1], "has_more": False}
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         ts = str(params.get("ts", ""))
+        with self._cond:
+            for message in self._history[str(params.get("channel", ""))]:
+                if message["ts"] == ts:
+                    message.update(self._bot_message(params, ts))
         return {
             "ok": True,
             "channel": params.get("channel", ""),

@@ -17,8 +17,22 @@ def escape(text: str) -> str:
 
 
 def truncate(text: str, limit: int) -> str:
-    """Cut text to a limit with an ellipsis, for fields Slack caps."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """Cut text to a limit with an ellipsis, never inside an `&amp;` escape or a `<link|label>`."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    amp = cut.rfind("&")
+    if amp > cut.rfind(";"):
+        cut = cut[:amp]
+    return cut.rstrip() + "…"
+
+
+def link_target(url: str) -> str:
+    """A URL made safe inside Slack's `<url|label>` syntax."""
+    return url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
 
 
 def message(text: str, blocks: list[Block]) -> Message:

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.blocks.common import Block, Message, context, escape, header, message, section, slack_date, truncate
+from bot.blocks.common import (
+    Block,
+    Message,
+    context,
+    escape,
+    header,
+    link_target,
+    message,
+    section,
+    slack_date,
+    truncate,
+)
 from bot.rejection_input import USAGE
 from models import Candidate, Rejection
-from models.policy import FIRST_CHECKIN_DAYS, REPEAT_CHECKIN_DAYS, first_checkin, is_strong
+from models.policy import Policy
 
 NOTE_PREVIEW = 200
+LIST_ROWS_MAX = 40  # a header plus these stays well inside Slack's 50 blocks a message
 OTHER_COMMANDS = (
     "`/rejected` alone opens a form · `/rejected list` shows your recent rejections · "
     "`/rejected forget jane@x.io` erases a candidate's personal data (their right to be forgotten)"
@@ -29,39 +41,40 @@ def contact_line(candidate: Candidate) -> str | None:
     """Email, LinkedIn and tags, or None when there are none."""
     parts = []
     if candidate.email:
-        parts.append(f"<mailto:{candidate.email}|{escape(candidate.email)}>")
+        parts.append(f"<mailto:{link_target(candidate.email)}|{escape(candidate.email)}>")
     if candidate.linkedin_url:
-        parts.append(f"<{candidate.linkedin_url}|LinkedIn>")
+        parts.append(f"<{link_target(candidate.linkedin_url)}|LinkedIn>")
     if candidate.tags:
         parts.append(" ".join(f"`{escape(tag)}`" for tag in candidate.tags))
     return " · ".join(parts) or None
 
 
-def next_steps(rejection: Rejection) -> str:
+def next_steps(rejection: Rejection, policy: Policy) -> str:
     """What Keepwarm will do now, so the recruiter knows whether to expect a reminder."""
     candidate = rejection.candidate
     if candidate.opted_out:
         return "They have opted out of being contacted, so Keepwarm will not suggest check-ins."
-    if not is_strong(stage=rejection.stage, rating=rejection.rating):
+    if not policy.is_strong(stage=rejection.stage, rating=rejection.rating):
         return (
-            "No check-ins are scheduled: Keepwarm keeps in touch with finalists and candidates rated 4 or 5. "
-            "The rejection stays in your history (`/rejected list`)."
+            "No check-ins are scheduled: Keepwarm keeps in touch with finalists and candidates rated "
+            f"{policy.strong_min_rating} or more. The rejection stays in your history (`/rejected list`)."
         )
-    first, second = FIRST_CHECKIN_DAYS
+    first, *later = policy.first_days
+    then = "".join(f", then at {days} days" for days in later)
     return (
         f"I'll remind you to check in with {escape(candidate.name)} around "
-        f"{slack_date(first_checkin(rejection.rejected_at))} ({first} days), then at {second} days "
-        f"and every {REPEAT_CHECKIN_DAYS} days after that."
+        f"{slack_date(policy.first_checkin(rejection.rejected_at))} ({first} days){then} "
+        f"and every {policy.repeat_days} days after that."
     )
 
 
-def build_confirmation(rejection: Rejection) -> Message:
+def build_confirmation(rejection: Rejection, policy: Policy) -> Message:
     """Sent after a rejection is saved: who, which role, and what happens next."""
     candidate = rejection.candidate
     earlier = len(candidate.rejections) - 1
     blocks: list[Block] = [
         section(f":white_check_mark: Recorded *{escape(candidate.name)}* for {describe(rejection)}."),
-        section(next_steps(rejection)),
+        section(next_steps(rejection, policy)),
     ]
     details = [line for line in [contact_line(candidate)] if line]
     if earlier > 0:
@@ -89,7 +102,10 @@ def build_list(rejections: Sequence[Rejection], *, whole_team: bool) -> Message:
         empty = "No rejections recorded yet." if whole_team else "You have not recorded any rejections yet."
         return message(empty, [section(f"{empty} Try `/rejected help` to see how.")])
     blocks: list[Block] = [header(title)]
-    blocks.extend(rejection_section(rejection, show_recruiter=whole_team) for rejection in rejections)
+    shown = rejections[:LIST_ROWS_MAX]
+    blocks.extend(rejection_section(rejection, show_recruiter=whole_team) for rejection in shown)
+    if len(rejections) > len(shown):
+        blocks.append(context(f"{len(rejections) - len(shown)} older rejections are not shown."))
     return message(f"{title}: {len(rejections)}", blocks)
 
 

@@ -88,8 +88,10 @@ def _record(ack: Ack, svc: Services, client: WebClient, team_id: str, user_id: s
         return
     try:
         with svc.sessions.begin() as session:
-            rejection = record_rejection(session=session, team_id=team_id, user_id=user_id, entry=entry)
-            reply = build_confirmation(rejection)
+            rejection = record_rejection(
+                session=session, team_id=team_id, user_id=user_id, entry=entry, policy=svc.settings.policy
+            )
+            reply = build_confirmation(rejection, svc.settings.policy)
     except SQLAlchemyError:
         logger.exception("could not save a rejection")
         ack_ephemeral(ack, build_unavailable("save the rejection"))

@@ -51,8 +51,10 @@ def handle_rejection_submitted(
         return
     try:
         with svc.sessions.begin() as session:
-            rejection = record_rejection(session=session, team_id=team_id, user_id=user_id, entry=entry)
-            reply = build_confirmation(rejection)
+            rejection = record_rejection(
+                session=session, team_id=team_id, user_id=user_id, entry=entry, policy=svc.settings.policy
+            )
+            reply = build_confirmation(rejection, svc.settings.policy)
     except SQLAlchemyError:
         logger.exception("could not save a rejection from the form")
         ack(response_action="errors", errors={"name": UNAVAILABLE})

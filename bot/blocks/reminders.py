@@ -1,0 +1,124 @@
+"""The reminder DM: every due candidate of one recruiter in one message, each with its own one-click actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.blocks.common import Block, Message, context, escape, header, message, section, slack_date, truncate
+from bot.blocks.rejections import contact_line, describe
+from bot.ids import (
+    CHECKIN_DONE,
+    CHECKIN_DRAFT,
+    CHECKIN_SNOOZE_MONTH,
+    CHECKIN_SNOOZE_WEEK,
+    CHECKIN_STOP,
+    checkin_block_id,
+)
+from models import Checkin
+from models.policy import Policy
+
+MESSAGE_BLOCKS_MAX = 50
+BLOCKS_PER_ITEM = 3
+# Header and the "more" footer take two blocks; the rest hold three blocks per candidate.
+MAX_ITEMS = (MESSAGE_BLOCKS_MAX - 2) // BLOCKS_PER_ITEM
+NOTE_PREVIEW = 300
+
+
+@dataclass(frozen=True)
+class ButtonValue:
+    """What a check-in button carries: which check-in, which reminder, and the step the row must still be at."""
+
+    checkin_id: int
+    reminder_step: int
+    expected_step: int
+
+    def encode(self) -> str:
+        return f"{self.checkin_id}:{self.reminder_step}:{self.expected_step}"
+
+    @classmethod
+    def decode(cls, raw: str) -> ButtonValue | None:
+        """None for anything that is not three integers: button values can be forged."""
+        parts = raw.split(":")
+        if len(parts) != 3 or not all(part.isdigit() and len(part) < 12 for part in parts):
+            return None
+        return cls(*(int(part) for part in parts))
+
+
+def ago(then: datetime, now: datetime) -> str:
+    """`3 days ago`, `4 months ago`, `2 years ago`: how long since the rejection, in words."""
+    days = max(0, (now - then).days)
+    if days < 60:
+        return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+    if days < 730:
+        return f"{days // 30} months ago"
+    return f"{days // 365} years ago"
+
+
+def checkin_summary(checkin: Checkin, reminder_step: int, policy: Policy, now: datetime) -> list[Block]:
+    """Who, which role, how long ago, how to reach them, the note, and why now."""
+    rejection, candidate = checkin.rejection, checkin.candidate
+    lines = [f"*{escape(candidate.name)}*: {describe(rejection)} · rejected {ago(rejection.rejected_at, now)}"]
+    contact = contact_line(candidate)
+    if contact:
+        lines.append(contact)
+    if rejection.note:
+        lines.append(f"_{escape(truncate(rejection.note, NOTE_PREVIEW))}_")
+    return [section("\n".join(lines)), context(f"Why now: {policy.purpose(reminder_step)}.")]
+
+
+def checkin_actions(value: ButtonValue) -> Block:
+    """The five actions, as buttons a recruiter can see at a glance (not hidden in an overflow menu)."""
+    raw = value.encode()
+
+    def button(action_id: str, label: str, style: str | None = None) -> dict[str, object]:
+        element: dict[str, object] = {
+            "type": "button",
+            "action_id": action_id,
+            "text": {"type": "plain_text", "text": label},
+            "value": raw,
+        }
+        if style:
+            element["style"] = style
+        return element
+
+    return {
+        "type": "actions",
+        "block_id": checkin_block_id(value.checkin_id),
+        "elements": [
+            button(CHECKIN_DONE, "Done, I reached out", "primary"),
+            button(CHECKIN_SNOOZE_WEEK, "Snooze 1 week"),
+            button(CHECKIN_SNOOZE_MONTH, "Snooze 1 month"),
+            button(CHECKIN_STOP, "Stop", "danger"),
+            button(CHECKIN_DRAFT, "Draft a message"),
+        ],
+    }
+
+
+def build_reminder(checkins: Sequence[Checkin], *, more: int, policy: Policy, now: datetime) -> Message:
+    """One DM for one sweep; `checkins` are at their pre-send step, and `more` were left for the next message."""
+    names = ", ".join(c.candidate.name for c in checkins)
+    count = len(checkins) + more
+    blocks: list[Block] = [header(f"Time to reconnect with {count} candidate{'s' if count != 1 else ''}")]
+    for checkin in checkins[:MAX_ITEMS]:
+        step = checkin.step
+        blocks.extend(checkin_summary(checkin, step, policy, now))
+        blocks.append(checkin_actions(ButtonValue(checkin.id, step, step + 1)))
+    if more:
+        blocks.append(context(f"{more} more due: open Keepwarm's *Home* tab to see them all."))
+    return message(escape(f"Time to reconnect with {names}" + (f" and {more} more" if more else "")), blocks)
+
+
+def build_outcome(outcome: str, *, user_id: str, when: datetime, next_due: datetime | None) -> Block:
+    """What replaces a check-in's buttons once acted on: what was done, by whom, and what comes next."""
+    text = f"{outcome} by <@{user_id}> on {slack_date(when)}."
+    if next_due is not None:
+        text += f" Next check-in around {slack_date(next_due)}."
+    return context(text)
+
+
+def replace_actions(blocks: Sequence[Block], checkin_id: int, replacement: Block) -> list[Block]:
+    """The message's blocks with one check-in's buttons swapped for its outcome."""
+    block_id = checkin_block_id(checkin_id)
+    return [replacement if block.get("block_id") == block_id else block for block in blocks]

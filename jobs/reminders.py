@@ -1,0 +1,278 @@
+"""The reminder sweep: DM each recruiter, inside their working hours, one message listing their due check-ins.
+
+Exactly once: due rows are claimed in the database (an atomic UPDATE on a NULL claim) before anything is posted,
+and each DM carries the claim token as Slack message metadata. A claim whose outcome is unknown (the process
+died, the connection broke, Slack answered 5xx) is settled by looking for that token in the DM's history: found
+means delivered, not found means free to send again. So no due check-in is lost, and none is posted twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import Session, joinedload, sessionmaker
+
+from bot.blocks.reminders import MAX_ITEMS, build_reminder
+from bot.config import Settings
+from bot.ids import REMINDER_METADATA_TYPE
+from bot.timezones import refresh_timezone
+from jobs.slack_errors import Outcome, classify
+from models import ACTIVE, Candidate, Checkin, Recruiter, ReminderSent
+from models.policy import Policy
+
+# Longer than any one post can take (client timeout plus one rate-limit wait), so a live claim never expires.
+LEASE = timedelta(minutes=10)
+HISTORY_LIMIT = 100
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did, for logs, the CLI and tests."""
+
+    messages: int = 0
+    checkins: int = 0
+    waiting_for_working_hours: int = 0
+    deferred: int = 0
+    failed: int = 0
+    recovered: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+def eligible(now: datetime) -> ColumnElement[bool]:
+    """Active, due, unclaimed, not waiting out a rate limit, and not stuck on a permanent error."""
+    return and_(
+        Checkin.status == ACTIVE,
+        Checkin.due_at <= now,
+        Checkin.claim_token.is_(None),
+        Checkin.delivery_error.is_(None),
+        or_(Checkin.retry_at.is_(None), Checkin.retry_at <= now),
+        Checkin.candidate_id.in_(
+            select(Candidate.id).where(Candidate.erased.is_(False), Candidate.opted_out.is_(False))
+        ),
+    )
+
+
+def run_reminders(
+    *, sessions: sessionmaker[Session], client: WebClient, settings: Settings, now: datetime, dry_run: bool = False
+) -> SweepReport:
+    """One sweep. Database errors propagate (the sweep could not run); one recruiter's failure never stops others."""
+    report = SweepReport()
+    if not dry_run:
+        settle_uncertain(sessions=sessions, client=client, policy=settings.policy, now=now, report=report)
+    with sessions.begin() as session:
+        recruiter_ids = session.scalars(select(Checkin.recruiter_id).where(eligible(now)).distinct()).all()
+    for recruiter_id in sorted(recruiter_ids):
+        try:
+            deliver(
+                sessions=sessions,
+                client=client,
+                settings=settings,
+                recruiter_id=recruiter_id,
+                now=now,
+                dry_run=dry_run,
+                report=report,
+            )
+        except Exception:  # one recruiter's failure must not block the others
+            logger.exception("reminder delivery to recruiter %s failed", recruiter_id)
+            report.failed += 1
+    logger.info(
+        "reminder sweep: %s messages, %s check-ins, %s waiting for working hours, %s deferred, %s failed",
+        report.messages,
+        report.checkins,
+        report.waiting_for_working_hours,
+        report.deferred,
+        report.failed,
+    )
+    return report
+
+
+def deliver(
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    settings: Settings,
+    recruiter_id: int,
+    now: datetime,
+    dry_run: bool,
+    report: SweepReport,
+) -> None:
+    """Claim, post and record one recruiter's due check-ins, if it is working hours where they are."""
+    with sessions.begin() as session:
+        recruiter = session.get_one(Recruiter, recruiter_id)
+        team_id, user_id = recruiter.team_id, recruiter.user_id
+    if not dry_run:
+        refresh_timezone(sessions=sessions, client=client, team_id=team_id, user_id=user_id, now=now)
+    with sessions.begin() as session:
+        tz = session.get_one(Recruiter, recruiter_id).tz
+    if not settings.working_hours.allows(now, tz):
+        report.waiting_for_working_hours += 1
+        report.lines.append(f"<@{user_id}>: waiting for working hours ({tz or settings.working_hours.default_tz})")
+        return
+    if dry_run:
+        with sessions.begin() as session:
+            due = _due(session, recruiter_id, now, limit=MAX_ITEMS)
+            names = ", ".join(f"{c.candidate.name} ({c.rejection.role_title})" for c in due)
+            report.lines.append(f"<@{user_id}>: would DM {len(due)} check-in(s): {names}")
+        return
+
+    token = str(uuid.uuid4())
+    with sessions.begin() as session:
+        ids = [c.id for c in _due(session, recruiter_id, now, limit=MAX_ITEMS)]
+        session.execute(
+            update(Checkin)
+            .where(Checkin.id.in_(ids), eligible(now))
+            .values(claim_token=token, claimed_at=now, claim_expires_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+    with sessions.begin() as session:
+        claimed = _claimed(session, token)
+        if not claimed:
+            return  # another sweep got there first
+        more = session.scalar(select(func.count()).where(eligible(now), Checkin.recruiter_id == recruiter_id)) or 0
+        reply = build_reminder(claimed, more=more, policy=settings.policy, now=now)
+        count = len(claimed)
+
+    try:
+        response = client.chat_postMessage(
+            channel=user_id,
+            text=reply["text"],
+            blocks=reply["blocks"],
+            metadata={"event_type": REMINDER_METADATA_TYPE, "event_payload": {"token": token}},
+        )
+    except (SlackClientError, OSError) as error:
+        _failed(sessions=sessions, token=token, error=error, now=now, report=report, user_id=user_id)
+        return
+    record_sent(
+        sessions=sessions,
+        token=token,
+        channel=str(response["channel"]),
+        ts=str(response["ts"]),
+        policy=settings.policy,
+        now=now,
+    )
+    report.messages += 1
+    report.checkins += count
+    report.lines.append(f"<@{user_id}>: sent {count} check-in(s)")
+
+
+def _due(session: Session, recruiter_id: int, now: datetime, *, limit: int) -> Sequence[Checkin]:
+    query = (
+        select(Checkin)
+        .options(joinedload(Checkin.candidate), joinedload(Checkin.rejection))
+        .where(eligible(now), Checkin.recruiter_id == recruiter_id)
+        .order_by(Checkin.due_at, Checkin.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def _claimed(session: Session, token: str) -> Sequence[Checkin]:
+    query = (
+        select(Checkin)
+        .options(joinedload(Checkin.candidate), joinedload(Checkin.rejection))
+        .where(Checkin.claim_token == token)
+        .order_by(Checkin.due_at, Checkin.id)
+    )
+    return session.scalars(query).all()
+
+
+def record_sent(
+    *, sessions: sessionmaker[Session], token: str, channel: str, ts: str, policy: Policy, now: datetime
+) -> None:
+    """The DM is in Slack: log it, release the claim and move each check-in to its next step."""
+    with sessions.begin() as session:
+        for checkin in _claimed(session, token):
+            exists = session.scalar(
+                select(ReminderSent.id).where(ReminderSent.checkin_id == checkin.id, ReminderSent.step == checkin.step)
+            )
+            if exists is None:
+                session.add(
+                    ReminderSent(team_id=checkin.team_id, checkin_id=checkin.id, step=checkin.step, channel=channel, ts=ts)
+                )
+            checkin.step, checkin.due_at = next_checkin(policy, step=checkin.step, due_at=checkin.due_at, now=now)
+            checkin.claim_token = checkin.claimed_at = checkin.claim_expires_at = checkin.retry_at = None
+            checkin.recruiter.dm_channel = channel
+
+
+def next_checkin(policy: Policy, *, step: int, due_at: datetime, now: datetime) -> tuple[int, datetime]:
+    """The step and date after reminder `step` went out; steps already overdue (the bot was down) are folded
+    into this reminder instead of arriving minutes apart."""
+    step += 1
+    due_at += policy.gap(step)
+    while due_at <= now:
+        step += 1
+        due_at += policy.gap(step)
+    return step, due_at
+
+
+def _failed(
+    *, sessions: sessionmaker[Session], token: str, error: Exception, now: datetime, report: SweepReport, user_id: str
+) -> None:
+    """Give up (permanent), wait and retry (rate limits and the like), or verify before retrying (unknown)."""
+    failure = classify(error)
+    claim = Checkin.claim_token == token
+    values: dict[str, object]
+    if failure.outcome is Outcome.PERMANENT:
+        logger.warning("reminders to %s stopped: Slack said %s; an admin can retry from App Home", user_id, failure.reason)
+        values = {"delivery_error": failure.reason, "delivery_failed_at": now, "claim_token": None}
+        report.failed += 1
+    elif failure.outcome is Outcome.RETRY:
+        logger.warning("reminders to %s deferred for %s: %s", user_id, failure.retry_after, failure.reason)
+        values = {"retry_at": now + failure.retry_after, "claim_token": None}
+        report.deferred += 1
+    else:
+        logger.warning("reminders to %s may or may not have arrived (%s): will check", user_id, failure.reason)
+        values = {"claim_expires_at": now}
+        report.deferred += 1
+    if values.get("claim_token", "keep") is None:
+        values |= {"claimed_at": None, "claim_expires_at": None}
+    with sessions.begin() as session:
+        session.execute(update(Checkin).where(claim).values(**values).execution_options(synchronize_session=False))
+
+
+def settle_uncertain(
+    *, sessions: sessionmaker[Session], client: WebClient, policy: Policy, now: datetime, report: SweepReport
+) -> None:
+    """For each claim that expired with its outcome unknown, look for its DM: record it, or release the claim."""
+    with sessions.begin() as session:
+        rows = session.execute(
+            select(Checkin.claim_token, Recruiter.user_id, Recruiter.dm_channel)
+            .join(Checkin.recruiter)
+            .where(Checkin.claim_token.is_not(None), Checkin.claim_expires_at <= now)
+            .distinct()
+        ).all()
+    for token, user_id, dm_channel in rows:
+        try:
+            channel = dm_channel or str(client.conversations_open(users=user_id)["channel"]["id"])
+            history = client.conversations_history(channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True)
+        except (SlackClientError, OSError) as error:
+            logger.warning("could not check whether a reminder reached %s (%s); will retry", user_id, error)
+            continue
+        sent = next((m for m in history.get("messages", []) if _carries(m, token)), None)
+        if sent is not None:
+            record_sent(sessions=sessions, token=token, channel=channel, ts=str(sent["ts"]), policy=policy, now=now)
+            report.recovered += 1
+            continue
+        with sessions.begin() as session:
+            session.execute(
+                update(Checkin)
+                .where(Checkin.claim_token == token)
+                .values(claim_token=None, claimed_at=None, claim_expires_at=None)
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _carries(message: dict[str, object], token: str) -> bool:
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != REMINDER_METADATA_TYPE:
+        return False
+    payload = metadata.get("event_payload")
+    return isinstance(payload, dict) and payload.get("token") == token
