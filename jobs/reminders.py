@@ -195,7 +195,9 @@ def record_sent(
             )
             if exists is None:
                 session.add(
-                    ReminderSent(team_id=checkin.team_id, checkin_id=checkin.id, step=checkin.step, channel=channel, ts=ts)
+                    ReminderSent(
+                        team_id=checkin.team_id, checkin_id=checkin.id, step=checkin.step, channel=channel, ts=ts
+                    )
                 )
             checkin.step, checkin.due_at = next_checkin(policy, step=checkin.step, due_at=checkin.due_at, now=now)
             checkin.claim_token = checkin.claimed_at = checkin.claim_expires_at = checkin.retry_at = None
@@ -221,7 +223,9 @@ def _failed(
     claim = Checkin.claim_token == token
     values: dict[str, object]
     if failure.outcome is Outcome.PERMANENT:
-        logger.warning("reminders to %s stopped: Slack said %s; an admin can retry from App Home", user_id, failure.reason)
+        logger.warning(
+            "reminders to %s stopped: Slack said %s; an admin can retry from App Home", user_id, failure.reason
+        )
         values = {"delivery_error": failure.reason, "delivery_failed_at": now, "claim_token": None}
         report.failed += 1
     elif failure.outcome is Outcome.RETRY:
