@@ -5,17 +5,20 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from datetime import UTC
 
 import waitress
-from dotenv import load_dotenv
+from apscheduler.schedulers.background import BackgroundScheduler
+from dotenv import find_dotenv, load_dotenv
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.app import create_app
-from bot.config import ConfigError, Settings, load_settings
-from bot.startup import StartupError, prepare_database
+from bot.app import create_app, make_client
+from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.startup import StartupError, one_line, prepare_database
 from bot.web import create_wsgi
+from jobs.schedule import add_jobs
 from models.db import make_session_factory
 
 # Slack's payloads are a few kilobytes; anything near this is not from Slack.
@@ -27,14 +30,28 @@ def run(settings: Settings) -> None:
     """Start the app in the mode the settings ask for; returns only when the server stops."""
     engine = prepare_database(settings)
     try:
-        app = create_app(settings, sessions=make_session_factory(engine))
+        sessions = make_session_factory(engine)
+        app = create_app(settings, sessions=sessions)
     except (BoltError, SlackApiError) as error:
-        raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({error}): check the token in .env", 2) from None
+        raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({one_line(error)}): check the token in .env", 2) from None
     except (SlackClientError, OSError) as error:
-        raise StartupError(f"cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {error}", 1) from None
+        reason = one_line(error)
+        raise StartupError(f"cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {reason}", 1) from None
+    if settings.run_scheduler:
+        scheduler = BackgroundScheduler(timezone=UTC)
+        add_jobs(scheduler, settings=settings, sessions=sessions, client=make_client(settings))
+        scheduler.start()
     if settings.socket_mode:
         logger.info("Keepwarm is running in Socket Mode")
-        SocketModeHandler(app, settings.slack_app_token).start()
+        try:
+            SocketModeHandler(app, settings.slack_app_token).start()
+        except SlackApiError as error:
+            refused = error.response.get("error")
+            raise StartupError(
+                f"Slack refused SLACK_APP_TOKEN ({refused}): check the app-level token in .env", 2
+            ) from None
+        except (SlackClientError, OSError) as error:
+            raise StartupError(f"cannot reach Slack for Socket Mode: {one_line(error)}", 1) from None
     else:
         logger.info("Keepwarm is listening on port %s (POST /slack/events, GET /healthz)", settings.port)
         waitress.serve(
@@ -44,12 +61,11 @@ def run(settings: Settings) -> None:
 
 def main() -> int:
     """Load .env, check the settings and run; a bad setting is one clear line and exit code 2."""
-    load_dotenv(override=False)
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO").upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    load_dotenv(find_dotenv(usecwd=True), override=False)
     try:
-        run(load_settings(os.environ))
+        settings = load_settings(os.environ)
+        configure_logging(settings)
+        run(settings)
     except ConfigError as error:
         print(f"keepwarm: {error}", file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.access import Access
@@ -18,8 +19,16 @@ from bot.services import CONTEXT_KEY, Services
 
 
 def make_client(settings: Settings) -> WebClient:
-    """Every Web API call goes to SLACK_API_URL, so tests and private Slack hosts can point it elsewhere."""
-    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    """Every Web API call goes to SLACK_API_URL, so tests and private Slack hosts can point it elsewhere.
+
+    A 429 is retried once after its Retry-After; 5xx and connection errors are not retried blindly, because a
+    repeated chat.postMessage could post twice (the sweep settles those itself).
+    """
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)],
+    )
 
 
 def create_app(settings: Settings, *, sessions: sessionmaker[Session], client: WebClient | None = None) -> App:

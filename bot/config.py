@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from models.policy import Policy
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "keepwarm.db")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 
@@ -41,6 +43,7 @@ class Settings:
     working_hours: WorkingHours
     sweep_minutes: int
     run_scheduler: bool
+    log_level: str
 
     @property
     def socket_mode(self) -> bool:
@@ -68,7 +71,13 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         working_hours=_working_hours(env),
         sweep_minutes=_positive(env, "SWEEP_MINUTES", 5, 1440),
         run_scheduler=_flag(env, "RUN_SCHEDULER", True),
+        log_level=_log_level(env),
     )
+
+
+def configure_logging(settings: Settings) -> None:
+    """One format for every process, at the configured level."""
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def normalize_database_url(url: str) -> str:
@@ -145,6 +154,13 @@ def _usergroup(env: Mapping[str, str]) -> str | None:
     if value is not None and not USERGROUP_ID.match(value):
         raise ConfigError(f"RECRUITER_USERGROUP_ID must be a Slack user group id like S012ABCDEF, not {value!r}")
     return value
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    level = (_value(env, "LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+    return level
 
 
 def _positive(env: Mapping[str, str], name: str, default: int, maximum: int) -> int:

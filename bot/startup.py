@@ -19,6 +19,11 @@ class StartupError(Exception):
         self.code = code
 
 
+def one_line(error: BaseException) -> str:
+    """A driver's error (psycopg's span two lines) as the single line start-up promises."""
+    return " ".join(str(getattr(error, "orig", None) or error).split())
+
+
 def prepare_database(settings: Settings) -> Engine:
     """SQLite is migrated in place; PostgreSQL must have been migrated by the release step."""
     engine = make_engine(settings.database_url)
@@ -29,6 +34,5 @@ def prepare_database(settings: Settings) -> Engine:
         elif not is_current(engine):
             raise StartupError("the database schema is not up to date: run `python -m models migrate` first", 2)
     except SQLAlchemyError as error:
-        cause = getattr(error, "orig", None) or error
-        raise StartupError(f"cannot use the database in DATABASE_URL: {cause}".strip(), 1) from None
+        raise StartupError(f"cannot use the database in DATABASE_URL: {one_line(error)}", 1) from None
     return engine

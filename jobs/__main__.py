@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import make_client
-from bot.config import ConfigError, load_settings
-from bot.startup import StartupError, prepare_database
+from bot.config import ConfigError, configure_logging, load_settings
+from bot.startup import StartupError, one_line, prepare_database
 from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
 from models.base import utcnow
@@ -44,11 +43,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     """Exit 2 on bad usage or settings, 1 when the job could not run (e.g. the database is down), else 0."""
     args = parser().parse_args(argv)
-    load_dotenv(override=False)
-    level = os.environ.get("LOG_LEVEL", "INFO").upper()
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    load_dotenv(find_dotenv(usecwd=True), override=False)
     try:
         settings = load_settings(os.environ, serving=False)
+        configure_logging(settings)
         engine = prepare_database(settings)
     except ConfigError as error:
         print(f"keepwarm: {error}", file=sys.stderr)
@@ -67,7 +65,7 @@ def main(argv: list[str]) -> int:
             sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
         )
     except SQLAlchemyError as error:
-        print(f"keepwarm: the reminder sweep could not run: {getattr(error, 'orig', None) or error}", file=sys.stderr)
+        print(f"keepwarm: the reminder sweep could not run: {one_line(error)}", file=sys.stderr)
         return 1
     for line in report.lines:
         print(line)

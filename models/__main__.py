@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sys
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import DEFAULT_DATABASE_URL, ConfigError, normalize_database_url
+from bot.startup import one_line
 from models.db import make_engine
 from models.migrate import upgrade
 
@@ -20,7 +21,7 @@ def main(argv: list[str]) -> int:
     if argv != ["migrate"]:
         print(USAGE, file=sys.stderr)
         return 2
-    load_dotenv(override=False)
+    load_dotenv(find_dotenv(usecwd=True), override=False)
     try:
         url = normalize_database_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     except ConfigError as error:
@@ -29,8 +30,7 @@ def main(argv: list[str]) -> int:
     try:
         upgrade(make_engine(url))
     except SQLAlchemyError as error:
-        cause = getattr(error, "orig", None) or error
-        print(f"keepwarm: could not migrate the database: {cause}", file=sys.stderr)
+        print(f"keepwarm: could not migrate the database: {one_line(error)}", file=sys.stderr)
         return 1
     print("keepwarm: database schema is up to date")
     return 0

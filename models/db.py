@@ -57,7 +57,14 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def database_reachable(engine: Engine) -> bool:
-    """True when a trivial query succeeds: what /healthz reports."""
+    """True when a trivial query succeeds: what /healthz reports.
+
+    A pooled SQLite connection keeps working on a file that was deleted, so for SQLite the file must exist too.
+    """
+    database = engine.url.database
+    is_file = engine.url.get_backend_name() == "sqlite" and database not in (None, "", ":memory:")
+    if is_file and not Path(str(database)).is_file():
+        return False
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))

@@ -4,7 +4,7 @@ import os
 from logging.config import fileConfig
 
 from alembic import context
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 from sqlalchemy import Connection
 
 from bot.config import DEFAULT_DATABASE_URL, normalize_database_url
@@ -28,7 +28,7 @@ if connection is not None:
 else:
     if config.config_file_name is not None:
         fileConfig(config.config_file_name)
-    load_dotenv(override=False)
+    load_dotenv(find_dotenv(usecwd=True), override=False)
     engine = make_engine(normalize_database_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL))
     with engine.connect() as cli_connection:
         run(cli_connection)

@@ -18,6 +18,36 @@ def test_defaults() -> None:
     assert settings.recruiter_user_ids == settings.admin_user_ids == frozenset()
 
 
+def test_reminder_settings() -> None:
+    settings = load_settings(
+        {
+            **BASE,
+            "CHECKIN_DAYS": "7, 30, 120",
+            "CHECKIN_REPEAT_DAYS": "365",
+            "STRONG_STAGES": "interview,final",
+            "STRONG_MIN_RATING": "5",
+            "WORK_HOURS": "08:30-18:00",
+            "WORK_DAYS": "sun-thu",
+            "DEFAULT_TIMEZONE": "Asia/Jerusalem",
+            "SWEEP_MINUTES": "2",
+            "RUN_SCHEDULER": "false",
+        }
+    )
+    policy, hours = settings.policy, settings.working_hours
+    assert (policy.first_days, policy.repeat_days, policy.strong_min_rating) == ((7, 30, 120), 365, 5)
+    assert policy.is_strong(stage="interview", rating=None) and not policy.is_strong(stage="screen", rating=4)
+    assert (hours.start.isoformat(), hours.end.isoformat()) == ("08:30:00", "18:00:00")
+    assert hours.days == {6, 0, 1, 2, 3}
+    assert hours.default_tz == "Asia/Jerusalem"
+    assert (settings.sweep_minutes, settings.run_scheduler) == (2, False)
+
+
+def test_the_clock_process_needs_no_signing_secret() -> None:
+    assert load_settings({"SLACK_BOT_TOKEN": "xoxb-1"}, serving=False).slack_signing_secret == ""
+    with pytest.raises(ConfigError):
+        load_settings({"SLACK_BOT_TOKEN": "xoxb-1"})
+
+
 def test_values_are_read_and_normalised() -> None:
     settings = load_settings(
         {
@@ -55,6 +85,18 @@ def test_values_are_read_and_normalised() -> None:
         ({"RECRUITER_USER_IDS": "U01ABC,jane"}, "RECRUITER_USER_IDS must be comma-separated Slack user ids"),
         ({"ADMIN_USER_IDS": "@admin"}, "ADMIN_USER_IDS must be comma-separated Slack user ids"),
         ({"RECRUITER_USERGROUP_ID": "recruiters"}, "RECRUITER_USERGROUP_ID must be a Slack user group id"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of"),
+        ({"CHECKIN_DAYS": "90,14"}, "CHECKIN_DAYS must be increasing whole days"),
+        ({"CHECKIN_DAYS": "two weeks"}, "CHECKIN_DAYS must be increasing whole days"),
+        ({"CHECKIN_REPEAT_DAYS": "0"}, "CHECKIN_REPEAT_DAYS must be a whole number"),
+        ({"STRONG_STAGES": "onsite"}, "STRONG_STAGES must list"),
+        ({"STRONG_MIN_RATING": "9"}, "STRONG_MIN_RATING must be a whole number"),
+        ({"WORK_HOURS": "9-5"}, "WORK_HOURS must look like 09:00-17:00"),
+        ({"WORK_HOURS": "17:00-09:00"}, "WORK_HOURS must start before it ends"),
+        ({"WORK_DAYS": "weekdays"}, "WORK_DAYS must name days"),
+        ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE must be an IANA time zone"),
+        ({"SWEEP_MINUTES": "often"}, "SWEEP_MINUTES must be a whole number"),
+        ({"RUN_SCHEDULER": "maybe"}, "RUN_SCHEDULER must be true or false"),
     ],
 )
 def test_bad_values_name_the_variable_and_the_fix(changes: dict[str, str], named: str) -> None:

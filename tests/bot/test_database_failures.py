@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import load_settings
 from models.db import make_engine
+from models.migrate import upgrade
 from tests.bot.test_rejected_command import everything, run
 from tests.conftest import RunningApp, make_env, row_counts, serve
 from tests.fakeslack import FakeSlack
@@ -117,3 +118,15 @@ def test_a_failure_part_way_leaves_no_candidate_or_recruiter_behind(running: Run
     finally:
         drop_trigger(running.engine)
     assert "Recorded" in everything(run(running, "Jane Doe email=jane@x.io role=Backend stage=final"))
+
+
+def test_healthz_notices_a_deleted_sqlite_file(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    """A pooled SQLite connection keeps working on an unlinked file; health must not be fooled by it."""
+    url = f"sqlite:///{tmp_path / 'keepwarm.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    for app in serve(load_settings(make_env(database_url=url, fake_slack=fake_slack)), engine):
+        assert get(app.url + "/healthz").status == 200
+        (tmp_path / "keepwarm.db").unlink()
+        assert get(app.url + "/healthz").status == 503
+    engine.dispose()
