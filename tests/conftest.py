@@ -129,7 +129,10 @@ def serve(settings: Settings, engine: Engine) -> Iterator[RunningApp]:
     sessions = make_session_factory(engine)
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     app = create_app(settings, sessions=sessions, client=client)
-    server = waitress.create_server(create_wsgi(app, engine), host="127.0.0.1", port=0)
+    # A short loop timeout lets close() return at once instead of after up to a second.
+    server = waitress.create_server(
+        create_wsgi(app, engine), host="127.0.0.1", port=0, asyncore_loop_timeout=0.05, asyncore_use_poll=True
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -279,11 +279,17 @@ class FakeSlack:
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Newest first, after `oldest`; metadata only with include_all_metadata, as Slack does."""
+        """Newest first, between `oldest` and `latest`; metadata only with include_all_metadata, as Slack does."""
         oldest = float(params.get("oldest") or 0)
+        latest = float(params.get("latest") or "inf")
+        inclusive = str(params.get("inclusive", "")).lower() in ("1", "true")
         with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+
+        def wanted(ts: float) -> bool:
+            return oldest <= ts <= latest if inclusive else oldest < ts < latest
+
         with self._cond:
-            found = [dict(m) for m in self._history[str(params.get("channel", ""))] if float(m["ts"]) > oldest]
+            found = [dict(m) for m in self._history[str(params.get("channel", ""))] if wanted(float(m["ts"]))]
         if not with_metadata:
             for message in found:
                 message.pop("metadata", None)

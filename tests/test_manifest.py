@@ -19,7 +19,16 @@ MANIFEST_PATH = REPO_ROOT / "manifest.yml"
 # Slack's official schema lives beside the repo, not in it.
 SCHEMA_PATH = REPO_ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
-BOT_SCOPES = ["commands", "chat:write", "im:write", "users:read", "usergroups:read", "channels:read", "groups:read"]
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "im:write",
+    "im:history",
+    "users:read",
+    "usergroups:read",
+    "channels:read",
+    "groups:read",
+]
 
 
 @cache

@@ -1,32 +1,85 @@
-"""The App Home tab: what Keepwarm is for and the recruiter's recent rejections."""
+"""The App Home tab: due and upcoming check-ins with their actions, recent rejections, and (for admins) failures."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from bot.blocks.common import Block, context, header, section
+from bot.blocks.common import Block, context, escape, header, section, slack_date
 from bot.blocks.rejections import rejection_section
-from models import Rejection
+from bot.blocks.reminders import ButtonValue, checkin_actions, checkin_summary
+from bot.ids import RETRY_DELIVERY
+from models import Checkin, Rejection
+from models.policy import Policy
 
 HOME_BLOCKS_MAX = 100
+DUE_MAX = 10
+UPCOMING_MAX = 8
+REJECTIONS_MAX = 10
+FAILURES_MAX = 8
 
 
-def build_home(rejections: Sequence[Rejection]) -> dict[str, Any]:
-    """The Home tab; it stays within Slack's 100-block limit however much history there is."""
+def build_home(
+    *,
+    rejections: Sequence[Rejection],
+    checkins: Sequence[Checkin] = (),
+    failures: Sequence[Checkin] = (),
+    policy: Policy | None = None,
+    now: datetime | None = None,
+    is_admin: bool = False,
+) -> dict[str, Any]:
+    """The Home tab; every section is capped so the whole stays within Slack's 100 blocks."""
+    policy = policy or Policy()
     blocks: list[Block] = [
         header("Keepwarm"),
         section(
             "Record a candidate you turned down with `/rejected`, and Keepwarm reminds you when to reconnect "
             "with the strong ones. Type `/rejected help` for examples."
         ),
-        {"type": "divider"},
-        header("Your recent rejections"),
     ]
+    if now is not None:
+        due = [c for c in checkins if c.due_at <= now]
+        upcoming = [c for c in checkins if c.due_at > now]
+        blocks.append(header(f"Due now ({len(due)})"))
+        blocks.extend(_checkin_blocks(due[:DUE_MAX], policy, now) or [section("Nothing is due. Well done.")])
+        blocks.append(header("Coming up"))
+        for checkin in upcoming[:UPCOMING_MAX]:
+            blocks.extend(_checkin_blocks([checkin], policy, now))
+            blocks.append(context(f"Due {slack_date(checkin.due_at)}"))
+        if not upcoming:
+            blocks.append(section("No check-ins in the next weeks."))
+    blocks.extend([{"type": "divider"}, header("Your recent rejections")])
     if rejections:
-        room = HOME_BLOCKS_MAX - len(blocks) - 1
-        blocks.extend(rejection_section(r, show_recruiter=False) for r in rejections[:room])
+        blocks.extend(rejection_section(r, show_recruiter=False) for r in rejections[:REJECTIONS_MAX])
         blocks.append(context("See more with `/rejected list`."))
     else:
         blocks.append(section("Nothing yet. Record your first with `/rejected`."))
-    return {"type": "home", "blocks": blocks}
+    if is_admin and failures:
+        blocks.extend([{"type": "divider"}, header("Reminders Slack refused to deliver")])
+        blocks.extend(_failure(checkin) for checkin in failures[:FAILURES_MAX])
+    return {"type": "home", "blocks": blocks[:HOME_BLOCKS_MAX]}
+
+
+def _checkin_blocks(checkins: Sequence[Checkin], policy: Policy, now: datetime) -> list[Block]:
+    blocks: list[Block] = []
+    for checkin in checkins:
+        blocks.extend(checkin_summary(checkin, checkin.step, policy, now))
+        blocks.append(checkin_actions(ButtonValue(checkin.id, checkin.step, checkin.step)))
+    return blocks
+
+
+def _failure(checkin: Checkin) -> Block:
+    """One refused delivery: whose, which candidate, what Slack said, and a button to try again."""
+    when = slack_date(checkin.delivery_failed_at) if checkin.delivery_failed_at else "recently"
+    block = section(
+        f"<@{checkin.recruiter.user_id}> · {escape(checkin.candidate.name)} · Slack said `{checkin.delivery_error}` "
+        f"({when})"
+    )
+    block["accessory"] = {
+        "type": "button",
+        "action_id": RETRY_DELIVERY,
+        "text": {"type": "plain_text", "text": "Retry delivery"},
+        "value": str(checkin.id),
+    }
+    return block

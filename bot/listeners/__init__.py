@@ -2,11 +2,12 @@
 
 from slack_bolt import App
 
-from bot.listeners import commands, events, views
+from bot.listeners import actions, commands, events, views
 
 
 def register_listeners(app: App) -> None:
     """One place that wires commands, modal submissions and events."""
     commands.register(app)
+    actions.register(app)
     views.register(app)
     events.register(app)

@@ -1,0 +1,97 @@
+"""Modals opened from a check-in: the reason for stopping, and a draft message to send the candidate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.blocks.common import escape, plain, truncate
+from bot.blocks.reminders import ago
+from bot.ids import FIELD_ACTION, STOP_MODAL, STOP_REASON_BLOCK
+from models import STOP_REASONS, Checkin
+
+View = dict[str, Any]
+DRAFT_BLOCK = "draft"
+
+
+def build_stop_modal(checkin: Checkin, private_metadata: str) -> View:
+    """Asks why check-ins stop, so the team learns where its silver medalists went."""
+    return {
+        "type": "modal",
+        "callback_id": STOP_MODAL,
+        "title": plain("Stop check-ins"),
+        "submit": plain("Stop"),
+        "close": plain("Cancel"),
+        "private_metadata": private_metadata,
+        "blocks": [
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"No more check-ins for *{escape(checkin.candidate.name)}*. Why?"},
+            },
+            {
+                "type": "input",
+                "block_id": STOP_REASON_BLOCK,
+                "label": plain("Reason"),
+                "element": {
+                    "type": "radio_buttons",
+                    "action_id": FIELD_ACTION,
+                    "options": [
+                        {"text": plain(label.capitalize()), "value": key} for key, label in STOP_REASONS.items()
+                    ],
+                },
+            },
+        ],
+    }
+
+
+def draft_text(checkin: Checkin, now: datetime) -> str:
+    """A short, personal note the recruiter can copy; Keepwarm never writes to candidates itself."""
+    first_name = checkin.candidate.name.split()[0]
+    role = checkin.rejection.role_title
+    since = ago(checkin.rejection.rejected_at, now).removesuffix(" ago")
+    opening = (
+        f"Thank you again for the time you gave us for the {role} role. I promised you feedback, so here it is: "
+        "[what the team liked, and what would make the difference next time]."
+        if checkin.step == 0
+        else f"It has been {since} since we spoke about the {role} role, and I wanted to check in: how are things?"
+    )
+    return (
+        f"Hi {first_name},\n\n{opening}\n\n"
+        "I saw real talent in you during our process, and even though it did not work out that time, "
+        "I would love to keep in touch. If a role comes up that fits you, may I reach out? "
+        "And I am always happy to hear what you are working on.\n\nAll the best,"
+    )
+
+
+def build_draft_modal(checkin: Checkin, now: datetime) -> View:
+    """The draft in an editable box, easy to copy into email or LinkedIn."""
+    return {
+        "type": "modal",
+        "title": plain("Draft a message"),
+        "close": plain("Done"),
+        "blocks": [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": truncate(
+                        f"A starting point for your note to *{escape(checkin.candidate.name)}*. Edit it, copy it "
+                        "into email or LinkedIn, and make it yours: Keepwarm never writes to candidates itself.",
+                        3000,
+                    ),
+                },
+            },
+            {
+                "type": "input",
+                "block_id": DRAFT_BLOCK,
+                "optional": True,
+                "label": plain("Your message"),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": FIELD_ACTION,
+                    "multiline": True,
+                    "initial_value": truncate(draft_text(checkin, now), 3000),
+                },
+            },
+        ],
+    }

@@ -1,0 +1,55 @@
+"""Publish a user's Home tab: on app_home_opened, and after every check-in action so it never shows stale buttons."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.access import AccessCheckFailed
+from bot.blocks.common import section
+from bot.blocks.home import DUE_MAX, FAILURES_MAX, UPCOMING_MAX, build_home
+from bot.blocks.rejections import build_refusal
+from bot.services import Services
+from models.base import utcnow
+from models.checkins import delivery_failures, recruiter_checkins
+from models.records import recent_rejections
+
+UPCOMING_WINDOW = timedelta(days=30)
+HOME_REJECTIONS = 10
+logger = logging.getLogger(__name__)
+
+
+def publish_home(*, svc: Services, client: WebClient, team_id: str, user_id: str) -> None:
+    """Draw the tab from the database as it is now; failures are logged, the next opening redraws it."""
+    now = utcnow()
+    try:
+        if not svc.access.may_record(user_id):
+            view = {"type": "home", "blocks": [section(build_refusal()["text"])]}
+        else:
+            is_admin = svc.access.is_admin(user_id)
+            with svc.sessions.begin() as session:
+                view = build_home(
+                    rejections=recent_rejections(
+                        session=session, team_id=team_id, user_id=user_id, limit=HOME_REJECTIONS
+                    ),
+                    checkins=recruiter_checkins(
+                        session=session,
+                        team_id=team_id,
+                        user_id=user_id,
+                        until=now + UPCOMING_WINDOW,
+                        limit=DUE_MAX + UPCOMING_MAX,
+                    ),
+                    failures=delivery_failures(session=session, team_id=team_id, limit=FAILURES_MAX)
+                    if is_admin
+                    else (),
+                    policy=svc.settings.policy,
+                    now=now,
+                    is_admin=is_admin,
+                )
+        client.views_publish(user_id=user_id, view=view)
+    except (AccessCheckFailed, SQLAlchemyError, SlackApiError, SlackClientError, OSError):
+        logger.exception("could not publish the Home tab for %s", user_id)

@@ -1,0 +1,26 @@
+"""Button clicks."""
+
+from slack_bolt import App
+
+from bot.ids import (
+    CHECKIN_DONE,
+    CHECKIN_DRAFT,
+    CHECKIN_SNOOZE_MONTH,
+    CHECKIN_SNOOZE_WEEK,
+    CHECKIN_STOP,
+    RETRY_DELIVERY,
+)
+from bot.listeners.actions.checkin_done import handle_checkin_done
+from bot.listeners.actions.checkin_draft import handle_checkin_draft
+from bot.listeners.actions.checkin_snooze import handle_checkin_snooze
+from bot.listeners.actions.checkin_stop import handle_checkin_stop
+from bot.listeners.actions.retry_delivery import handle_retry_delivery
+
+
+def register(app: App) -> None:
+    app.action(CHECKIN_DONE)(handle_checkin_done)
+    app.action(CHECKIN_SNOOZE_WEEK)(handle_checkin_snooze)
+    app.action(CHECKIN_SNOOZE_MONTH)(handle_checkin_snooze)
+    app.action(CHECKIN_STOP)(handle_checkin_stop)
+    app.action(CHECKIN_DRAFT)(handle_checkin_draft)
+    app.action(RETRY_DELIVERY)(handle_retry_delivery)

@@ -1,0 +1,163 @@
+"""What every check-in button does around its own change: authorise, apply, show the outcome, refresh Home."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from logging import Logger
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot.blocks.reminders import ButtonValue, build_outcome, replace_actions
+from bot.home import publish_home
+from bot.services import Services
+from models import Checkin
+from models.base import utcnow
+from models.checkins import NOT_FOUND, actionable_checkin
+
+UNAVAILABLE = (
+    "Could not save that just now: Keepwarm's database is not answering. Nothing changed; try again in a minute."
+)
+
+
+@dataclass(frozen=True)
+class Clicked:
+    """Who clicked which check-in button, and where the button was (a DM message or the Home tab)."""
+
+    team_id: str
+    user_id: str
+    value: ButtonValue | None
+    channel: str | None
+    message_ts: str | None
+    blocks: list[dict[str, Any]]
+    text: str
+    response_url: str | None
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any], raw_value: str | None = None) -> Clicked:
+        message = body.get("message") or {}
+        container = body.get("container") or {}
+        return cls(
+            team_id=(body.get("team") or {}).get("id") or body["user"]["team_id"],
+            user_id=body["user"]["id"],
+            value=ButtonValue.decode(raw_value if raw_value is not None else body["actions"][0].get("value", "")),
+            channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
+            message_ts=container.get("message_ts") or message.get("ts"),
+            blocks=list(message.get("blocks") or []),
+            text=str(message.get("text") or "Keepwarm check-in"),
+            response_url=body.get("response_url"),
+        )
+
+
+# A change returns the outcome to show ("Reached out") and the next due date, if any.
+Change = Callable[[Session, Checkin, ButtonValue, datetime], tuple[str, datetime | None]]
+
+
+def apply_checkin_action(*, svc: Services, client: WebClient, clicked: Clicked, change: Change, logger: Logger) -> None:
+    """Apply `change` if this user may and the button is current; otherwise say why, only to them."""
+    now = utcnow()
+    value = clicked.value
+    if value is None:
+        tell(clicked, NOT_FOUND, logger)
+        return
+    try:
+        with svc.sessions.begin() as session:
+            checkin, problem = actionable_checkin(
+                session=session,
+                team_id=clicked.team_id,
+                user_id=clicked.user_id,
+                is_admin=svc.access.is_admin(clicked.user_id),
+                checkin_id=value.checkin_id,
+                expected_step=value.expected_step,
+                now=now,
+            )
+            outcome = change(session, checkin, value, now) if checkin is not None else None
+    except SQLAlchemyError:
+        logger.exception("could not apply a check-in action")
+        tell(clicked, UNAVAILABLE, logger)
+        return
+    if outcome is None:
+        tell(clicked, problem or NOT_FOUND, logger)
+    else:
+        show_outcome(client, clicked, value.checkin_id, *outcome, now=now, logger=logger)
+    publish_home(svc=svc, client=client, team_id=clicked.team_id, user_id=clicked.user_id)
+
+
+def show_outcome(
+    client: WebClient,
+    clicked: Clicked,
+    checkin_id: int,
+    outcome: str,
+    next_due: datetime | None,
+    *,
+    now: datetime,
+    logger: Logger,
+) -> None:
+    """Update the DM in place: the check-in's buttons become what was done, by whom, and what comes next."""
+    if not (clicked.channel and clicked.message_ts and clicked.blocks):
+        return  # a Home tab button: the republished Home shows the outcome
+    replacement = build_outcome(outcome, user_id=clicked.user_id, when=now, next_due=next_due)
+    try:
+        client.chat_update(
+            channel=clicked.channel,
+            ts=clicked.message_ts,
+            text=clicked.text,
+            blocks=replace_actions(clicked.blocks, checkin_id, replacement),
+        )
+    except (SlackApiError, SlackClientError, OSError):
+        logger.exception("could not update the reminder message in place")
+
+
+def tell(clicked: Clicked, text: str, logger: Logger) -> None:
+    """An ephemeral answer to the person who clicked, leaving the message itself alone."""
+    if not clicked.response_url:
+        return
+    try:
+        WebhookClient(clicked.response_url).send(response_type="ephemeral", replace_original=False, text=text)
+    except (SlackClientError, OSError):
+        logger.exception("could not answer a check-in click")
+
+
+def open_checkin_modal(
+    *,
+    svc: Services,
+    client: WebClient,
+    clicked: Clicked,
+    trigger_id: str,
+    build: Callable[[Checkin, datetime], dict[str, Any]],
+    logger: Logger,
+) -> None:
+    """Open a modal about a check-in this user may act on, or say why not."""
+    if clicked.value is None:
+        tell(clicked, NOT_FOUND, logger)
+        return
+    now = utcnow()
+    try:
+        with svc.sessions.begin() as session:
+            checkin, problem = actionable_checkin(
+                session=session,
+                team_id=clicked.team_id,
+                user_id=clicked.user_id,
+                is_admin=svc.access.is_admin(clicked.user_id),
+                checkin_id=clicked.value.checkin_id,
+                expected_step=clicked.value.expected_step,
+                now=now,
+            )
+            view = build(checkin, now) if checkin is not None else None
+    except SQLAlchemyError:
+        logger.exception("could not load a check-in")
+        tell(clicked, UNAVAILABLE, logger)
+        return
+    if view is None:
+        tell(clicked, problem or NOT_FOUND, logger)
+        return
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except (SlackApiError, SlackClientError, OSError):
+        logger.exception("could not open a check-in modal")

@@ -1,0 +1,141 @@
+"""Data functions for check-ins: find one a user may act on, and the actions themselves. Callers commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from models.candidate import Candidate
+from models.checkin import ACTIVE, STOP_REASONS, STOPPED, Checkin, Touchpoint
+from models.policy import Policy
+from models.recruiter import Recruiter
+
+NOT_FOUND = "That check-in no longer exists, or is not one of yours."
+BUSY = "Keepwarm is sending a reminder about this candidate right now; try again in a minute."
+
+
+def describe_state(checkin: Checkin) -> str:
+    """Why a button no longer applies, in the recruiter's words."""
+    name = checkin.candidate.name
+    if checkin.status == STOPPED:
+        reason = STOP_REASONS.get(checkin.stop_reason or "", checkin.stop_reason)
+        return f"Check-ins for {name} were stopped ({reason})."
+    return f"This reminder was already handled; the next check-in with {name} is due {checkin.due_at:%d %b %Y}."
+
+
+def actionable_checkin(
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    is_admin: bool,
+    checkin_id: int,
+    expected_step: int,
+    now: datetime,
+) -> tuple[Checkin | None, str | None]:
+    """The check-in a button click may change, or why not.
+
+    Only its recruiter (or an admin) of the same team may act; a button from an older reminder, or one for a check-in
+    stopped or erased meanwhile, is stale; a check-in being sent right now is busy.
+    """
+    checkin = session.scalars(
+        select(Checkin)
+        .options(joinedload(Checkin.candidate), joinedload(Checkin.recruiter), joinedload(Checkin.rejection))
+        .where(Checkin.id == checkin_id, Checkin.team_id == team_id)
+        .with_for_update(of=Checkin)
+    ).one_or_none()
+    if checkin is None or not (is_admin or checkin.recruiter.user_id == user_id) or checkin.candidate.erased:
+        return None, NOT_FOUND
+    if checkin.status != ACTIVE or checkin.step != expected_step:
+        return None, describe_state(checkin)
+    if checkin.claim_token is not None and checkin.claim_expires_at is not None and checkin.claim_expires_at > now:
+        return None, BUSY
+    return checkin, None
+
+
+def _touch(
+    session: Session, checkin: Checkin, user_id: str, kind: str, now: datetime, detail: str | None = None
+) -> None:
+    """Log what the recruiter did, when: the team's record of staying in touch."""
+    touchpoint = Touchpoint(
+        team_id=checkin.team_id, checkin_id=checkin.id, user_id=user_id, kind=kind, detail=detail, at=now
+    )
+    session.add(touchpoint)
+
+
+def reached_out(
+    *, session: Session, checkin: Checkin, reminder_step: int, user_id: str, policy: Policy, now: datetime
+) -> None:
+    """The recruiter reached out: log it, and count the next check-in from today."""
+    checkin.step = reminder_step + 1
+    checkin.due_at = now + policy.gap(checkin.step)
+    checkin.retry_at = None
+    _touch(session, checkin, user_id, "reached_out", now)
+
+
+def snooze(
+    *, session: Session, checkin: Checkin, reminder_step: int, user_id: str, period: timedelta, now: datetime
+) -> None:
+    """Bring this same reminder back after `period`; the later steps keep their spacing from it."""
+    checkin.step = reminder_step
+    checkin.due_at = now + period
+    checkin.retry_at = None
+    _touch(session, checkin, user_id, "snoozed", now, f"{period.days} days")
+
+
+def stop(*, session: Session, checkin: Checkin, user_id: str, reason: str, note: str | None, now: datetime) -> None:
+    """No more check-ins for this candidate, and why."""
+    checkin.status = STOPPED
+    checkin.stop_reason = reason
+    checkin.stopped_at = now
+    _touch(session, checkin, user_id, "stopped", now, note or STOP_REASONS[reason])
+
+
+def retry_delivery(*, session: Session, team_id: str, checkin_id: int) -> Checkin | None:
+    """An admin fixed what made Slack refuse (reinstall, re-invite): try delivering again at the next sweep."""
+    checkin = session.scalars(
+        select(Checkin).where(Checkin.id == checkin_id, Checkin.team_id == team_id, Checkin.delivery_error.is_not(None))
+    ).one_or_none()
+    if checkin is not None:
+        checkin.delivery_error = None
+        checkin.delivery_failed_at = None
+        checkin.retry_at = None
+    return checkin
+
+
+def recruiter_checkins(
+    *, session: Session, team_id: str, user_id: str, until: datetime, limit: int
+) -> Sequence[Checkin]:
+    """A recruiter's active check-ins due before `until`, soonest first: what the Home tab lists."""
+    query = (
+        select(Checkin)
+        .join(Checkin.recruiter)
+        .join(Checkin.candidate)
+        .options(joinedload(Checkin.candidate), joinedload(Checkin.rejection))
+        .where(
+            Checkin.team_id == team_id,
+            Recruiter.user_id == user_id,
+            Checkin.status == ACTIVE,
+            Checkin.due_at <= until,
+            Candidate.erased.is_(False),
+            Candidate.opted_out.is_(False),
+        )
+        .order_by(Checkin.due_at, Checkin.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def delivery_failures(*, session: Session, team_id: str, limit: int) -> Sequence[Checkin]:
+    """Check-ins Slack permanently refused to deliver, for admins to see and retry."""
+    query = (
+        select(Checkin)
+        .options(joinedload(Checkin.candidate), joinedload(Checkin.recruiter))
+        .where(Checkin.team_id == team_id, Checkin.status == ACTIVE, Checkin.delivery_error.is_not(None))
+        .order_by(Checkin.delivery_failed_at.desc(), Checkin.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
