@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app import create_app, make_client
 from bot.config import ConfigError, Settings, configure_logging, load_settings
-from bot.startup import StartupError, one_line, prepare_database
+from bot.startup import StartupError, one_line, prepare_database, refuse
 from bot.web import create_wsgi
 from jobs.schedule import add_jobs
 from models.db import make_session_factory
@@ -66,12 +66,8 @@ def main() -> int:
         settings = load_settings(os.environ)
         configure_logging(settings)
         run(settings)
-    except ConfigError as error:
-        print(f"keepwarm: {error}", file=sys.stderr)
-        return 2
-    except StartupError as error:
-        print(f"keepwarm: {error}", file=sys.stderr)
-        return error.code
+    except (ConfigError, StartupError) as error:
+        return refuse(error)
     return 0
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from models.db import make_engine
 from models.migrate import is_current, upgrade
 
@@ -17,6 +19,12 @@ class StartupError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
+
+
+def refuse(error: ConfigError | StartupError) -> int:
+    """Print the one line a refused start-up owes the operator; return the exit status (2 for bad settings)."""
+    print(f"keepwarm: {error}", file=sys.stderr)
+    return error.code if isinstance(error, StartupError) else 2
 
 
 def one_line(error: BaseException) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import make_client
 from bot.config import ConfigError, configure_logging, load_settings
-from bot.startup import StartupError, one_line, prepare_database
+from bot.startup import StartupError, one_line, prepare_database, refuse
 from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
 from models.base import utcnow
@@ -48,12 +48,8 @@ def main(argv: list[str]) -> int:
         settings = load_settings(os.environ, serving=False)
         configure_logging(settings)
         engine = prepare_database(settings)
-    except ConfigError as error:
-        print(f"keepwarm: {error}", file=sys.stderr)
-        return 2
-    except StartupError as error:
-        print(f"keepwarm: {error}", file=sys.stderr)
-        return error.code
+    except (ConfigError, StartupError) as error:
+        return refuse(error)
     sessions, client = make_session_factory(engine), make_client(settings)
     if args.command is None:
         scheduler = BlockingScheduler(timezone=UTC)

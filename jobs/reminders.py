@@ -258,8 +258,12 @@ def settle_uncertain(
             channel = dm_channel or str(client.conversations_open(users=user_id)["channel"]["id"])
             history = client.conversations_history(channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True)
         except (SlackClientError, OSError) as error:
-            logger.warning("could not check whether a reminder reached %s (%s); will retry", user_id, error)
-            continue
+            if classify(error).outcome is not Outcome.PERMANENT:
+                logger.warning("could not check whether a reminder reached %s (%s); will retry", user_id, error)
+                continue
+            # Slack will never answer for this user: release the claim, and the next post records why.
+            logger.warning("cannot check reminders to %s: %s", user_id, classify(error).reason)
+            history = {"messages": []}
         sent = next((m for m in history.get("messages", []) if _carries(m, token)), None)
         if sent is not None:
             record_sent(sessions=sessions, token=token, channel=channel, ts=str(sent["ts"]), policy=policy, now=now)

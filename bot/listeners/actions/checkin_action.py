@@ -59,6 +59,20 @@ class Clicked:
 Change = Callable[[Session, Checkin, ButtonValue, datetime], tuple[str, datetime | None]]
 
 
+def _actionable(
+    session: Session, svc: Services, clicked: Clicked, value: ButtonValue, now: datetime
+) -> tuple[Checkin | None, str | None]:
+    return actionable_checkin(
+        session=session,
+        team_id=clicked.team_id,
+        user_id=clicked.user_id,
+        is_admin=svc.access.is_admin(clicked.user_id),
+        checkin_id=value.checkin_id,
+        expected_step=value.expected_step,
+        now=now,
+    )
+
+
 def apply_checkin_action(*, svc: Services, client: WebClient, clicked: Clicked, change: Change, logger: Logger) -> None:
     """Apply `change` if this user may and the button is current; otherwise say why, only to them."""
     now = utcnow()
@@ -68,15 +82,7 @@ def apply_checkin_action(*, svc: Services, client: WebClient, clicked: Clicked, 
         return
     try:
         with svc.sessions.begin() as session:
-            checkin, problem = actionable_checkin(
-                session=session,
-                team_id=clicked.team_id,
-                user_id=clicked.user_id,
-                is_admin=svc.access.is_admin(clicked.user_id),
-                checkin_id=value.checkin_id,
-                expected_step=value.expected_step,
-                now=now,
-            )
+            checkin, problem = _actionable(session, svc, clicked, value, now)
             outcome = change(session, checkin, value, now) if checkin is not None else None
     except SQLAlchemyError:
         logger.exception("could not apply a check-in action")
@@ -134,21 +140,14 @@ def open_checkin_modal(
     logger: Logger,
 ) -> None:
     """Open a modal about a check-in this user may act on, or say why not."""
-    if clicked.value is None:
+    value = clicked.value
+    if value is None:
         tell(clicked, NOT_FOUND, logger)
         return
     now = utcnow()
     try:
         with svc.sessions.begin() as session:
-            checkin, problem = actionable_checkin(
-                session=session,
-                team_id=clicked.team_id,
-                user_id=clicked.user_id,
-                is_admin=svc.access.is_admin(clicked.user_id),
-                checkin_id=clicked.value.checkin_id,
-                expected_step=clicked.value.expected_step,
-                now=now,
-            )
+            checkin, problem = _actionable(session, svc, clicked, value, now)
             view = build(checkin, now) if checkin is not None else None
     except SQLAlchemyError:
         logger.exception("could not load a check-in")

@@ -15,7 +15,6 @@ from bot.access import AccessCheckFailed
 from bot.blocks.rejection_modal import build_rejection_modal
 from bot.blocks.rejections import (
     build_access_unknown,
-    build_confirmation,
     build_forgotten,
     build_list,
     build_not_found,
@@ -25,10 +24,11 @@ from bot.blocks.rejections import (
 )
 from bot.command_text import unescape
 from bot.listeners.replies import ack_ephemeral
+from bot.recording import save_rejection
 from bot.rejection_input import InputErrors, clean_email, parse_rejection_command
 from bot.services import Services, services
 from bot.timezones import refresh_timezone
-from models.records import forget_candidate, recent_rejections, record_rejection
+from models.records import forget_candidate, recent_rejections
 
 LIST_LIMIT = 10
 
@@ -87,11 +87,7 @@ def _record(ack: Ack, svc: Services, client: WebClient, team_id: str, user_id: s
         ack_ephemeral(ack, build_usage(error.errors))
         return
     try:
-        with svc.sessions.begin() as session:
-            rejection = record_rejection(
-                session=session, team_id=team_id, user_id=user_id, entry=entry, policy=svc.settings.policy
-            )
-            reply = build_confirmation(rejection, svc.settings.policy)
+        reply = save_rejection(svc=svc, team_id=team_id, user_id=user_id, entry=entry)
     except SQLAlchemyError:
         logger.exception("could not save a rejection")
         ack_ephemeral(ack, build_unavailable("save the rejection"))

@@ -15,11 +15,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.access import AccessCheckFailed
 from bot.blocks.common import Message
 from bot.blocks.rejection_modal import submitted_values
-from bot.blocks.rejections import build_confirmation, build_refusal
+from bot.blocks.rejections import build_refusal
+from bot.recording import save_rejection
 from bot.rejection_input import FIELDS, InputErrors, validate_rejection
 from bot.services import services
 from bot.timezones import refresh_timezone
-from models.records import record_rejection
 
 UNAVAILABLE = (
     "Could not save just now: Keepwarm's database is not answering. Nothing was saved; press Save again in a minute."
@@ -50,11 +50,7 @@ def handle_rejection_submitted(
         ack(response_action="errors", errors=errors)
         return
     try:
-        with svc.sessions.begin() as session:
-            rejection = record_rejection(
-                session=session, team_id=team_id, user_id=user_id, entry=entry, policy=svc.settings.policy
-            )
-            reply = build_confirmation(rejection, svc.settings.policy)
+        reply = save_rejection(svc=svc, team_id=team_id, user_id=user_id, entry=entry)
     except SQLAlchemyError:
         logger.exception("could not save a rejection from the form")
         ack(response_action="errors", errors={"name": UNAVAILABLE})

@@ -1,0 +1,18 @@
+"""Saving a rejection and building its confirmation: the same unit of work for the command and the form."""
+
+from __future__ import annotations
+
+from bot.blocks.common import Message
+from bot.blocks.rejections import build_confirmation
+from bot.rejection_input import RejectionInput
+from bot.services import Services
+from models.records import record_rejection
+
+
+def save_rejection(*, svc: Services, team_id: str, user_id: str, entry: RejectionInput) -> Message:
+    """Record in one transaction and return the confirmation; a database error propagates with nothing written."""
+    with svc.sessions.begin() as session:
+        rejection = record_rejection(
+            session=session, team_id=team_id, user_id=user_id, entry=entry, policy=svc.settings.policy
+        )
+        return build_confirmation(rejection, svc.settings.policy)
