@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
     print(
         f"{'dry run: ' if args.dry_run else ''}{report.messages} message(s), {report.checkins} check-in(s) sent, "
         f"{report.waiting_for_working_hours} waiting for working hours, {report.deferred} deferred, "
-        f"{report.failed} failed"
+        f"{report.failed} failed, {report.recovered} found already delivered"
     )
     return 0
 

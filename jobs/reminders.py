@@ -9,8 +9,9 @@ means delivered, not found means free to send again. So no due check-in is lost,
 from __future__ import annotations
 
 import logging
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -65,6 +66,12 @@ def run_reminders(
 ) -> SweepReport:
     """One sweep. Database errors propagate (the sweep could not run); one recruiter's failure never stops others."""
     report = SweepReport()
+    started = time.monotonic()
+
+    def clock() -> datetime:
+        """The sweep's instant plus the real time it has taken, so a late claim's lease is not born expired."""
+        return now + timedelta(seconds=time.monotonic() - started)
+
     if not dry_run:
         settle_uncertain(sessions=sessions, client=client, policy=settings.policy, now=now, report=report)
     with sessions.begin() as session:
@@ -77,6 +84,7 @@ def run_reminders(
                 settings=settings,
                 recruiter_id=recruiter_id,
                 now=now,
+                clock=clock,
                 dry_run=dry_run,
                 report=report,
             )
@@ -101,6 +109,7 @@ def deliver(
     settings: Settings,
     recruiter_id: int,
     now: datetime,
+    clock: Callable[[], datetime],
     dry_run: bool,
     report: SweepReport,
 ) -> None:
@@ -124,12 +133,13 @@ def deliver(
         return
 
     token = str(uuid.uuid4())
+    claimed_at = clock()
     with sessions.begin() as session:
         ids = [c.id for c in _due(session, recruiter_id, now, limit=MAX_ITEMS)]
         session.execute(
             update(Checkin)
             .where(Checkin.id.in_(ids), eligible(now))
-            .values(claim_token=token, claimed_at=now, claim_expires_at=now + LEASE)
+            .values(claim_token=token, claimed_at=claimed_at, claim_expires_at=claimed_at + LEASE)
             .execution_options(synchronize_session=False)
         )
     with sessions.begin() as session:
@@ -147,7 +157,7 @@ def deliver(
             blocks=reply["blocks"],
             metadata={"event_type": REMINDER_METADATA_TYPE, "event_payload": {"token": token}},
         )
-    except (SlackClientError, OSError) as error:
+    except (SlackClientError, OSError, ValueError) as error:  # ValueError: a body that is not JSON
         _failed(sessions=sessions, token=token, error=error, now=now, report=report, user_id=user_id)
         return
     record_sent(
@@ -174,22 +184,29 @@ def _due(session: Session, recruiter_id: int, now: datetime, *, limit: int) -> S
     return session.scalars(query).all()
 
 
-def _claimed(session: Session, token: str) -> Sequence[Checkin]:
+def _claimed(session: Session, token: str, *, lock: bool = False) -> Sequence[Checkin]:
+    """The rows a claim holds; `lock` makes a second settler of the same claim wait, then find them released."""
     query = (
         select(Checkin)
         .options(joinedload(Checkin.candidate), joinedload(Checkin.rejection))
         .where(Checkin.claim_token == token)
         .order_by(Checkin.due_at, Checkin.id)
     )
+    if lock:
+        query = query.with_for_update(of=Checkin)
     return session.scalars(query).all()
 
 
 def record_sent(
     *, sessions: sessionmaker[Session], token: str, channel: str, ts: str, policy: Policy, now: datetime
-) -> None:
-    """The DM is in Slack: log it, release the claim and move each check-in to its next step."""
+) -> int:
+    """The DM is in Slack: log it, release the claim and move each check-in to its next step.
+
+    Returns how many check-ins this call recorded: none when another sweep settled the same claim first.
+    """
     with sessions.begin() as session:
-        for checkin in _claimed(session, token):
+        claimed = _claimed(session, token, lock=True)
+        for checkin in claimed:
             exists = session.scalar(
                 select(ReminderSent.id).where(ReminderSent.checkin_id == checkin.id, ReminderSent.step == checkin.step)
             )
@@ -202,6 +219,7 @@ def record_sent(
             checkin.step, checkin.due_at = next_checkin(policy, step=checkin.step, due_at=checkin.due_at, now=now)
             checkin.claim_token = checkin.claimed_at = checkin.claim_expires_at = checkin.retry_at = None
             checkin.recruiter.dm_channel = channel
+        return len(claimed)
 
 
 def next_checkin(policy: Policy, *, step: int, due_at: datetime, now: datetime) -> tuple[int, datetime]:
@@ -257,7 +275,7 @@ def settle_uncertain(
         try:
             channel = dm_channel or str(client.conversations_open(users=user_id)["channel"]["id"])
             history = client.conversations_history(channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True)
-        except (SlackClientError, OSError) as error:
+        except (SlackClientError, OSError, ValueError) as error:
             if classify(error).outcome is not Outcome.PERMANENT:
                 logger.warning("could not check whether a reminder reached %s (%s); will retry", user_id, error)
                 continue
@@ -266,8 +284,9 @@ def settle_uncertain(
             history = {"messages": []}
         sent = next((m for m in history.get("messages", []) if _carries(m, token)), None)
         if sent is not None:
-            record_sent(sessions=sessions, token=token, channel=channel, ts=str(sent["ts"]), policy=policy, now=now)
-            report.recovered += 1
+            ts = str(sent["ts"])
+            if record_sent(sessions=sessions, token=token, channel=channel, ts=ts, policy=policy, now=now):
+                report.recovered += 1
             continue
         with sessions.begin() as session:
             session.execute(

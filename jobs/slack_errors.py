@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
@@ -34,6 +35,7 @@ PERMANENT = frozenset(
 # Slack may have done the work before failing: "It's possible some aspect of the operation succeeded".
 MAYBE_DONE = frozenset({"fatal_error", "internal_error"})
 DEFAULT_RETRY = timedelta(minutes=1)
+SLACK_CODE = re.compile(r"[a-z0-9_]+")
 
 
 class Outcome(Enum):
@@ -56,6 +58,9 @@ def classify(error: Exception) -> Failure:
     response = error.response
     data = response.data if isinstance(response.data, dict) else {}
     code = str(data.get("error") or f"http_{response.status_code}")
+    if not SLACK_CODE.fullmatch(code):
+        # Not Slack's own answer (slack_sdk stands in for a body it could not read): the call may have worked.
+        return Failure(Outcome.UNCERTAIN, f"unreadable answer (HTTP {response.status_code})")
     if response.status_code == 429 or code == "ratelimited":
         seconds = response.headers.get("Retry-After") or response.headers.get("retry-after") or "60"
         retry = timedelta(seconds=int(seconds)) if str(seconds).isdigit() else DEFAULT_RETRY

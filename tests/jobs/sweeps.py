@@ -1,0 +1,148 @@
+"""Shared by the reminder sweep tests: test data built through the real code, the sweep, and what Slack shows."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.rejection_input import validate_rejection
+from jobs.reminders import SweepReport, run_reminders
+from models import Checkin, ReminderSent
+from models.records import record_rejection
+from tests.fakeslack import TEAM_ID, FakeSlack
+
+TEAM = TEAM_ID
+REC = "U0REC"
+# Monday 5 January 2026, 10:00 UTC: the default rejection time. Its 14-day check-in falls on Monday 19 January.
+MONDAY = datetime(2026, 1, 5, 10, tzinfo=UTC)
+DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
+
+
+def slack_client(fake: FakeSlack, *, timeout: int = 30) -> WebClient:
+    """What production's sweep uses (bot.app.make_client): one retry of a 429 after its Retry-After, nothing else."""
+    return WebClient(
+        token="xoxb-test",
+        base_url=fake.api_url,
+        timeout=timeout,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)],
+    )
+
+
+def reject(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    *,
+    user: str = REC,
+    name: str = "Jane Doe",
+    role: str = "Senior Backend Engineer",
+    stage: str = "final",
+    rating: int | None = None,
+    email: str | None = None,
+    linkedin: str | None = None,
+    note: str | None = None,
+    at: datetime = MONDAY,
+) -> int:
+    """Record one rejection the way /rejected does; returns the candidate's id."""
+    entry = validate_rejection(
+        {
+            "name": name,
+            "role": role,
+            "stage": stage,
+            "rating": None if rating is None else str(rating),
+            "email": email,
+            "linkedin": linkedin,
+            "note": note,
+        }
+    )
+    with sessions.begin() as session:
+        rejection = record_rejection(
+            session=session, team_id=TEAM, user_id=user, entry=entry, policy=settings.policy, now=at
+        )
+        return rejection.candidate_id
+
+
+def checkin_of(sessions: sessionmaker[Session], candidate_id: int) -> Checkin | None:
+    with sessions.begin() as session:
+        return session.scalars(select(Checkin).where(Checkin.candidate_id == candidate_id)).one_or_none()
+
+
+def checkin_ids(sessions: sessionmaker[Session]) -> list[int]:
+    with sessions.begin() as session:
+        return list(session.scalars(select(Checkin.id).order_by(Checkin.id)))
+
+
+def sent_rows(sessions: sessionmaker[Session]) -> list[tuple[int, int, str, str]]:
+    """(checkin id, step, channel, ts) of every reminders_sent row."""
+    with sessions.begin() as session:
+        rows = session.execute(
+            select(ReminderSent.checkin_id, ReminderSent.step, ReminderSent.channel, ReminderSent.ts).order_by(
+                ReminderSent.checkin_id, ReminderSent.step
+            )
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def dm(user: str) -> str:
+    """The fake's DM channel with a user: posting to U0REC lands in DU0REC."""
+    return "D" + user
+
+
+def checkins_in(message: dict[str, Any]) -> list[int]:
+    """The check-in ids a reminder DM lists, from its actions blocks."""
+    return [
+        int(block["block_id"].split(":")[1])
+        for block in message.get("blocks", [])
+        if block.get("type") == "actions" and str(block.get("block_id", "")).startswith("checkin_actions:")
+    ]
+
+
+def delivered(fake: FakeSlack, users: Iterable[str]) -> Counter[int]:
+    """How many times each check-in appears across the DMs of `users`: exactly once is the promise."""
+    counts: Counter[int] = Counter()
+    for user in users:
+        for message in fake.messages(dm(user)):
+            counts.update(checkins_in(message))
+    return counts
+
+
+def posts(fake: FakeSlack) -> int:
+    return len(fake.calls_to("chat.postMessage"))
+
+
+def tally(report: SweepReport) -> dict[str, int]:
+    """The report's counters, to compare exactly with `expected(...)`."""
+    return {name: value for name, value in dataclasses.asdict(report).items() if name != "lines"}
+
+
+def expected(**counts: int) -> dict[str, int]:
+    """Every counter zero except those given."""
+    base = tally(SweepReport())
+    unknown = counts.keys() - base.keys()
+    assert not unknown, unknown
+    return base | counts
+
+
+@dataclass
+class Sweeper:
+    """run_reminders with the test's database, settings and client; only `now` varies."""
+
+    sessions: sessionmaker[Session]
+    settings: Settings
+    client: WebClient
+
+    def __call__(self, now: datetime, *, dry_run: bool = False, client: WebClient | None = None) -> SweepReport:
+        return run_reminders(
+            sessions=self.sessions, client=client or self.client, settings=self.settings, now=now, dry_run=dry_run
+        )

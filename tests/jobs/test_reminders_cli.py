@@ -1,0 +1,254 @@
+"""`python -m jobs run reminders` as real processes: two at once, a dry run, bad input, no database, and a SIGKILL.
+
+Each child gets its whole environment from the test. Every setting is passed, as an empty string when it should be
+unset: python-dotenv never overrides a variable that exists, so a stray `.env` cannot leak into a run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.timezones import refresh_timezone
+from jobs.reminders import LEASE
+from tests.conftest import make_env
+from tests.fakeslack import FakeSlack, Reply
+from tests.jobs.sweeps import (
+    DAY,
+    HOUR,
+    MINUTE,
+    MONDAY,
+    REC,
+    TEAM,
+    Sweeper,
+    checkin_ids,
+    checkin_of,
+    delivered,
+    dm,
+    expected,
+    posts,
+    reject,
+    sent_rows,
+    tally,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+SETTINGS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_API_URL",
+    "DATABASE_URL",
+    "PORT",
+    "RECRUITER_USER_IDS",
+    "RECRUITER_USERGROUP_ID",
+    "ADMIN_USER_IDS",
+    "LOG_LEVEL",
+    "CHECKIN_DAYS",
+    "CHECKIN_REPEAT_DAYS",
+    "STRONG_STAGES",
+    "STRONG_MIN_RATING",
+    "WORK_HOURS",
+    "WORK_DAYS",
+    "DEFAULT_TIMEZONE",
+    "SWEEP_MINUTES",
+    "RUN_SCHEDULER",
+)
+NOW = MONDAY + 14 * DAY + HOUR  # Monday 19 January 2026, 11:00 UTC: every MONDAY rejection's first check-in is due
+SUMMARY = re.compile(r"^(dry run: )?(\d+) message\(s\), (\d+) check-in\(s\) sent, ")
+
+
+def cli_env(database_url: str, fake_slack: FakeSlack) -> dict[str, str]:
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), "PYTHONPATH": str(REPO)}
+    env.update(dict.fromkeys(SETTINGS, ""))
+    env.update(make_env(database_url=database_url, fake_slack=fake_slack), LOG_LEVEL="INFO")
+    return env
+
+
+def command(now: datetime | str, *options: str) -> list[str]:
+    stamp = now if isinstance(now, str) else now.isoformat()
+    return [sys.executable, "-m", "jobs", "run", "reminders", "--now", stamp, *options]
+
+
+def run_jobs(env: dict[str, str], now: datetime | str, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command(now, *options), cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def messages_sent(stdout: str) -> int:
+    """The message count in the summary line the CLI prints last."""
+    match = SUMMARY.match(stdout.splitlines()[-1])
+    assert match, stdout
+    return int(match.group(2))
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table: the proof that a dry run changed nothing."""
+    with engine.connect() as connection:
+        tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
+        return {t: [tuple(r) for r in connection.execute(text(f"SELECT * FROM {t} ORDER BY id"))] for t in tables}
+
+
+# --- 6b. Two real processes at once -----------------------------------------------------------------------------------
+
+
+def test_two_sweep_processes_started_together_post_every_checkin_exactly_once(
+    database_url: str, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
+) -> None:
+    users = [f"U0P{i:02d}" for i in range(30)]
+    for i, user in enumerate(users):
+        fake_slack.set_user(user, tz="UTC")
+        reject(sessions, settings, user=user, name=f"Candidate {i:02d}", at=MONDAY + i * MINUTE)
+    ids = checkin_ids(sessions)
+    env = cli_env(database_url, fake_slack)
+
+    processes = [
+        subprocess.Popen(command(NOW), cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=60) for process in processes]
+
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    assert sum(messages_sent(stdout) for stdout, _ in outputs) == len(users), outputs
+    assert posts(fake_slack) == len(users)
+    assert [len(fake_slack.messages(dm(user))) for user in users] == [1] * len(users)
+    assert delivered(fake_slack, users) == Counter(dict.fromkeys(ids, 1))
+    rows = sent_rows(sessions)
+    assert sorted(checkin for checkin, _, _, _ in rows) == ids
+    assert {(step, channel[1:] in users) for _, step, channel, _ in rows} == {(0, True)}
+
+
+# --- The CLI's own promises -------------------------------------------------------------------------------------------
+
+
+def test_dry_run_prints_what_would_be_sent_and_changes_nothing(
+    database_url: str,
+    engine: Engine,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    fake_slack: FakeSlack,
+    sweep: Sweeper,
+) -> None:
+    tokyo = "U0TOKYO"
+    fake_slack.set_user(REC, tz="UTC")
+    fake_slack.set_user(tokyo, tz="Asia/Tokyo")  # 20:00 in Tokyo at NOW
+    reject(sessions, settings, name="Ann Lee", role="Data Analyst")
+    reject(sessions, settings, name="Bob Stone", role="Designer", at=MONDAY + MINUTE)
+    reject(sessions, settings, user=tokyo, name="Cy Young", role="SRE", at=MONDAY + 2 * MINUTE)
+    for user in (REC, tokyo):
+        refresh_timezone(sessions=sessions, client=sweep.client, team_id=TEAM, user_id=user, now=NOW - HOUR)
+    fake_slack.reset()
+    before = snapshot(engine)
+
+    result = run_jobs(cli_env(database_url, fake_slack), NOW, "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"<@{REC}>: would DM 2 check-in(s): Ann Lee (Data Analyst), Bob Stone (Designer)",
+        f"<@{tokyo}>: waiting for working hours (Asia/Tokyo)",
+        "dry run: 0 message(s), 0 check-in(s) sent, 1 waiting for working hours, 0 deferred, 0 failed, "
+        "0 found already delivered",
+    ]
+    assert fake_slack.calls == []
+    assert snapshot(engine) == before
+    # The same sweep for real does send: the dry run had something to hold back.
+    assert tally(sweep(NOW)) == expected(messages=1, checkins=2, waiting_for_working_hours=1)
+
+
+def test_a_bad_now_is_exit_2_and_touches_nothing(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    """No database fixture: the argument is refused before any database is opened."""
+    database = tmp_path / "keepwarm.db"
+    result = run_jobs(cli_env(f"sqlite:///{database}", fake_slack), "next tuesday")
+
+    assert result.returncode == 2
+    assert "not an ISO-8601 date and time: 'next tuesday'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert not database.exists()
+    assert fake_slack.calls == []
+
+
+def test_an_unreachable_database_is_exit_1_with_one_clear_line(fake_slack: FakeSlack) -> None:
+    """No database fixture: PostgreSQL on port 1, where nothing listens."""
+    result = run_jobs(cli_env("postgresql://postgres@127.0.0.1:1/keepwarm", fake_slack), NOW)
+
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("keepwarm: cannot use the database in DATABASE_URL: "), lines
+    assert "port 1" in lines[0]
+    assert result.stdout == ""
+    assert fake_slack.calls == []
+
+
+# --- 7. A sweep killed with SIGKILL while it waits for Slack ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("applied", [False, True], ids=["never-posted", "posted-unanswered"])
+def test_a_sweep_killed_mid_post_is_finished_by_the_next_one_after_the_lease(
+    applied: bool,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    fake_slack: FakeSlack,
+    sweep: Sweeper,
+    tmp_path: Path,
+) -> None:
+    first, second = "U0KILLED", "U0WAITED"
+    for user in (first, second):
+        fake_slack.set_user(user, tz="UTC")
+    killed = reject(sessions, settings, user=first, name="Ann Killed")
+    waited = reject(sessions, settings, user=second, name="Bob Waited", at=MONDAY + MINUTE)
+    ids = checkin_ids(sessions)
+    fake_slack.script(
+        "chat.postMessage", Reply({"ok": True, "channel": dm(first), "ts": "1.0"}, delay=10, applied=applied)
+    )
+    env = cli_env(database_url, fake_slack)
+
+    with (tmp_path / "sweep.log").open("w+") as log:
+        process = subprocess.Popen(command(NOW), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            fake_slack.wait_for("chat.postMessage", timeout=20)
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+    assert process.returncode == -signal.SIGKILL
+
+    # The killed sweep left its claim on the first recruiter's check-in and never reached the second's.
+    claimed, untouched = checkin_of(sessions, killed), checkin_of(sessions, waited)
+    assert claimed is not None and untouched is not None
+    assert claimed.claim_token is not None
+    # The lease runs from the sweep's instant plus the real time it took to get to this claim.
+    assert claimed.claim_expires_at is not None and NOW + LEASE <= claimed.claim_expires_at < NOW + LEASE + MINUTE
+    assert claimed.step == 0
+    assert (untouched.claim_token, untouched.step) == (None, 0)
+    assert len(fake_slack.messages(dm(first))) == (1 if applied else 0)
+
+    # Within the lease the claim is left alone; the other recruiter is served.
+    assert tally(sweep(NOW + 5 * MINUTE)) == expected(messages=1, checkins=1)
+    assert posts(fake_slack) == 2
+    assert fake_slack.calls_to("conversations.history") == []
+
+    # Past the lease, the next sweep settles it from history: sent once, whichever way the killed post went.
+    result = run_jobs(env, NOW + LEASE + MINUTE)
+    assert result.returncode == 0, result.stderr
+    assert messages_sent(result.stdout) == (0 if applied else 1)
+    assert posts(fake_slack) == (2 if applied else 3)
+    assert len(fake_slack.calls_to("conversations.history")) == 1
+    assert delivered(fake_slack, [first, second]) == Counter(dict.fromkeys(ids, 1))
+    assert sorted(checkin for checkin, _, _, _ in sent_rows(sessions)) == ids
