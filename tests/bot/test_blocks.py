@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
 import re
 from collections.abc import Callable, Iterator
@@ -23,9 +24,22 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 import bot.blocks
-from bot.blocks import common, home, rejection_modal, rejections
+from bot.blocks import checkin_modals, common, home, rejection_modal, rejections, reminders
 from bot.blocks.common import escape, section
-from bot.ids import FIELD_ACTION, REJECTION_MODAL
+from bot.blocks.reminders import MAX_ITEMS, ButtonValue
+from bot.ids import (
+    CHECKIN_DONE,
+    CHECKIN_DRAFT,
+    CHECKIN_SNOOZE_MONTH,
+    CHECKIN_SNOOZE_WEEK,
+    CHECKIN_STOP,
+    FIELD_ACTION,
+    REJECTION_MODAL,
+    RETRY_DELIVERY,
+    STOP_MODAL,
+    STOP_REASON_BLOCK,
+    checkin_block_id,
+)
 from bot.rejection_input import (
     EMAIL_MAX,
     FIELDS,
@@ -40,7 +54,7 @@ from bot.rejection_input import (
     parse_rejection_command,
     validate_rejection,
 )
-from models import Candidate, Recruiter, Rejection
+from models import ACTIVE, STOP_REASONS, Candidate, Checkin, Recruiter, Rejection
 from models.policy import Policy
 
 Json = dict[str, Any]
@@ -57,7 +71,11 @@ INPUT_MAX_LENGTH = 3000  # plain_text_input max_length
 LABEL_MAX = 2000  # also hint
 OPTION_TEXT_MAX = 75
 OPTION_VALUE_MAX = 150
-OPTIONS_MAX = 100
+OPTIONS_MAX = 100  # static_select
+RADIO_OPTIONS_MAX = 10
+BUTTON_TEXT_MAX = 75
+BUTTON_VALUE_MAX = 2000
+ACTIONS_ELEMENTS_MAX = 25
 ID_MAX = 255  # block_id, action_id, callback_id
 FALLBACK_MAX = 4000  # Slack advises keeping a message's top-level text under 4,000 characters
 
@@ -167,6 +185,64 @@ def many(raw: dict[str, str | None], count: int) -> list[Rejection]:
     ]
 
 
+# The sweep that finds AT's check-ins due: 14 days after the rejection, an hour later.
+SWEEP = POLICY.first_checkin(AT) + timedelta(hours=1)
+
+
+def checkin(
+    rejection: Rejection,
+    *,
+    checkin_id: int = 1,
+    step: int = 0,
+    due_at: datetime | None = None,
+    error: str | None = None,
+) -> Checkin:
+    """The check-in stream a strong rejection starts, at `step`, in memory; `error` is a refused delivery."""
+    due = due_at or POLICY.first_checkin(rejection.rejected_at)
+    return Checkin(
+        id=checkin_id,
+        team_id=TEAM_ID,
+        candidate=rejection.candidate,
+        recruiter=rejection.recruiter,
+        rejection=rejection,
+        step=step,
+        due_at=due,
+        status=ACTIVE,
+        delivery_error=error,
+        delivery_failed_at=None if error is None else due,
+    )
+
+
+def many_checkins(
+    raw: dict[str, str | None], count: int, *, error: str | None = None, first_id: int = 1
+) -> list[Checkin]:
+    """`count` check-ins at steps 0 to 3, the first half due by SWEEP and the rest due in the days after it."""
+    return [
+        checkin(
+            rejection,
+            checkin_id=first_id + n,
+            step=n % 4,
+            due_at=SWEEP + timedelta(days=n - count // 2),
+            error=error,
+        )
+        for n, rejection in enumerate(many(raw, count))
+    ]
+
+
+def reminder(raw: dict[str, str | None] = REALISTIC, count: int = 1, *, more: int = 0) -> Json:
+    """The DM a sweep sends for `count` due check-ins at their pre-send steps."""
+    return reminders.build_reminder(many_checkins(raw, count), more=more, policy=POLICY, now=SWEEP)
+
+
+def acted_on(outcome: Json, raw: dict[str, str | None] = REALISTIC, *, checkin_ids: tuple[int, ...] = (1,)) -> Json:
+    """A full reminder after clicks: the given check-ins' buttons swapped for `outcome`, the way the app updates it."""
+    message = reminder(raw, MAX_ITEMS, more=3)
+    blocks = message["blocks"]
+    for checkin_id in checkin_ids:
+        blocks = reminders.replace_actions(blocks, checkin_id, outcome)
+    return message | {"blocks": blocks}
+
+
 def usage_errors(command: str) -> dict[str, str]:
     with pytest.raises(InputErrors) as raised:
         parse_rejection_command(command)
@@ -244,16 +320,29 @@ def check_element(element: Json, where: str) -> None:
         min_length = element.get("min_length", 0)
         assert 0 < max_length <= INPUT_MAX_LENGTH, f"{where}: max_length {max_length} is over {INPUT_MAX_LENGTH}"
         assert 0 <= min_length <= max_length, f"{where}: min_length {min_length} with max_length {max_length}"
+        initial = element.get("initial_value", "")
+        assert len(initial) <= max_length, f"{where}: initial_value of {len(initial):,} is over max_length {max_length}"
     elif kind == "static_select":
-        options = element.get("options", [])
-        assert 0 < len(options) <= OPTIONS_MAX, f"{where}: {len(options)} options"
-        values = [option["value"] for option in options]
-        assert len(values) == len(set(values)), f"{where}: option values repeat"
-        for option in options:
-            check_text(option["text"], f"{where} option", limit=OPTION_TEXT_MAX, kinds=("plain_text",))
-            assert 0 < len(option["value"]) <= OPTION_VALUE_MAX, f"{where}: option value {option['value']!r}"
+        check_options(element, where, limit=OPTIONS_MAX, kinds=("plain_text",))
+    elif kind == "radio_buttons":
+        check_options(element, where, limit=RADIO_OPTIONS_MAX, kinds=("plain_text", "mrkdwn"))
+    elif kind == "button":
+        check_text(element.get("text"), f"{where} text", limit=BUTTON_TEXT_MAX, kinds=("plain_text",))
+        value = element.get("value")
+        assert isinstance(value, str) and 0 < len(value) <= BUTTON_VALUE_MAX, f"{where}: button value {value!r}"
+        assert element.get("style", "primary") in ("primary", "danger"), f"{where}: button style {element['style']!r}"
     elif kind not in ("email_text_input", "url_text_input"):
         raise AssertionError(f"{where}: no checks written for element type {kind!r}; add them")
+
+
+def check_options(element: Json, where: str, *, limit: int, kinds: tuple[str, ...]) -> None:
+    options = element.get("options", [])
+    assert 0 < len(options) <= limit, f"{where}: {len(options)} options; the limit is {limit}"
+    values = [option["value"] for option in options]
+    assert len(values) == len(set(values)), f"{where}: option values repeat"
+    for option in options:
+        check_text(option["text"], f"{where} option", limit=OPTION_TEXT_MAX, kinds=kinds)
+        assert 0 < len(option["value"]) <= OPTION_VALUE_MAX, f"{where}: option value {option['value']!r}"
 
 
 def check_blocks(blocks: Any, *, limit: int, where: str) -> None:
@@ -270,6 +359,15 @@ def check_blocks(blocks: Any, *, limit: int, where: str) -> None:
         kind = block.get("type")
         if kind == "section":
             check_text(block["text"], here)
+            if "accessory" in block:
+                check_element(block["accessory"], f"{here} accessory")
+        elif kind == "actions":
+            elements = block.get("elements", [])
+            assert 0 < len(elements) <= ACTIONS_ELEMENTS_MAX, f"{here}: {len(elements)} elements; the limit is 25"
+            action_ids = [element.get("action_id") for element in elements]
+            assert len(action_ids) == len(set(action_ids)), f"{here}: action_id repeated"
+            for element in elements:
+                check_element(element, f"{here} element")
         elif kind == "header":
             check_text(block["text"], here, limit=HEADER_MAX, kinds=("plain_text",))
         elif kind == "context":
@@ -366,6 +464,21 @@ def check_view(view: Json) -> None:
 # ---------------------------------------------------------------------------------------------------------------------
 
 
+# What the app puts in the stop modal: where the button was, so the submission can update that message.
+STOP_METADATA = (
+    '{"value": "1:0:1", "channel": "D0RECRUIT1", "ts": "1700000000.000100", '
+    '"response_url": "https://hooks.slack.com/actions/T0KEEPWARM/1/abc"}'
+)
+DRAFT_BUG = (
+    pytest.mark.xfail(
+        strict=True,
+        raises=AssertionError,
+        reason="BUG: the draft modal has an input block but no submit button; Slack refuses such a view "
+        "(views.open: 'must define submit to use input block'), so Draft a message opens nothing",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Case:
     builder: Callable[..., Json]
@@ -426,18 +539,144 @@ CASES = [
         lambda b: b('{"response_url": "https://hooks.slack.com/commands/T0KEEPWARM/123/abc"}'),
     ),
     Case(rejection_modal.build_rejection_modal, "metadata at the limit", lambda b: b("m" * PRIVATE_METADATA_MAX)),
-    Case(home.build_home, "empty", lambda b: b([])),
-    Case(home.build_home, "realistic", lambda b: b(many(REALISTIC, 20))),
-    Case(home.build_home, "200 hostile", lambda b: b(many(WORST, 200))),
-    Case(home.build_home, "erased candidate", lambda b: b([erased()])),
-    Case(home.build_home, "every character escapes to five", lambda b: b(many(EXPANDING, 200))),
+    Case(home.build_home, "empty", lambda b: b(rejections=[])),
+    Case(home.build_home, "realistic", lambda b: b(rejections=many(REALISTIC, 20))),
+    Case(home.build_home, "200 hostile", lambda b: b(rejections=many(WORST, 200))),
+    Case(home.build_home, "erased candidate", lambda b: b(rejections=[erased()])),
+    Case(home.build_home, "every character escapes to five", lambda b: b(rejections=many(EXPANDING, 200))),
+    Case(home.build_home, "nothing due or coming up", lambda b: b(rejections=[], checkins=[], now=SWEEP)),
+    Case(
+        home.build_home,
+        "realistic check-ins",
+        lambda b: b(rejections=many(REALISTIC, 5), checkins=many_checkins(REALISTIC, 6), policy=POLICY, now=SWEEP),
+    ),
+    Case(
+        home.build_home,
+        "100 hostile check-ins and failures, admin",
+        lambda b: b(
+            rejections=many(WORST, 200),
+            checkins=many_checkins(WORST, 100),
+            failures=many_checkins(WORST, 100, error="channel_not_found", first_id=101),
+            policy=POLICY,
+            now=SWEEP,
+            is_admin=True,
+        ),
+    ),
+    Case(
+        home.build_home,
+        "100 hostile check-ins, failures withheld from a recruiter",
+        lambda b: b(
+            rejections=many(WORST, 200),
+            checkins=many_checkins(WORST, 100),
+            failures=many_checkins(WORST, 100, error="channel_not_found", first_id=101),
+            policy=POLICY,
+            now=SWEEP,
+        ),
+    ),
+    Case(
+        home.build_home,
+        "100 check-ins, every character escapes to five, admin",
+        lambda b: b(
+            rejections=many(EXPANDING, 200),
+            checkins=many_checkins(EXPANDING, 100),
+            failures=many_checkins(EXPANDING, 100, error="messages_tab_disabled", first_id=101),
+            policy=POLICY,
+            now=SWEEP,
+            is_admin=True,
+        ),
+    ),
+    Case(
+        reminders.build_reminder,
+        "one, realistic",
+        lambda b: b(many_checkins(REALISTIC, 1), more=0, policy=POLICY, now=SWEEP),
+    ),
+    Case(reminders.build_reminder, "minimal", lambda b: b(many_checkins(MINIMAL, 1), more=0, policy=POLICY, now=SWEEP)),
+    Case(
+        reminders.build_reminder,
+        "a later step, years on",
+        lambda b: b([checkin(record(), step=5, due_at=AT + timedelta(days=900))], more=0, policy=POLICY, now=SWEEP),
+    ),
+    Case(
+        reminders.build_reminder,
+        "MAX_ITEMS hostile at maximum lengths, more waiting",
+        lambda b: b(many_checkins(WORST, MAX_ITEMS), more=84, policy=POLICY, now=SWEEP),
+    ),
+    Case(
+        reminders.build_reminder,
+        "more check-ins given than fit",
+        lambda b: b(many_checkins(REALISTIC, 40), more=0, policy=POLICY, now=SWEEP),
+    ),
+    Case(
+        reminders.build_reminder,
+        "MAX_ITEMS, every character escapes to five",
+        lambda b: b(many_checkins(EXPANDING, MAX_ITEMS), more=84, policy=POLICY, now=SWEEP),
+        marks=(
+            pytest.mark.xfail(
+                strict=True,
+                raises=AssertionError,
+                reason="BUG: build_reminder's fallback text lists every name, escaped, uncut: 12,001 characters for "
+                "16 names of 150 '&', over the 4,000 Slack advises (notifications show it)",
+            ),
+        ),
+    ),
+    Case(
+        reminders.build_outcome,
+        "reached out, in a full hostile reminder",
+        lambda b: acted_on(
+            b(":white_check_mark: Reached out", user_id=RECRUITER_IDS[0], when=SWEEP, next_due=SWEEP + POLICY.gap(1)),
+            WORST,
+        ),
+    ),
+    Case(
+        reminders.build_outcome,
+        "stopped, no next check-in",
+        lambda b: acted_on(
+            b(":no_entry_sign: Stopped (hired elsewhere)", user_id=RECRUITER_IDS[2], when=SWEEP, next_due=None)
+        ),
+    ),
+    Case(
+        reminders.build_outcome,
+        "every check-in acted on",
+        lambda b: acted_on(
+            b(":zzz: Snoozed for a month", user_id=RECRUITER_IDS[1], when=SWEEP, next_due=SWEEP + timedelta(days=30)),
+            WORST,
+            checkin_ids=tuple(range(1, MAX_ITEMS + 1)),
+        ),
+    ),
+    Case(checkin_modals.build_stop_modal, "realistic", lambda b: b(checkin(record()), STOP_METADATA)),
+    Case(
+        checkin_modals.build_stop_modal,
+        "hostile at maximum lengths",
+        lambda b: b(checkin(record(WORST)), STOP_METADATA),
+    ),
+    Case(
+        checkin_modals.build_stop_modal,
+        "every character escapes to five",
+        lambda b: b(checkin(record(EXPANDING)), STOP_METADATA),
+    ),
+    Case(
+        checkin_modals.build_stop_modal,
+        "metadata at the limit",
+        lambda b: b(checkin(record()), "m" * PRIVATE_METADATA_MAX),
+    ),
+    Case(checkin_modals.build_draft_modal, "first check-in", lambda b: b(checkin(record()), SWEEP), marks=DRAFT_BUG),
+    Case(
+        checkin_modals.build_draft_modal,
+        "a later check-in, hostile",
+        lambda b: b(checkin(record(WORST), step=3), SWEEP),
+        marks=DRAFT_BUG,
+    ),
+    Case(
+        checkin_modals.build_draft_modal,
+        "every character escapes to five",
+        lambda b: b(checkin(record(EXPANDING)), SWEEP),
+        marks=DRAFT_BUG,
+    ),
 ]
 
 
 # Modules of `bot.blocks` whose builders are tested elsewhere; every other module's builders need cases here.
-COVERED_ELSEWHERE = {
-    "bot.blocks.reminders",  # check-in reminders, written in parallel with these tests; not in this file's brief
-}
+COVERED_ELSEWHERE: set[str] = set()
 
 
 def builder_modules() -> list[ModuleType]:
@@ -464,7 +703,7 @@ def qualified(function: Callable[..., Any]) -> str:
 
 
 def test_every_builder_has_cases() -> None:
-    assert {module.__name__ for module in (common, rejections, rejection_modal, home)} <= {
+    assert {module.__name__ for module in (common, rejections, rejection_modal, home, reminders, checkin_modals)} <= {
         module.__name__ for module in builder_modules()
     }
     builders = public_builders()
@@ -504,6 +743,14 @@ def valid_message(blocks: list[Json]) -> Json:
     return {"text": "Fallback", "blocks": blocks}
 
 
+def button(action_id: str) -> Json:
+    return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": "Go"}, "value": "1"}
+
+
+def with_button(**changes: Any) -> Json:
+    return valid_message([{"type": "actions", "elements": [button("a") | changes]}])
+
+
 @pytest.mark.parametrize(
     ("broken", "problem"),
     [
@@ -540,6 +787,32 @@ def valid_message(blocks: list[Json]) -> Json:
         ),
         pytest.param({"text": "<!here> it is", "blocks": [section("a")]}, "raw <!here>", id="raw mention in fallback"),
         pytest.param(valid_message([{"type": "image", "image_url": "https://x.io/a.png"}]), "no checks", id="unknown"),
+        pytest.param(with_button(text={"type": "plain_text", "text": "x" * 76}), "76 characters", id="label of 76"),
+        pytest.param(with_button(text={"type": "mrkdwn", "text": "*Done*"}), "text type 'mrkdwn'", id="mrkdwn label"),
+        pytest.param(with_button(value="v" * 2001), "button value", id="value of 2001"),
+        pytest.param(with_button(value=""), "button value", id="empty value"),
+        pytest.param(with_button(style="warning"), "button style 'warning'", id="unknown style"),
+        pytest.param(
+            valid_message([{"type": "actions", "elements": [button(f"a{n}") for n in range(26)]}]),
+            "26 elements",
+            id="26 buttons",
+        ),
+        pytest.param(
+            valid_message([{"type": "actions", "elements": [button("same"), button("same")]}]),
+            "action_id repeated",
+            id="repeated action_id",
+        ),
+        pytest.param(
+            valid_message([{**section("a"), "accessory": {**button("r"), "value": ""}}]),
+            "accessory: button value",
+            id="accessory checked",
+        ),
+        pytest.param(
+            reminders.build_reminder(many_checkins(REALISTIC, 17), more=0, policy=POLICY, now=SWEEP)
+            | {"blocks": [section(f"{n}") for n in range(51)]},
+            "51 blocks",
+            id="a reminder of 51 blocks",
+        ),
         pytest.param(
             valid_message([{**section("a"), "fields_typo": []}]), "dropped or changed", id="field slack_sdk drops"
         ),
@@ -562,6 +835,15 @@ def with_element(view: Json, field: str, **changes: Any) -> Json:
     return view | {"blocks": blocks}
 
 
+def with_radio(**changes: Any) -> Json:
+    view = checkin_modals.build_stop_modal(checkin(record()), "m")
+    blocks = [
+        {**block, "element": block["element"] | changes} if block.get("block_id") == STOP_REASON_BLOCK else block
+        for block in view["blocks"]
+    ]
+    return view | {"blocks": blocks}
+
+
 @pytest.mark.parametrize(
     ("broken", "problem"),
     [
@@ -575,6 +857,31 @@ def with_element(view: Json, field: str, **changes: Any) -> Json:
         pytest.param({"type": "home", "blocks": [section("<!channel>")]}, "raw <!channel>", id="home mention"),
         pytest.param(
             modal_with(blocks=rejection_modal.build_rejection_modal()["blocks"] * 2), "block_id repeated", id="twice"
+        ),
+        pytest.param(
+            with_element(modal_with(), "note", initial_value="n" * 3001),
+            "initial_value of 3,001",
+            id="initial value over max_length",
+        ),
+        pytest.param(
+            with_radio(options=[{"text": {"type": "plain_text", "text": f"{n}"}, "value": f"{n}"} for n in range(11)]),
+            "11 options",
+            id="11 radio buttons",
+        ),
+        pytest.param(
+            with_radio(options=[{"text": {"type": "plain_text", "text": "x" * 76}, "value": "x"}]),
+            "76 characters",
+            id="radio label of 76",
+        ),
+        pytest.param(
+            with_radio(options=[{"text": {"type": "plain_text", "text": "A"}, "value": "a"}] * 2),
+            "option values repeat",
+            id="radio values repeat",
+        ),
+        pytest.param(
+            {k: v for k, v in checkin_modals.build_stop_modal(checkin(record()), "m").items() if k != "submit"},
+            "a modal with inputs needs a submit button",
+            id="inputs without submit",
         ),
     ],
 )
@@ -709,10 +1016,23 @@ def test_list_keeps_the_newest_first() -> None:
     ]
 
 
-def test_home_shows_as_many_rejections_as_fit_and_points_to_the_rest() -> None:
-    view = home.build_home(many(REALISTIC, 200))
-    assert len(view["blocks"]) == VIEW_BLOCKS_MAX
-    assert "/rejected list" in view["blocks"][-1]["elements"][0]["text"]
+def test_home_shows_the_newest_rejections_and_points_to_the_rest() -> None:
+    rows = many(REALISTIC, 200)
+    view = home.build_home(rejections=rows)
+    assert [block["type"] for block in view["blocks"]] == [
+        "header",
+        "section",
+        "divider",
+        "header",
+        *["section"] * home.REJECTIONS_MAX,
+        "context",
+    ]
+    assert home.REJECTIONS_MAX == 10
+    shown = [block["text"]["text"] for block in view["blocks"][4:-1]]
+    assert [re.search(r"<!date\^(\d+)\^", text).group(1) for text in shown] == [
+        str(int(row.rejected_at.timestamp())) for row in rows[:10]
+    ]
+    assert view["blocks"][-1]["elements"][0]["text"] == "See more with `/rejected list`."
     assert not any("<@" in text for text, _ in mrkdwn_texts(view["blocks"]))
 
 
@@ -838,3 +1158,360 @@ def test_a_stored_url_with_link_breaking_characters_stays_one_link() -> None:
     check_message(reply)
     shown = str(reply["blocks"])
     assert "<!channel>" not in shown and "%3E%3C!channel%3E" in shown
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Check-ins: the reminder DM, what replaces its buttons, the Home tab's check-ins, and the two modals.
+# ---------------------------------------------------------------------------------------------------------------------
+
+LABELS = ["Done, I reached out", "Snooze 1 week", "Snooze 1 month", "Stop", "Draft a message"]
+ACTION_IDS = [CHECKIN_DONE, CHECKIN_SNOOZE_WEEK, CHECKIN_SNOOZE_MONTH, CHECKIN_STOP, CHECKIN_DRAFT]
+WHY = {
+    0: "thank them, share the feedback you promised, and keep the door open",
+    1: "the probation window: more than one new hire in five leaves, so the role may reopen",
+    2: "a periodic check-in to stay on their radar",
+}
+
+
+def actions_blocks(blocks: list[Json]) -> list[Json]:
+    return [block for block in blocks if block["type"] == "actions"]
+
+
+def date_of(when: datetime) -> str:
+    return f"<!date^{int(when.timestamp())}^{{date_short_pretty}}|{when:%Y-%m-%d}>"
+
+
+def test_each_reminder_item_has_the_five_buttons_carrying_its_check_in_and_step() -> None:
+    items = many_checkins(REALISTIC, 4)
+    assert [item.step for item in items] == [0, 1, 2, 3]
+    message = reminders.build_reminder(items, more=0, policy=POLICY, now=SWEEP)
+    found = actions_blocks(message["blocks"])
+    assert [block["block_id"] for block in found] == [checkin_block_id(n) for n in (1, 2, 3, 4)]
+    assert checkin_block_id(4) == "checkin_actions:4"
+    for block, item in zip(found, items, strict=True):
+        assert [element["type"] for element in block["elements"]] == ["button"] * 5
+        assert [element["text"] for element in block["elements"]] == [
+            {"type": "plain_text", "text": label} for label in LABELS
+        ]
+        assert [element["action_id"] for element in block["elements"]] == ACTION_IDS
+        # The sweep moves the row to step + 1 as it sends, so that is the step a current button expects.
+        assert [element["value"] for element in block["elements"]] == [f"{item.id}:{item.step}:{item.step + 1}"] * 5
+        assert [element.get("style") for element in block["elements"]] == ["primary", None, None, "danger", None]
+
+
+@pytest.mark.parametrize(("count", "more"), [(1, 0), (2, 5), (MAX_ITEMS - 1, 0), (MAX_ITEMS, 0), (MAX_ITEMS, 84)])
+def test_a_reminder_lists_each_check_in_in_three_blocks_within_50(count: int, more: int) -> None:
+    assert MAX_ITEMS == 16
+    message = reminders.build_reminder(many_checkins(WORST, count), more=more, policy=POLICY, now=SWEEP)
+    footer = ["context"] if more else []
+    assert [block["type"] for block in message["blocks"]] == [
+        "header",
+        *["section", "context", "actions"] * count,
+        *footer,
+    ]
+    assert len(message["blocks"]) <= MESSAGE_BLOCKS_MAX
+
+
+@pytest.mark.parametrize("count", [MAX_ITEMS + 1, 40, 100])
+def test_a_reminder_given_more_than_fit_still_keeps_within_50_blocks(count: int) -> None:
+    message = reminders.build_reminder(many_checkins(REALISTIC, count), more=7, policy=POLICY, now=SWEEP)
+    assert len(message["blocks"]) == 1 + 3 * MAX_ITEMS + 1 == MESSAGE_BLOCKS_MAX
+    assert len(actions_blocks(message["blocks"])) == MAX_ITEMS
+
+
+def test_reminder_header_fallback_and_footer_count_everyone_due() -> None:
+    ann = checkin(record(name="Ann Lee"), checkin_id=1)
+    omar = checkin(record(name="Omar Haddad", role="Data Engineer"), checkin_id=2)
+    message = reminders.build_reminder([ann, omar], more=3, policy=POLICY, now=SWEEP)
+    assert message["text"] == "Time to reconnect with Ann Lee, Omar Haddad and 3 more"
+    assert message["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Time to reconnect with 5 candidates"},
+    }
+    assert message["blocks"][-1] == {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": "3 more due: open Keepwarm's *Home* tab to see them all."}],
+    }
+    alone = reminders.build_reminder([ann], more=0, policy=POLICY, now=SWEEP)
+    assert alone["text"] == "Time to reconnect with Ann Lee"
+    assert alone["blocks"][0]["text"]["text"] == "Time to reconnect with 1 candidate"
+    assert alone["blocks"][-1]["type"] == "actions"
+
+
+def test_reminder_item_shows_who_which_role_when_how_to_reach_them_and_the_note() -> None:
+    message = reminders.build_reminder([checkin(record())], more=0, policy=POLICY, now=SWEEP)
+    assert message["blocks"][1] == {
+        "type": "section",
+        "text": {
+            "type": "mrkdwn",
+            "text": "*Jane Doe*: Senior Backend Engineer · finalist · 5/5 · rejected 14 days ago\n"
+            "<mailto:jane.doe@example.com|jane.doe@example.com> · <https://linkedin.com/in/jane-doe|LinkedIn> · "
+            "`python` `postgres` `kubernetes`\n"
+            "_Great system design round; promised written feedback by Friday._",
+        },
+    }
+
+
+def test_reminder_escapes_what_recruiters_typed_in_blocks_and_fallback() -> None:
+    rejection = record(
+        MINIMAL,
+        name="Zoë O'Brien & <@U123>",
+        role="R&D Lead <!here>",
+        stage="final",
+        note="Ask about <!channel> & <https://evil.example|this>",
+    )
+    message = reminders.build_reminder([checkin(rejection)], more=0, policy=POLICY, now=SWEEP)
+    assert message["text"] == "Time to reconnect with Zoë O'Brien &amp; &lt;@U123&gt;"
+    assert message["blocks"][1]["text"]["text"] == (
+        "*Zoë O'Brien &amp; &lt;@U123&gt;*: R&amp;D Lead &lt;!here&gt; · finalist · rejected 14 days ago\n"
+        "_Ask about &lt;!channel&gt; &amp; &lt;https://evil.example|this&gt;_"
+    )
+    shown = json.dumps(message, ensure_ascii=False)
+    for raw in ("<@U123>", "<!here>", "<!channel>", "<https://evil"):
+        assert raw not in shown
+
+
+def test_reminder_of_hostile_maximum_input_escapes_every_name_and_note() -> None:
+    items = many_checkins(WORST, MAX_ITEMS)
+    message = reminders.build_reminder(items, more=0, policy=POLICY, now=SWEEP)
+    name = escape(items[0].candidate.name)
+    assert message["text"] == "Time to reconnect with " + ", ".join([name] * MAX_ITEMS)
+    sections = [block["text"]["text"] for block in message["blocks"] if block["type"] == "section"]
+    assert len(sections) == MAX_ITEMS
+    assert all(text.startswith(f"*{name}*: ") for text in sections)
+    shown = json.dumps(message, ensure_ascii=False)
+    for raw in ("<@U123>", "<!here>", "<!channel>"):
+        assert raw not in shown
+
+
+@pytest.mark.parametrize(("step", "why"), [(0, WHY[0]), (1, WHY[1]), (2, WHY[2]), (7, WHY[2])])
+def test_reminder_says_why_now_for_the_step_being_sent(step: int, why: str) -> None:
+    message = reminders.build_reminder([checkin(record(), step=step)], more=0, policy=POLICY, now=SWEEP)
+    assert message["blocks"][2] == {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Why now: {why}."}]}
+
+
+def test_outcome_says_what_was_done_by_whom_and_what_comes_next() -> None:
+    when = datetime(2025, 3, 28, 16, tzinfo=UTC)
+    done = reminders.build_outcome(
+        ":white_check_mark: Reached out", user_id="U0RECRUIT1", when=when, next_due=when + POLICY.gap(1)
+    )
+    assert done == {
+        "type": "context",
+        "elements": [
+            {
+                "type": "mrkdwn",
+                "text": f":white_check_mark: Reached out by <@U0RECRUIT1> on {date_of(when)}. "
+                f"Next check-in around {date_of(when + timedelta(days=76))}.",
+            }
+        ],
+    }
+    assert date_of(when + timedelta(days=76)).endswith("|2025-06-12>")
+    stopped = reminders.build_outcome(":no_entry_sign: Stopped (other)", user_id="U0RECRUIT2", when=when, next_due=None)
+    assert stopped["elements"][0]["text"] == f":no_entry_sign: Stopped (other) by <@U0RECRUIT2> on {date_of(when)}."
+
+
+def test_replace_actions_swaps_only_that_check_ins_buttons() -> None:
+    blocks = reminder(REALISTIC, 3)["blocks"]
+    outcome = reminders.build_outcome("Reached out", user_id="U0RECRUIT1", when=SWEEP, next_due=None)
+    after = reminders.replace_actions(blocks, 2, outcome)
+    assert len(after) == len(blocks) == 10
+    assert after[6] == outcome and blocks[6]["block_id"] == "checkin_actions:2"
+    assert after[:6] == blocks[:6] and after[7:] == blocks[7:]
+    assert [block["block_id"] for block in actions_blocks(after)] == ["checkin_actions:1", "checkin_actions:3"]
+    assert reminders.replace_actions(blocks, 99, outcome) == blocks
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("12:0:1", (12, 0, 1)), ("1:5:5", (1, 5, 5)), ("99999999999:0:1", (99999999999, 0, 1))]
+)
+def test_button_values_round_trip(raw: str, value: tuple[int, int, int]) -> None:
+    decoded = ButtonValue.decode(raw)
+    assert decoded == ButtonValue(*value)
+    assert decoded.encode() == raw
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "abc",
+        "1:2",
+        "1:2:3:4",
+        "-1:0:1",
+        "1:0:x",
+        " 1:0:1",
+        "1.0:0:1",
+        "1::1",
+        "999999999999:0:1",
+        "1:0:" + "9" * 40,
+    ],
+)
+def test_forged_button_values_decode_to_none(raw: str) -> None:
+    assert ButtonValue.decode(raw) is None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="BUG: ButtonValue.decode checks str.isdigit(), which is true for '²' and other digit characters int() "
+    "refuses, so a forged '²:0:1' raises ValueError inside the click handlers instead of decoding to None",
+)
+def test_a_forged_value_of_superscript_digits_decodes_to_none() -> None:
+    assert ButtonValue.decode("²:0:1") is None
+
+
+def test_home_lists_due_check_ins_with_their_buttons_then_upcoming_ones() -> None:
+    ann = checkin(record(name="Ann Lee"), checkin_id=1, step=0, due_at=SWEEP - timedelta(days=2))
+    bo = checkin(record(name="Bo Chen", role="Data Engineer"), checkin_id=2, step=1, due_at=SWEEP)
+    cy = checkin(record(name="Cy Diaz"), checkin_id=3, step=2, due_at=SWEEP + timedelta(days=9))
+    view = home.build_home(rejections=[], checkins=[ann, bo, cy], policy=POLICY, now=SWEEP)
+    blocks = view["blocks"]
+    assert [block["type"] for block in blocks] == [
+        "header",
+        "section",
+        "header",
+        *["section", "context", "actions"] * 2,
+        "header",
+        "section",
+        "context",
+        "actions",
+        "context",
+        "divider",
+        "header",
+        "section",
+    ]
+    assert [block["text"]["text"] for block in blocks if block["type"] == "header"] == [
+        "Keepwarm",
+        "Due now (2)",
+        "Coming up",
+        "Your recent rejections",
+    ]
+    assert [blocks[n]["text"]["text"].split(":")[0] for n in (3, 6, 10)] == ["*Ann Lee*", "*Bo Chen*", "*Cy Diaz*"]
+    found = actions_blocks(blocks)
+    assert [block["block_id"] for block in found] == ["checkin_actions:1", "checkin_actions:2", "checkin_actions:3"]
+    # A Home button acts on the check-in at the step it is at now.
+    assert [block["elements"][0]["value"] for block in found] == ["1:0:0", "2:1:1", "3:2:2"]
+    assert all([element["text"]["text"] for element in block["elements"]] == LABELS for block in found)
+    assert blocks[13]["elements"][0]["text"] == f"Due {date_of(SWEEP + timedelta(days=9))}"
+
+
+def test_home_with_nothing_due_or_coming_up_says_so() -> None:
+    view = home.build_home(rejections=[], checkins=[], now=SWEEP)
+    texts = [block["text"]["text"] for block in view["blocks"] if "text" in block]
+    assert texts[2:5] == ["Due now (0)", "Nothing is due. Well done.", "Coming up"]
+    assert texts[5] == "No check-ins in the next weeks."
+    assert actions_blocks(view["blocks"]) == []
+
+
+def test_home_caps_due_and_upcoming_check_ins_and_counts_all_that_are_due() -> None:
+    items = many_checkins(REALISTIC, 100)
+    view = home.build_home(rejections=many(REALISTIC, 50), checkins=items, now=SWEEP)
+    assert view["blocks"][2]["text"]["text"] == "Due now (51)"
+    ids = [int(block["block_id"].split(":")[1]) for block in actions_blocks(view["blocks"])]
+    assert ids == [*range(1, home.DUE_MAX + 1), *range(52, 52 + home.UPCOMING_MAX)]
+    assert (home.DUE_MAX, home.UPCOMING_MAX) == (10, 8)
+    assert len(view["blocks"]) <= VIEW_BLOCKS_MAX
+
+
+@pytest.mark.parametrize("is_admin", [True, False])
+def test_delivery_failures_and_retry_buttons_are_for_admins_only(is_admin: bool) -> None:
+    failed = checkin(record(WORST), checkin_id=7, due_at=SWEEP, error="messages_tab_disabled")
+    view = home.build_home(rejections=[], checkins=[failed], failures=[failed], now=SWEEP, is_admin=is_admin)
+    retry = [block for block in view["blocks"] if "accessory" in block]
+    headers = [block["text"]["text"] for block in view["blocks"] if block["type"] == "header"]
+    if not is_admin:
+        assert retry == []
+        assert "Reminders Slack refused to deliver" not in headers
+        assert "messages_tab_disabled" not in json.dumps(view)
+        return
+    assert headers[-1] == "Reminders Slack refused to deliver"
+    [block] = retry
+    assert block["text"]["text"] == (
+        f"<@U0RECRUIT1> · {escape(failed.candidate.name)} · Slack said `messages_tab_disabled` ({date_of(SWEEP)})"
+    )
+    assert block["accessory"] == {
+        "type": "button",
+        "action_id": RETRY_DELIVERY,
+        "text": {"type": "plain_text", "text": "Retry delivery"},
+        "value": "7",
+    }
+
+
+def test_stop_modal_asks_why_with_the_known_reasons() -> None:
+    item = checkin(record(WORST))
+    view = checkin_modals.build_stop_modal(item, STOP_METADATA)
+    assert (view["type"], view["callback_id"], view["private_metadata"]) == ("modal", STOP_MODAL, STOP_METADATA)
+    assert (view["title"]["text"], view["submit"]["text"], view["close"]["text"]) == (
+        "Stop check-ins",
+        "Stop",
+        "Cancel",
+    )
+    assert view["blocks"][0]["text"] == {
+        "type": "mrkdwn",
+        "text": f"No more check-ins for *{escape(item.candidate.name)}*. Why?",
+    }
+    reason = view["blocks"][1]
+    assert (reason["type"], reason["block_id"]) == ("input", STOP_REASON_BLOCK)
+    assert (reason["element"]["type"], reason["element"]["action_id"]) == ("radio_buttons", FIELD_ACTION)
+    assert [(option["value"], option["text"]["text"]) for option in reason["element"]["options"]] == [
+        ("hired_elsewhere", "Hired elsewhere"),
+        ("not_interested", "Not interested"),
+        ("other", "Other"),
+    ]
+    assert list(STOP_REASONS) == ["hired_elsewhere", "not_interested", "other"]
+    assert "<@U123>" not in json.dumps(view) and "<!channel>" not in json.dumps(view)
+
+
+DRAFT_CLOSE = (
+    "I saw real talent in you during our process, and even though it did not work out that time, "
+    "I would love to keep in touch. If a role comes up that fits you, may I reach out? "
+    "And I am always happy to hear what you are working on.\n\nAll the best,"
+)
+
+
+def test_draft_for_the_first_check_in_gives_the_promised_feedback() -> None:
+    assert checkin_modals.draft_text(checkin(record(), step=0), SWEEP) == (
+        "Hi Jane,\n\nThank you again for the time you gave us for the Senior Backend Engineer role. "
+        "I promised you feedback, so here it is: [what the team liked, and what would make the difference next time]."
+        f"\n\n{DRAFT_CLOSE}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("step", "days", "since"), [(1, 90, "3 months"), (2, 270, "9 months"), (5, 800, "2 years"), (3, 40, "40 days")]
+)
+def test_draft_for_a_later_check_in_asks_how_they_are(step: int, days: int, since: str) -> None:
+    text = checkin_modals.draft_text(checkin(record(), step=step), AT + timedelta(days=days))
+    assert text == (
+        f"Hi Jane,\n\nIt has been {since} since we spoke about the Senior Backend Engineer role, "
+        f"and I wanted to check in: how are things?\n\n{DRAFT_CLOSE}"
+    )
+    assert "feedback" not in text
+
+
+def test_draft_uses_the_first_name_and_the_role_as_typed() -> None:
+    item = checkin(record(WORST), step=0)
+    text = checkin_modals.draft_text(item, SWEEP)
+    assert text.startswith("Hi Zoë,\n\n")
+    assert f"for the {item.rejection.role_title} role" in text  # plain text in an input: not escaped, not mrkdwn
+
+
+def test_draft_modal_shows_the_draft_in_an_editable_box_and_escapes_the_name() -> None:
+    for raw, step in ((REALISTIC, 0), (WORST, 2), (EXPANDING, 0)):
+        item = checkin(record(raw), step=step)
+        view = checkin_modals.build_draft_modal(item, SWEEP)
+        check_blocks(view["blocks"], limit=VIEW_BLOCKS_MAX, where="draft modal")
+        for mrkdwn, where in mrkdwn_texts(view["blocks"]):
+            check_escaped(mrkdwn, where)
+        assert f"your note to *{escape(item.candidate.name)}*." in view["blocks"][0]["text"]["text"]
+        box = view["blocks"][1]["element"]
+        assert (box["type"], box["multiline"]) == ("plain_text_input", True)
+        assert box["initial_value"] == checkin_modals.draft_text(item, SWEEP)
+        assert (view["title"]["text"], view["close"]["text"]) == ("Draft a message", "Done")
+
+
+@pytest.mark.xfail(strict=True, reason=DRAFT_BUG[0].kwargs["reason"])
+def test_draft_modal_has_the_submit_button_slack_requires_with_an_input_block() -> None:
+    view = checkin_modals.build_draft_modal(checkin(record()), SWEEP)
+    assert any(block["type"] == "input" for block in view["blocks"])
+    assert "submit" in view
