@@ -216,21 +216,10 @@ def record_sent(
                         team_id=checkin.team_id, checkin_id=checkin.id, step=checkin.step, channel=channel, ts=ts
                     )
                 )
-            checkin.step, checkin.due_at = next_checkin(policy, step=checkin.step, due_at=checkin.due_at, now=now)
+            checkin.step, checkin.due_at = policy.after_send(step=checkin.step, due_at=checkin.due_at, now=now)
             checkin.claim_token = checkin.claimed_at = checkin.claim_expires_at = checkin.retry_at = None
             checkin.recruiter.dm_channel = channel
         return len(claimed)
-
-
-def next_checkin(policy: Policy, *, step: int, due_at: datetime, now: datetime) -> tuple[int, datetime]:
-    """The step and date after reminder `step` went out; steps already overdue (the bot was down) are folded
-    into this reminder instead of arriving minutes apart."""
-    step += 1
-    due_at += policy.gap(step)
-    while due_at <= now:
-        step += 1
-        due_at += policy.gap(step)
-    return step, due_at
 
 
 def _failed(

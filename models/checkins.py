@@ -34,6 +34,7 @@ def actionable_checkin(
     is_admin: bool,
     checkin_id: int,
     expected_step: int,
+    expected_due: datetime,
     now: datetime,
 ) -> tuple[Checkin | None, str | None]:
     """The check-in a button click may change, or why not.
@@ -49,7 +50,8 @@ def actionable_checkin(
     ).one_or_none()
     if checkin is None or not (is_admin or checkin.recruiter.user_id == user_id) or checkin.candidate.erased:
         return None, NOT_FOUND
-    if checkin.status != ACTIVE or checkin.step != expected_step:
+    drawn_for_now = checkin.step == expected_step and int(checkin.due_at.timestamp()) == int(expected_due.timestamp())
+    if checkin.status != ACTIVE or not drawn_for_now:
         return None, describe_state(checkin)
     if checkin.claim_token is not None and checkin.claim_expires_at is not None and checkin.claim_expires_at > now:
         return None, BUSY

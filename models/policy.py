@@ -27,6 +27,16 @@ class Policy:
             return timedelta(days=self.first_days[step] - self.first_days[step - 1])
         return timedelta(days=self.repeat_days)
 
+    def after_send(self, *, step: int, due_at: datetime, now: datetime) -> tuple[int, datetime]:
+        """The step and due date once reminder `step` went out; steps already overdue (the bot was down) are
+        folded into this reminder instead of arriving minutes apart."""
+        step += 1
+        due_at += self.gap(step)
+        while due_at <= now:
+            step += 1
+            due_at += self.gap(step)
+        return step, due_at
+
     def first_checkin(self, rejected_at: datetime) -> datetime:
         """When the first check-in falls due for a strong rejection."""
         return rejected_at + self.gap(0)

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.blocks.common import escape, plain, truncate
 from bot.blocks.reminders import ago
-from bot.ids import FIELD_ACTION, STOP_MODAL, STOP_REASON_BLOCK
+from bot.ids import DRAFT_MODAL, FIELD_ACTION, STOP_MODAL, STOP_REASON_BLOCK
 from models import STOP_REASONS, Checkin
 
 View = dict[str, Any]
@@ -44,15 +44,15 @@ def build_stop_modal(checkin: Checkin, private_metadata: str) -> View:
     }
 
 
-def draft_text(checkin: Checkin, now: datetime) -> str:
-    """A short, personal note the recruiter can copy; Keepwarm never writes to candidates itself."""
+def draft_text(checkin: Checkin, reminder_step: int, now: datetime) -> str:
+    """A short, personal note the recruiter can copy; the first check-in is when the promised feedback is due."""
     first_name = checkin.candidate.name.split()[0]
     role = checkin.rejection.role_title
     since = ago(checkin.rejection.rejected_at, now).removesuffix(" ago")
     opening = (
         f"Thank you again for the time you gave us for the {role} role. I promised you feedback, so here it is: "
         "[what the team liked, and what would make the difference next time]."
-        if checkin.step == 0
+        if reminder_step == 0
         else f"It has been {since} since we spoke about the {role} role, and I wanted to check in: how are things?"
     )
     return (
@@ -63,10 +63,11 @@ def draft_text(checkin: Checkin, now: datetime) -> str:
     )
 
 
-def build_draft_modal(checkin: Checkin, now: datetime) -> View:
-    """The draft in an editable box, easy to copy into email or LinkedIn."""
+def build_draft_modal(checkin: Checkin, reminder_step: int, now: datetime) -> View:
+    """The draft as plain text, shown as typed and easy to copy; no input box, so the modal needs no submit."""
     return {
         "type": "modal",
+        "callback_id": DRAFT_MODAL,
         "title": plain("Draft a message"),
         "close": plain("Done"),
         "blocks": [
@@ -75,23 +76,16 @@ def build_draft_modal(checkin: Checkin, now: datetime) -> View:
                 "text": {
                     "type": "mrkdwn",
                     "text": truncate(
-                        f"A starting point for your note to *{escape(checkin.candidate.name)}*. Edit it, copy it "
-                        "into email or LinkedIn, and make it yours: Keepwarm never writes to candidates itself.",
+                        f"A starting point for your note to *{escape(checkin.candidate.name)}*. Copy it into email "
+                        "or LinkedIn and make it yours: Keepwarm never writes to candidates itself.",
                         3000,
                     ),
                 },
             },
             {
-                "type": "input",
+                "type": "section",
                 "block_id": DRAFT_BLOCK,
-                "optional": True,
-                "label": plain("Your message"),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": FIELD_ACTION,
-                    "multiline": True,
-                    "initial_value": truncate(draft_text(checkin, now), 3000),
-                },
+                "text": plain(truncate(draft_text(checkin, reminder_step, now), 3000)),
             },
         ],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,26 +25,50 @@ BLOCKS_PER_ITEM = 3
 # Header and the "more" footer take two blocks; the rest hold three blocks per candidate.
 MAX_ITEMS = (MESSAGE_BLOCKS_MAX - 2) // BLOCKS_PER_ITEM
 NOTE_PREVIEW = 300
+FALLBACK_MAX = 3000
+
+
+ID_MAX = 2**31 - 1  # PostgreSQL's integer
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(raw: str) -> int | None:
+    """A database id from a button value, or None: values come back from clients and can be forged."""
+    if not _ID.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if value <= ID_MAX else None
 
 
 @dataclass(frozen=True)
 class ButtonValue:
-    """What a check-in button carries: which check-in, which reminder, and the step the row must still be at."""
+    """What a check-in button carries: which check-in, which reminder, and the state the row must still be in.
+
+    The expected step and due time change with every send and every action, so any older button is stale.
+    """
 
     checkin_id: int
     reminder_step: int
     expected_step: int
+    expected_due: int  # epoch seconds
+
+    @classmethod
+    def current(cls, checkin: Checkin, *, reminder_step: int | None = None) -> ButtonValue:
+        """A button for the check-in as the row stands now."""
+        step = checkin.step if reminder_step is None else reminder_step
+        return cls(checkin.id, step, checkin.step, int(checkin.due_at.timestamp()))
 
     def encode(self) -> str:
-        return f"{self.checkin_id}:{self.reminder_step}:{self.expected_step}"
+        return f"{self.checkin_id}:{self.reminder_step}:{self.expected_step}:{self.expected_due}"
 
     @classmethod
     def decode(cls, raw: str) -> ButtonValue | None:
-        """None for anything that is not three integers: button values can be forged."""
-        parts = raw.split(":")
-        if len(parts) != 3 or not all(part.isdigit() and len(part) < 12 for part in parts):
+        """None for anything that is not four ids."""
+        parts = [parse_id(part) for part in raw.split(":")]
+        if len(parts) != 4 or None in parts:
             return None
-        return cls(*(int(part) for part in parts))
+        checkin_id, reminder_step, expected_step, expected_due = (int(part) for part in parts if part is not None)
+        return cls(checkin_id, reminder_step, expected_step, expected_due)
 
 
 def ago(then: datetime, now: datetime) -> str:
@@ -104,10 +129,13 @@ def build_reminder(checkins: Sequence[Checkin], *, more: int, policy: Policy, no
     for checkin in checkins[:MAX_ITEMS]:
         step = checkin.step
         blocks.extend(checkin_summary(checkin, step, policy, now))
-        blocks.append(checkin_actions(ButtonValue(checkin.id, step, step + 1)))
+        # The buttons must match the row as the sweep will leave it once this message is sent.
+        after_step, after_due = policy.after_send(step=step, due_at=checkin.due_at, now=now)
+        blocks.append(checkin_actions(ButtonValue(checkin.id, step, after_step, int(after_due.timestamp()))))
     if more:
         blocks.append(context(f"{more} more due: open Keepwarm's *Home* tab to see them all."))
-    return message(escape(f"Time to reconnect with {names}" + (f" and {more} more" if more else "")), blocks)
+    fallback = escape(f"Time to reconnect with {names}" + (f" and {more} more" if more else ""))
+    return message(truncate(fallback, FALLBACK_MAX), blocks)
 
 
 def build_outcome(outcome: str, *, user_id: str, when: datetime, next_due: datetime | None) -> Block:

@@ -251,6 +251,23 @@ def home_texts(call: Call) -> list[str]:
     return [block["text"]["text"] for block in call.params["view"]["blocks"] if block["type"] in ("header", "section")]
 
 
+def drawn(where: Reminder, checkin_id: int) -> str:
+    """The value the reminder's buttons for this check-in carry, as the recruiter's Slack shows them."""
+    [values] = [
+        {element["value"] for element in block["elements"]}
+        for block in where.blocks
+        if block.get("block_id") == f"checkin_actions:{checkin_id}"
+    ]
+    [value] = values
+    return value
+
+
+def drawn_now(app: RunningApp, checkin_id: int) -> str:
+    """The value a button drawn now (Home) carries: the check-in's step, and the row's current step and due time."""
+    checkin = row(app, checkin_id)
+    return f"{checkin_id}:{checkin.step}:{checkin.step}:{int(checkin.due_at.timestamp())}"
+
+
 def home_buttons(call: Call) -> dict[str, list[str]]:
     """The check-in buttons of a published Home tab: block id to the values of its buttons."""
     return {
@@ -272,7 +289,7 @@ def methods_since(fake: FakeSlack, start: int) -> list[str]:
 def test_done_logs_the_touchpoint_counts_the_next_gap_from_today_and_updates_the_message(
     running: RunningApp, fake_slack: FakeSlack, dm: Reminder
 ) -> None:
-    click(running, fake_slack, dm, CHECKIN_DONE, f"{dm.jane}:0:1")
+    click(running, fake_slack, dm, CHECKIN_DONE, drawn(dm, dm.jane))
     [publish] = fake_slack.wait_for("views.publish")
 
     assert touchpoints(running) == [(dm.jane, TEAM, REC, "reached_out", None, CLICK)]
@@ -307,7 +324,7 @@ def test_done_logs_the_touchpoint_counts_the_next_gap_from_today_and_updates_the
 def test_snooze_brings_the_same_reminder_back_later(
     running: RunningApp, fake_slack: FakeSlack, dm: Reminder, action_id: str, days: int, said: str
 ) -> None:
-    click(running, fake_slack, dm, action_id, f"{dm.omar}:0:1")
+    click(running, fake_slack, dm, action_id, drawn(dm, dm.omar))
     [publish] = fake_slack.wait_for("views.publish")
 
     back = CLICK + timedelta(days=days)
@@ -332,7 +349,10 @@ def test_snooze_brings_the_same_reminder_back_later(
     assert (report.messages, report.checkins) == (1, 1)
     again = fake_slack.messages(DM)[1]
     assert checkins_in(again["blocks"]) == [dm.omar]
-    assert {element["value"] for element in again["blocks"][3]["elements"]} == {f"{dm.omar}:0:1"}
+    step, due = running.settings.policy.after_send(step=0, due_at=back, now=back)
+    fresh = f"{dm.omar}:0:{step}:{int(due.timestamp())}"
+    assert {element["value"] for element in again["blocks"][3]["elements"]} == {fresh}
+    assert fresh != drawn(dm, dm.omar)  # the first message's buttons stay stale
     assert again["blocks"][2]["elements"][0]["text"].startswith("Why now: thank them, share the feedback")
 
 
@@ -340,14 +360,14 @@ def test_stop_asks_why_then_stops_the_check_ins_and_updates_the_message(
     running: RunningApp, fake_slack: FakeSlack, dm: Reminder
 ) -> None:
     before = state(running)
-    click(running, fake_slack, dm, CHECKIN_STOP, f"{dm.jane}:0:1")
+    click(running, fake_slack, dm, CHECKIN_STOP, drawn(dm, dm.jane))
     [opened] = fake_slack.wait_for("views.open")
     assert opened.params["trigger_id"] == TRIGGER_ID
     view = opened.params["view"]
     assert (view["type"], view["callback_id"]) == ("modal", STOP_MODAL)
     assert view["blocks"][0]["text"]["text"] == "No more check-ins for *Jane Doe*. Why?"
     assert json.loads(view["private_metadata"]) == {
-        "value": f"{dm.jane}:0:1",
+        "value": drawn(dm, dm.jane),
         "channel": DM,
         "ts": dm.ts,
         "response_url": fake_slack.response_url("click"),
@@ -370,7 +390,7 @@ def test_stop_asks_why_then_stops_the_check_ins_and_updates_the_message(
     assert publish.params["user_id"] == REC
 
     # Her other buttons, still on screen in a client that has not refreshed, now say why they no longer apply.
-    click(running, fake_slack, dm, CHECKIN_SNOOZE_WEEK, f"{dm.jane}:0:1", answer_to="late")
+    click(running, fake_slack, dm, CHECKIN_SNOOZE_WEEK, drawn(dm, dm.jane), answer_to="late")
     fake_slack.wait_for("views.publish", count=2)
     assert answers(fake_slack) == [
         ("late", "ephemeral", "Check-ins for Jane Doe were stopped (hired elsewhere).", False)
@@ -389,7 +409,7 @@ def test_stop_asks_why_then_stops_the_check_ins_and_updates_the_message(
 def test_stopping_without_a_reason_is_refused_next_to_the_field(
     running: RunningApp, fake_slack: FakeSlack, dm: Reminder
 ) -> None:
-    click(running, fake_slack, dm, CHECKIN_STOP, f"{dm.jane}:0:1")
+    click(running, fake_slack, dm, CHECKIN_STOP, drawn(dm, dm.jane))
     [opened] = fake_slack.wait_for("views.open")
     before = state(running)
     answer = submit_stop(running, opened.params["view"]["private_metadata"], None)
@@ -403,12 +423,12 @@ def test_draft_opens_a_note_to_copy_and_changes_or_sends_nothing(
     running: RunningApp, fake_slack: FakeSlack, dm: Reminder
 ) -> None:
     before, start = state(running), len(fake_slack.calls)
-    click(running, fake_slack, dm, CHECKIN_DRAFT, f"{dm.omar}:0:1")
+    click(running, fake_slack, dm, CHECKIN_DRAFT, drawn(dm, dm.omar))
     [opened] = fake_slack.wait_for("views.open")
     assert opened.params["trigger_id"] == TRIGGER_ID
     view = opened.params["view"]
     assert view["blocks"][0]["text"]["text"].startswith("A starting point for your note to *Omar Haddad*.")
-    draft = view["blocks"][1]["element"]["initial_value"]
+    draft = view["blocks"][1]["text"]["text"]
     assert draft.startswith("Hi Omar,\n\n")
     assert "the Data Engineer role" in draft  # which sentence holds it depends on the step: see the next test
     time.sleep(0.3)  # room for anything else the handler might wrongly do
@@ -417,18 +437,12 @@ def test_draft_opens_a_note_to_copy_and_changes_or_sends_nothing(
     assert fake_slack.messages(DM)[0]["blocks"] == dm.blocks
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the Draft modal is built from the check-in row, which the sweep already moved to step 1 when it "
-    "sent the first reminder; the button's reminder_step (0) is ignored, so the draft for the first check-in asks "
-    "'how are things?' instead of giving the feedback the recruiter promised",
-)
 def test_the_draft_from_the_first_reminder_gives_the_promised_feedback(
     running: RunningApp, fake_slack: FakeSlack, dm: Reminder
 ) -> None:
-    click(running, fake_slack, dm, CHECKIN_DRAFT, f"{dm.omar}:0:1")
+    click(running, fake_slack, dm, CHECKIN_DRAFT, drawn(dm, dm.omar))
     [opened] = fake_slack.wait_for("views.open")
-    draft = opened.params["view"]["blocks"][1]["element"]["initial_value"]
+    draft = opened.params["view"]["blocks"][1]["text"]["text"]
     assert "Thank you again for the time you gave us for the Data Engineer role. I promised you feedback" in draft
 
 
@@ -446,18 +460,13 @@ def test_the_draft_from_the_first_reminder_gives_the_promised_feedback(
             CHECKIN_DONE,
             "06 Apr 2026",
             id="done",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: Done sets step = reminder_step + 1, which is the step the button expects, so the same "
-                "Done button stays current: a second click logs a second touchpoint and updates the message again",
-            ),
         ),
     ],
 )
 def test_a_second_click_on_the_same_button_is_answered_and_changes_nothing(
     running: RunningApp, fake_slack: FakeSlack, dm: Reminder, action_id: str, due: str
 ) -> None:
-    value = f"{dm.jane}:0:1"
+    value = drawn(dm, dm.jane)
     click(running, fake_slack, dm, action_id, value, answer_to="first")
     fake_slack.wait_for("views.publish")
     after_first = state(running)
@@ -478,11 +487,6 @@ def test_a_second_click_on_the_same_button_is_answered_and_changes_nothing(
     assert len(fake_slack.calls_to("chat.update")) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: describe_state puts the candidate's raw name into the ephemeral answer's text, which Slack renders "
-    "as mrkdwn, so a name like 'Ann <!here> & Co' becomes a mention and an unescaped &",
-)
 def test_the_already_handled_answer_escapes_the_candidates_name(running: RunningApp, fake_slack: FakeSlack) -> None:
     fake_slack.set_user(REC, tz="UTC")
     ann = reject(running, "Ann <!here> & Co")
@@ -491,7 +495,7 @@ def test_the_already_handled_answer_escapes_the_candidates_name(running: Running
     [message] = fake_slack.messages(DM)
     where = Reminder(DM, message["ts"], message["text"], message["blocks"], ann, 0)
     for n in (1, 2):
-        click(running, fake_slack, where, CHECKIN_SNOOZE_WEEK, f"{ann}:0:1")
+        click(running, fake_slack, where, CHECKIN_SNOOZE_WEEK, drawn(where, ann))
         fake_slack.wait_for("views.publish", count=n)
     [(_, _, text, _)] = answers(fake_slack)
     assert "Ann &lt;!here&gt; &amp; Co" in text and "<!here>" not in text
@@ -503,7 +507,7 @@ def test_nobody_else_may_act_on_a_recruiters_check_in(
     running: RunningApp, fake_slack: FakeSlack, dm: Reminder, action_id: str, user: str, team: str
 ) -> None:
     before = state(running)
-    click(running, fake_slack, dm, action_id, f"{dm.jane}:0:1", user=user, team=team)
+    click(running, fake_slack, dm, action_id, drawn(dm, dm.jane), user=user, team=team)
     fake_slack.wait_for("response_url")
     if action_id in (CHECKIN_DONE, CHECKIN_SNOOZE_MONTH):
         [publish] = fake_slack.wait_for("views.publish")  # their own Home, redrawn
@@ -525,13 +529,13 @@ def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
         "abc",
         "",
         "1:2",
-        "1:0:1:1",
-        "-1:0:1",
+        "1:0:1:1:1",
+        "-1:0:1:0",
         "1:0:x",
         "1:0:",
-        "999999:0:1",
-        "2147483647:0:1",
-        "999999999999:0:1",
+        "999999:0:1:0",
+        "2147483648:0:1:0",
+        "999999999999:0:1:0",
         "1:0:" + "9" * 40,
         "9" * 400,
     ],
@@ -555,14 +559,7 @@ def test_forged_values_are_refused_cleanly(
     assert errors_logged(caplog) == []
 
 
-INT4_BUG = (
-    "BUG (PostgreSQL): ButtonValue.decode and the retry handler accept ids up to 11 digits (retry: any length), "
-    "but checkins.id is an INTEGER; PostgreSQL raises 'integer out of range', logged as an error, and the clicker is "
-    "told the database is not answering (a retry gets no Home refresh) instead of 'not one of yours'"
-)
-
-
-@pytest.mark.parametrize("value", ["2147483648:0:1", "99999999999:0:1"])
+@pytest.mark.parametrize("value", ["2147483648:0:1:0", "99999999999:0:1:0"])
 def test_an_id_beyond_the_databases_integer_range_is_refused_as_not_found(
     running: RunningApp,
     fake_slack: FakeSlack,
@@ -572,8 +569,6 @@ def test_an_id_beyond_the_databases_integer_range_is_refused_as_not_found(
     database_url: str,
     value: str,
 ) -> None:
-    if database_url.startswith("postgresql"):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=INT4_BUG))
     before = state(running)
     click(running, fake_slack, dm, CHECKIN_DONE, value)
     fake_slack.wait_for("response_url")
@@ -582,17 +577,11 @@ def test_an_id_beyond_the_databases_integer_range_is_refused_as_not_found(
     assert errors_logged(caplog) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ButtonValue.decode accepts any str.isdigit() text, and int('²') raises ValueError, so this "
-    "forged value crashes the handler right after its ack(); Bolt then withdraws the ack and answers Slack "
-    "404 'unhandled request' after 3 s, an error is logged, and the clicker is never answered",
-)
 def test_a_forged_value_of_superscript_digits_is_answered(
     running: RunningApp, fake_slack: FakeSlack, dm: Reminder, caplog: pytest.LogCaptureFixture
 ) -> None:
     before = state(running)
-    click(running, fake_slack, dm, CHECKIN_DONE, "²:0:1")
+    click(running, fake_slack, dm, CHECKIN_DONE, "²:0:1:0")
     time.sleep(0.5)
     assert state(running) == before
     assert errors_logged(caplog) == []
@@ -607,7 +596,7 @@ class TestAdmin:
     def test_an_admin_may_act_on_a_recruiters_check_in(
         self, running: RunningApp, fake_slack: FakeSlack, dm: Reminder
     ) -> None:
-        click(running, fake_slack, dm, CHECKIN_DONE, f"{dm.jane}:0:1", user=ADMIN)
+        click(running, fake_slack, dm, CHECKIN_DONE, drawn(dm, dm.jane), user=ADMIN)
         [publish] = fake_slack.wait_for("views.publish")
         assert publish.params["user_id"] == ADMIN
         assert touchpoints(running) == [(dm.jane, TEAM, ADMIN, "reached_out", None, CLICK)]
@@ -624,19 +613,13 @@ class TestAdmin:
         self, running: RunningApp, fake_slack: FakeSlack, dm: Reminder
     ) -> None:
         before = state(running)
-        click(running, fake_slack, dm, CHECKIN_SNOOZE_WEEK, f"{dm.jane}:0:1", user=ADMIN, team="T0ELSE")
+        click(running, fake_slack, dm, CHECKIN_SNOOZE_WEEK, drawn(dm, dm.jane), user=ADMIN, team="T0ELSE")
         fake_slack.wait_for("views.publish")
         assert answers(fake_slack) == [("click", "ephemeral", NOT_YOURS, False)]
         assert state(running) == before
         assert fake_slack.calls_to("chat.update") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a reminder's buttons expect the row at step + 1, but when the sweep is late by more than a gap "
-    "(bot down, or a refused delivery retried months later) record_sent folds the overdue steps and moves the row "
-    "to step + 2 or more, so every button of the reminder it just sent answers 'already handled'",
-)
 def test_the_buttons_of_a_late_reminder_still_work(running: RunningApp, fake_slack: FakeSlack) -> None:
     fake_slack.set_user(REC, tz="UTC")
     jane = reject(running, "Jane Doe", at=SWEEP - timedelta(days=100))  # both the 14- and the 90-day check-ins due
@@ -673,8 +656,8 @@ def test_home_lists_due_check_ins_with_their_buttons_and_upcoming_ones(
     assert texts[6] == "Your recent rejections"
     assert [text.split("*")[1] for text in texts[7:]] == ["Bo Chen", "Ann Lee", "Cy Diaz"]
     assert home_buttons(publish) == {
-        f"checkin_actions:{due}": [f"{due}:0:0"] * 5,
-        f"checkin_actions:{upcoming}": [f"{upcoming}:0:0"] * 5,
+        f"checkin_actions:{due}": [drawn_now(running, due)] * 5,
+        f"checkin_actions:{upcoming}": [drawn_now(running, upcoming)] * 5,
     }
     blocks = publish.params["view"]["blocks"]
     for block in blocks:
@@ -699,7 +682,7 @@ def test_a_button_on_the_home_tab_works_too(
     open_home(running)
     [first] = fake_slack.wait_for("views.publish")
     value = home_buttons(first)[f"checkin_actions:{ann}"][0]
-    assert value == f"{ann}:0:0"
+    assert value == drawn_now(running, ann)
 
     click_home(running, first.params["view"], action_id, value, user=REC)
     _, second = fake_slack.wait_for("views.publish", count=2)
@@ -710,7 +693,7 @@ def test_a_button_on_the_home_tab_works_too(
     assert second.params["user_id"] == REC
     assert home_texts(second)[2:5] == headers
     # Snoozed, it is coming up in a week, with buttons for the step it is at; done, it is months away.
-    expected = {f"checkin_actions:{ann}": [f"{ann}:0:0"] * 5} if action_id == CHECKIN_SNOOZE_WEEK else {}
+    expected = {f"checkin_actions:{ann}": [drawn_now(running, ann)] * 5} if action_id == CHECKIN_SNOOZE_WEEK else {}
     assert home_buttons(second) == expected
     assert fake_slack.calls_to("chat.update") == [] and answers(fake_slack) == []
 
@@ -758,7 +741,7 @@ class TestDeliveryFailures:
         shown = json.dumps(recruiter.params["view"])
         assert "refused to deliver" not in shown and RETRY_DELIVERY not in shown and "channel_not_found" not in shown
         assert home_texts(recruiter)[2] == "Due now (1)"  # her own due check-in, with its buttons
-        assert home_buttons(recruiter) == {f"checkin_actions:{refused}": [f"{refused}:0:0"] * 5}
+        assert home_buttons(recruiter) == {f"checkin_actions:{refused}": [drawn_now(running, refused)] * 5}
 
     def test_an_admins_retry_clears_the_error_and_the_next_sweep_delivers(
         self, running: RunningApp, fake_slack: FakeSlack, refused: int
@@ -809,9 +792,6 @@ class TestDeliveryFailures:
         database_url: str,
         value: str,
     ) -> None:
-        if database_url.startswith("postgresql") or int(value) >= 2**63:
-            # SQLite's own limit is 64 bits, past which sqlite3 raises OverflowError, which nothing catches.
-            request.applymarker(pytest.mark.xfail(strict=True, reason=INT4_BUG))
         before = state(running)
         click_home(running, {"type": "home", "blocks": []}, RETRY_DELIVERY, value, user=ADMIN)
         fake_slack.wait_for("views.publish", timeout=2)  # as for any id that matches nothing
@@ -828,11 +808,6 @@ class TestDeliveryFailures:
             "1:0:1",
             pytest.param(
                 "²",
-                marks=pytest.mark.xfail(
-                    strict=True,
-                    reason="BUG: the retry handler checks str.isdigit(), true for '²', then int('²') raises "
-                    "ValueError: an unhandled error instead of a quiet refusal",
-                ),
             ),
         ],
     )

@@ -274,7 +274,10 @@ def test_the_reminder_dm_carries_everything_a_recruiter_needs(
     [actions] = [block for block in blocks if block["type"] == "actions"]
     assert actions["block_id"] == f"checkin_actions:{checkin_id}"
     assert [element["text"]["text"] for element in actions["elements"]] == BUTTONS
-    assert {element["value"] for element in actions["elements"]} == {f"{checkin_id}:0:1"}
+    # The buttons expect the row as the sweep left it: the next step (90 days), due then.
+    step, due = settings.policy.after_send(step=0, due_at=DUE, now=DUE)
+    assert (step, due) == (1, MONDAY + 90 * DAY)
+    assert {element["value"] for element in actions["elements"]} == {f"{checkin_id}:0:1:{int(due.timestamp())}"}
     metadata = params["metadata"]
     assert metadata["event_type"] == "keepwarm_reminder"
     assert set(metadata["event_payload"]) == {"token"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from logging import Logger
 from typing import Any
 
@@ -14,6 +14,7 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.blocks.common import escape
 from bot.blocks.reminders import ButtonValue, build_outcome, replace_actions
 from bot.home import publish_home
 from bot.services import Services
@@ -69,6 +70,7 @@ def _actionable(
         is_admin=svc.access.is_admin(clicked.user_id),
         checkin_id=value.checkin_id,
         expected_step=value.expected_step,
+        expected_due=datetime.fromtimestamp(value.expected_due, UTC),
         now=now,
     )
 
@@ -125,7 +127,7 @@ def tell(clicked: Clicked, text: str, logger: Logger) -> None:
     if not clicked.response_url:
         return
     try:
-        WebhookClient(clicked.response_url).send(response_type="ephemeral", replace_original=False, text=text)
+        WebhookClient(clicked.response_url).send(response_type="ephemeral", replace_original=False, text=escape(text))
     except (SlackClientError, OSError):
         logger.exception("could not answer a check-in click")
 
@@ -136,7 +138,7 @@ def open_checkin_modal(
     client: WebClient,
     clicked: Clicked,
     trigger_id: str,
-    build: Callable[[Checkin, datetime], dict[str, Any]],
+    build: Callable[[Checkin, ButtonValue, datetime], dict[str, Any]],
     logger: Logger,
 ) -> None:
     """Open a modal about a check-in this user may act on, or say why not."""
@@ -148,7 +150,7 @@ def open_checkin_modal(
     try:
         with svc.sessions.begin() as session:
             checkin, problem = _actionable(session, svc, clicked, value, now)
-            view = build(checkin, now) if checkin is not None else None
+            view = build(checkin, value, now) if checkin is not None else None
     except SQLAlchemyError:
         logger.exception("could not load a check-in")
         tell(clicked, UNAVAILABLE, logger)

@@ -22,6 +22,6 @@ def handle_checkin_draft(
         client=client,
         clicked=Clicked.from_body(body),
         trigger_id=body["trigger_id"],
-        build=build_draft_modal,
+        build=lambda checkin, value, now: build_draft_modal(checkin, value.reminder_step, now),
         logger=logger,
     )

@@ -11,6 +11,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.checkin_modals import build_stop_modal
+from bot.blocks.reminders import ButtonValue
 from bot.listeners.actions.checkin_action import Clicked, open_checkin_modal
 from bot.services import services
 from models import Checkin
@@ -31,7 +32,7 @@ def handle_checkin_stop(
         }
     )
 
-    def build(checkin: Checkin, _now: datetime) -> dict[str, Any]:
+    def build(checkin: Checkin, _value: ButtonValue, _now: datetime) -> dict[str, Any]:
         return build_stop_modal(checkin, metadata)
 
     open_checkin_modal(
