@@ -122,11 +122,12 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def bot_process(env: dict[str, str], cwd: Path) -> Iterator[Bot]:
-    log = cwd / "bot.log"
+def bot_process(env: dict[str, str], cwd: Path, module: str = "bot") -> Iterator[Bot]:
+    """`python -m bot` (or another of Keepwarm's entry points) as a real process, stopped on the way out."""
+    log = cwd / f"{module}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
+            [sys.executable, "-m", module], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
         )
         try:
             yield Bot(process, log, int(env["PORT"]) if env.get("PORT", "").isdigit() else 3000)
