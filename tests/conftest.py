@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import waitress
@@ -24,6 +26,12 @@ from models.migrate import upgrade
 from tests.fakeslack import FakeSlack
 from tests.slack_http import SIGNING_SECRET
 
+REPO = Path(__file__).resolve().parents[1]
+# Every setting Keepwarm reads, as documented in .env.example, so a child process can be given exactly the ones a
+# test means and no stray .env can add others.
+SETTINGS = tuple(
+    line.split("=", 1)[0] for line in (REPO / ".env.example").read_text().splitlines() if re.match(r"^[A-Z_]+=", line)
+)
 POSTGRES_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 BOT_TOKEN = "xoxb-test-token"
 
@@ -108,6 +116,17 @@ def make_env(*, database_url: str, fake_slack: FakeSlack, **extra: str) -> dict[
         "DATABASE_URL": database_url,
         **extra,
     }
+
+
+def child_env(**settings: str) -> dict[str, str]:
+    """For a `python -m …` child: PATH, HOME, the repo on PYTHONPATH, every setting blank but `settings`.
+
+    python-dotenv never overrides a variable that exists, and empty means unset, so no .env leaks in.
+    """
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), "PYTHONPATH": str(REPO)}
+    env.update(dict.fromkeys(SETTINGS, ""))
+    env.update(settings)
+    return env
 
 
 @dataclass

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.config import DEFAULT_DATABASE_URL, ConfigError, load_settings
+from tests.conftest import REPO, SETTINGS
 
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
 
@@ -105,3 +108,9 @@ def test_bad_values_name_the_variable_and_the_fix(changes: dict[str, str], named
     message = str(raised.value)
     assert message.startswith(named)
     assert "\n" not in message
+
+
+def test_every_setting_read_is_documented_in_env_example() -> None:
+    """`.env.example` is the settings' documentation, and the tests' list of what to blank in child processes."""
+    read = set(re.findall(r'env, "([A-Z_]+)"', (REPO / "bot" / "config.py").read_text()))
+    assert read == set(SETTINGS)

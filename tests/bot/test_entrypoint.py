@@ -28,34 +28,19 @@ from sqlalchemy.orm import Session
 from models import Candidate, Recruiter, Rejection
 from models.db import make_engine
 from models.migrate import upgrade
-from tests.conftest import BOT_TOKEN, make_env, row_counts
+from tests.conftest import BOT_TOKEN, REPO, child_env, make_env, row_counts
 from tests.fakeslack import Call, FakeSlack, Reply
 from tests.slack_http import HttpReply, get, post_signed, slash_command_body
 
-REPO = Path(__file__).resolve().parents[2]
-SETTINGS = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_API_URL",
-    "DATABASE_URL",
-    "PORT",
-    "RECRUITER_USER_IDS",
-    "RECRUITER_USERGROUP_ID",
-    "ADMIN_USER_IDS",
-)
 START_TIMEOUT = 15.0
 EXAMPLE = 'Jane Doe email=jane@x.io role="Senior Backend Engineer" stage=final rating=5'
 
 
 def clean_env(*, blank_unset: bool = True, **settings: str) -> dict[str, str]:
     """PATH and HOME, the repo on PYTHONPATH (the child runs from a temporary directory), and only `settings`."""
-    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), "PYTHONPATH": str(REPO)}
     if blank_unset:
-        env.update(dict.fromkeys(SETTINGS, ""))
-        env["LOG_LEVEL"] = "INFO"
-    env.update(settings)
-    return env
+        return child_env(**{"LOG_LEVEL": "INFO", **settings})
+    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), "PYTHONPATH": str(REPO), **settings}
 
 
 def free_port() -> int:

@@ -6,7 +6,6 @@ unset: python-dotenv never overrides a variable that exists, so a stray `.env` c
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.timezones import refresh_timezone
 from jobs.reminders import LEASE
-from tests.conftest import make_env
+from tests.conftest import REPO, child_env, make_env
 from tests.fakeslack import FakeSlack, Reply
 from tests.jobs.sweeps import (
     DAY,
@@ -43,35 +42,12 @@ from tests.jobs.sweeps import (
     tally,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-SETTINGS = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_API_URL",
-    "DATABASE_URL",
-    "PORT",
-    "RECRUITER_USER_IDS",
-    "RECRUITER_USERGROUP_ID",
-    "ADMIN_USER_IDS",
-    "LOG_LEVEL",
-    "CHECKIN_DAYS",
-    "CHECKIN_REPEAT_DAYS",
-    "STRONG_STAGES",
-    "STRONG_MIN_RATING",
-    "WORK_HOURS",
-    "WORK_DAYS",
-    "DEFAULT_TIMEZONE",
-    "SWEEP_MINUTES",
-    "RUN_SCHEDULER",
-)
 NOW = MONDAY + 14 * DAY + HOUR  # Monday 19 January 2026, 11:00 UTC: every MONDAY rejection's first check-in is due
 SUMMARY = re.compile(r"^(dry run: )?(\d+) message\(s\), (\d+) check-in\(s\) sent, ")
 
 
 def cli_env(database_url: str, fake_slack: FakeSlack) -> dict[str, str]:
-    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), "PYTHONPATH": str(REPO)}
-    env.update(dict.fromkeys(SETTINGS, ""))
+    env = child_env()
     env.update(make_env(database_url=database_url, fake_slack=fake_slack), LOG_LEVEL="INFO")
     return env
 
