@@ -19,21 +19,28 @@ logger = logging.getLogger(__name__)
 
 def refresh_timezone(
     *, sessions: sessionmaker[Session], client: WebClient, team_id: str, user_id: str, now: datetime | None = None
-) -> None:
-    """Fetch the user's time zone from users.info when unknown or a day old; failures only log, the next try wins."""
+) -> str | None:
+    """Fetch the user's time zone from users.info when unknown or a day old, and return the zone now cached.
+
+    Failures only log (the cached zone stands, and the next try wins).
+    """
     now = now or utcnow()
+    cached: str | None = None
     try:
         with sessions.begin() as session:
             recruiter = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
+            cached = recruiter.tz
             if recruiter.tz_checked_at is not None and now - recruiter.tz_checked_at < REFRESH_AFTER:
-                return
+                return cached
         # No transaction stays open across the Web API call.
         tz = client.users_info(user=user_id)["user"].get("tz")
         with sessions.begin() as session:
             recruiter = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
             recruiter.tz = tz or recruiter.tz
             recruiter.tz_checked_at = now
+            return recruiter.tz
     except SlackApiError as error:
         logger.warning("could not refresh the time zone of %s: Slack said %s", user_id, error.response.get("error"))
     except (SlackClientError, OSError, SQLAlchemyError):
         logger.exception("could not refresh the time zone of %s", user_id)
+    return cached

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from bot.blocks.reminders import MAX_ITEMS, build_reminder
@@ -31,6 +31,7 @@ from models.policy import Policy
 # Longer than any one post can take (client timeout plus one rate-limit wait), so a live claim never expires.
 LEASE = timedelta(minutes=10)
 HISTORY_LIMIT = 100
+RELEASED: dict[str, object] = {"claim_token": None, "claimed_at": None, "claim_expires_at": None}
 logger = logging.getLogger(__name__)
 
 
@@ -116,11 +117,9 @@ def deliver(
     """Claim, post and record one recruiter's due check-ins, if it is working hours where they are."""
     with sessions.begin() as session:
         recruiter = session.get_one(Recruiter, recruiter_id)
-        team_id, user_id = recruiter.team_id, recruiter.user_id
+        team_id, user_id, tz = recruiter.team_id, recruiter.user_id, recruiter.tz
     if not dry_run:
-        refresh_timezone(sessions=sessions, client=client, team_id=team_id, user_id=user_id, now=now)
-    with sessions.begin() as session:
-        tz = session.get_one(Recruiter, recruiter_id).tz
+        tz = refresh_timezone(sessions=sessions, client=client, team_id=team_id, user_id=user_id, now=now)
     if not settings.working_hours.allows(now, tz):
         report.waiting_for_working_hours += 1
         report.lines.append(f"<@{user_id}>: waiting for working hours ({tz or settings.working_hours.default_tz})")
@@ -173,25 +172,23 @@ def deliver(
     report.lines.append(f"<@{user_id}>: sent {count} check-in(s)")
 
 
-def _due(session: Session, recruiter_id: int, now: datetime, *, limit: int) -> Sequence[Checkin]:
-    query = (
+def _with_details() -> Select[tuple[Checkin]]:
+    """Check-ins with what a reminder shows about them, soonest due first."""
+    return (
         select(Checkin)
         .options(joinedload(Checkin.candidate), joinedload(Checkin.rejection))
-        .where(eligible(now), Checkin.recruiter_id == recruiter_id)
         .order_by(Checkin.due_at, Checkin.id)
-        .limit(limit)
     )
+
+
+def _due(session: Session, recruiter_id: int, now: datetime, *, limit: int) -> Sequence[Checkin]:
+    query = _with_details().where(eligible(now), Checkin.recruiter_id == recruiter_id).limit(limit)
     return session.scalars(query).all()
 
 
 def _claimed(session: Session, token: str, *, lock: bool = False) -> Sequence[Checkin]:
     """The rows a claim holds; `lock` makes a second settler of the same claim wait, then find them released."""
-    query = (
-        select(Checkin)
-        .options(joinedload(Checkin.candidate), joinedload(Checkin.rejection))
-        .where(Checkin.claim_token == token)
-        .order_by(Checkin.due_at, Checkin.id)
-    )
+    query = _with_details().where(Checkin.claim_token == token)
     if lock:
         query = query.with_for_update(of=Checkin)
     return session.scalars(query).all()
@@ -233,18 +230,17 @@ def _failed(
         logger.warning(
             "reminders to %s stopped: Slack said %s; an admin can retry from App Home", user_id, failure.reason
         )
-        values = {"delivery_error": failure.reason, "delivery_failed_at": now, "claim_token": None}
+        values = {**RELEASED, "delivery_error": failure.reason, "delivery_failed_at": now}
         report.failed += 1
     elif failure.outcome is Outcome.RETRY:
         logger.warning("reminders to %s deferred for %s: %s", user_id, failure.retry_after, failure.reason)
-        values = {"retry_at": now + failure.retry_after, "claim_token": None}
+        values = {**RELEASED, "retry_at": now + failure.retry_after}
         report.deferred += 1
     else:
+        # Keep the claim but let it expire now: the next sweep checks the DM's history before anything else.
         logger.warning("reminders to %s may or may not have arrived (%s): will check", user_id, failure.reason)
         values = {"claim_expires_at": now}
         report.deferred += 1
-    if values.get("claim_token", "keep") is None:
-        values |= {"claimed_at": None, "claim_expires_at": None}
     with sessions.begin() as session:
         session.execute(update(Checkin).where(claim).values(**values).execution_options(synchronize_session=False))
 
@@ -281,7 +277,7 @@ def settle_uncertain(
             session.execute(
                 update(Checkin)
                 .where(Checkin.claim_token == token)
-                .values(claim_token=None, claimed_at=None, claim_expires_at=None)
+                .values(**RELEASED)
                 .execution_options(synchronize_session=False)
             )
 

@@ -23,7 +23,7 @@ from bot.blocks.rejections import (
     build_usage,
 )
 from bot.command_text import unescape
-from bot.listeners.replies import ack_ephemeral
+from bot.listeners.replies import ack_ephemeral, ephemeral
 from bot.recording import save_rejection
 from bot.rejection_input import InputErrors, clean_email, parse_rejection_command
 from bot.services import Services, services
@@ -73,11 +73,7 @@ def _open_form(ack: Ack, command: dict[str, Any], client: WebClient, logger: Log
     except (SlackApiError, SlackClientError, OSError):
         logger.exception("could not open the rejection form")
         problem = {"form": "Could not open the form just now; type the details instead."}
-        respond(**_ephemeral_body(build_usage(problem, refused="No form")))
-
-
-def _ephemeral_body(reply: dict[str, Any]) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": reply["text"], "blocks": reply["blocks"]}
+        respond(**ephemeral(build_usage(problem, refused="No form")))
 
 
 def _record(ack: Ack, svc: Services, client: WebClient, team_id: str, user_id: str, text: str, logger: Logger) -> None:

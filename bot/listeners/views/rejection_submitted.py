@@ -16,6 +16,7 @@ from bot.access import AccessCheckFailed
 from bot.blocks.common import Message
 from bot.blocks.rejection_modal import submitted_values
 from bot.blocks.rejections import build_refusal
+from bot.listeners.replies import ephemeral
 from bot.recording import save_rejection
 from bot.rejection_input import FIELDS, InputErrors, validate_rejection
 from bot.services import services
@@ -68,9 +69,7 @@ def _confirm(client: WebClient, user_id: str, metadata: str, reply: Message, log
         response_url = None
     if response_url:
         try:
-            sent = WebhookClient(response_url).send(
-                response_type="ephemeral", text=reply["text"], blocks=reply["blocks"]
-            )
+            sent = WebhookClient(response_url).send(**ephemeral(reply))
             if sent.status_code == 200:
                 return
             logger.warning("response_url answered %s; confirming by DM instead", sent.status_code)
