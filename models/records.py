@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from models.base import utcnow
 from models.candidate import ERASED_NAME, Candidate
 from models.checkin import ACTIVE, STOPPED, Checkin
+from models.matching import index_rejection, unindex_candidate
 from models.policy import Policy
 from models.recruiter import Recruiter
 from models.rejection import Rejection
@@ -67,6 +68,7 @@ def record_rejection(
     )
     session.add(rejection)
     session.flush()
+    index_rejection(session=session, rejection=rejection, tags=candidate.tags)
     if policy.is_strong(stage=entry.stage, rating=entry.rating) and not candidate.opted_out:
         _start_checkins(session=session, rejection=rejection, policy=policy)
     return rejection
@@ -163,6 +165,7 @@ def forget_candidate(
     candidate.erased_at = now or utcnow()
     for rejection in candidate.rejections:
         rejection.note = None
+    unindex_candidate(session=session, team_id=team_id, candidate_id=candidate.id)
     checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == candidate.id)).one_or_none()
     if checkin is not None:
         checkin.status = STOPPED

@@ -74,7 +74,7 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table: the proof that a dry run changed nothing."""
     with engine.connect() as connection:
         tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
-        return {t: [tuple(r) for r in connection.execute(text(f"SELECT * FROM {t} ORDER BY id"))] for t in tables}
+        return {t: sorted(tuple(map(repr, r)) for r in connection.execute(text(f"SELECT * FROM {t}"))) for t in tables}
 
 
 # --- 6b. Two real processes at once -----------------------------------------------------------------------------------

@@ -1,0 +1,269 @@
+"""Match a role to the team's past finalists and strong rejections, best first, with the reason for each.
+
+Relevance is BM25-style: each term the role and a past rejection share counts its inverse document frequency
+(rare skills say more than "engineer") times how strongly it appears on each side (the whole title, then title
+words, then skills, then the note). Rating and recency break ties.
+
+Speed comes from the index in `match_terms`: for each of the role's terms only the best CHAMPIONS postings are read
+(a "champion list"), so a query costs the same with ten thousand or a million rejections behind it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, case, delete, exists, func, literal, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.candidate import Candidate
+from models.checkin import STOPPED, Checkin
+from models.match_terms import DOCUMENTS, MatchTerm, MatchTermCount
+from models.recruiter import Recruiter
+from models.rejection import Rejection
+from models.role import RoleOutreach
+from models.terms import NOTE, PHRASE_PREFIX, TAG, document_terms, query_terms, words
+
+CHAMPIONS = 1000  # postings read per query term
+STRONG_RATING = 4  # with stage "final", what makes a past rejection worth matching
+MIN_SHARE = (
+    0.25  # of the score the role's words would get against themselves: below this a shared word is a coincidence
+)
+IDF_SCALE = 1000  # integer weights keep sums exact, so equal scores tie and rating and recency decide
+
+
+@dataclass(frozen=True)
+class Match:
+    """One past candidate for a role, through their best-fitting past rejection."""
+
+    candidate_id: int
+    name: str
+    rejection_id: int
+    role_title: str
+    stage: str
+    rating: int | None
+    rejected_at: datetime
+    owner_user_id: str  # who owns the relationship: the check-in stream's recruiter, else whoever rejected them
+    score: int
+    shared_tags: tuple[str, ...]  # the candidate's own tags that fit the role
+    title_matched: bool
+    note_matched: bool
+
+    def reason(self, now: datetime | None = None) -> str:
+        """Why it matched, safe for a channel: tags and the past role, never the note's words."""
+        parts = []
+        if self.shared_tags:
+            parts.append(", ".join(self.shared_tags))
+        elif self.note_matched and not self.title_matched:
+            parts.append("mentioned in the recruiter's note")
+        if self.stage == "final":
+            past = f"was finalist for {self.role_title}"
+        else:
+            past = f"rated {self.rating}/5 at {self.stage} for {self.role_title}"
+        parts.append(f"{past}, {ago(self.rejected_at, now or utcnow())}")
+        return "; ".join(parts)
+
+
+def is_matchable(*, stage: str, rating: int | None) -> bool:
+    """Finalists and strong rejections (rating 4-5) are the ones worth putting in front of a new role."""
+    return stage == "final" or (rating or 0) >= STRONG_RATING
+
+
+def index_rejection(*, session: Session, rejection: Rejection, tags: Iterable[str]) -> None:
+    """Add a newly recorded rejection to the index, if it is one worth matching."""
+    if not is_matchable(stage=rejection.stage, rating=rejection.rating):
+        return
+    terms = document_terms(title=rejection.role_title, tags=tags, note=rejection.note)
+    if not terms:
+        return
+    session.add_all(
+        MatchTerm(
+            rejection_id=rejection.id,
+            term=term,
+            team_id=rejection.team_id,
+            candidate_id=rejection.candidate_id,
+            weight=weight,
+            rating=rejection.rating or 0,
+            rejected_at=rejection.rejected_at,
+        )
+        for term, weight in terms.items()
+    )
+    _count(session=session, team_id=rejection.team_id, terms=[*terms, DOCUMENTS])
+    session.flush()
+
+
+def unindex_candidate(*, session: Session, team_id: str, candidate_id: int) -> None:
+    """Drop every posting of a candidate: an erased candidate must not be findable by their old tags or notes."""
+    per_term = session.execute(
+        select(MatchTerm.term, func.count())
+        .where(MatchTerm.candidate_id == candidate_id)
+        .group_by(MatchTerm.term)
+        .order_by(MatchTerm.term)
+    ).all()
+    documents = session.scalar(
+        select(func.count(func.distinct(MatchTerm.rejection_id))).where(MatchTerm.candidate_id == candidate_id)
+    )
+    for term, count in [*per_term, (DOCUMENTS, documents or 0)]:
+        if count:
+            session.execute(
+                update(MatchTermCount)
+                .where(MatchTermCount.team_id == team_id, MatchTermCount.term == term)
+                .values(documents=MatchTermCount.documents - count)
+            )
+    session.execute(delete(MatchTerm).where(MatchTerm.candidate_id == candidate_id))
+
+
+def _count(*, session: Session, team_id: str, terms: Sequence[str]) -> None:
+    """Add one document to each term's count; sorted, so concurrent writers lock rows in the same order."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(MatchTermCount).values([{"team_id": team_id, "term": t, "documents": 1} for t in sorted(terms)])
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[MatchTermCount.team_id, MatchTermCount.term],
+            set_={"documents": MatchTermCount.documents + 1},
+        )
+    )
+
+
+def find_matches(
+    *,
+    session: Session,
+    team_id: str,
+    title: str,
+    tags: Iterable[str],
+    limit: int = 5,
+    role_id: int | None = None,
+    exclude_candidates: Iterable[int] = (),
+) -> list[Match]:
+    """The best `limit` past candidates for a role, one entry per candidate, strongest first.
+
+    Never erased, opted-out or stopped candidates, nor those someone already reached out to about `role_id`.
+    """
+    wanted = query_terms(title=title, tags=tags)
+    weights = _idf_weights(session=session, team_id=team_id, wanted=wanted)
+    if not weights:
+        return []
+    # The whole-title term is a bonus on top: leaving it out of the yardstick keeps a fit under another title in.
+    threshold = MIN_SHARE * sum(weights[t] * wanted[t] for t in weights if not t.startswith(PHRASE_PREFIX))
+    rows = session.execute(_ranked(team_id=team_id, weights=weights, role_id=role_id).limit(limit * 10)).all()
+    excluded = set(exclude_candidates)
+    best: dict[int, tuple[int, Rejection, Candidate, str]] = {}
+    for score, rejection, candidate, owner in rows:
+        if score >= threshold and candidate.id not in excluded and candidate.id not in best:
+            best[candidate.id] = (score, rejection, candidate, owner)
+    chosen = list(best.values())[:limit]
+    matched = _matched_terms(session=session, rejection_ids=[r.id for _, r, _, _ in chosen], terms=weights)
+    return [
+        _match(score, rejection, candidate, owner, wanted, matched.get(rejection.id, {}))
+        for score, rejection, candidate, owner in chosen
+    ]
+
+
+def _idf_weights(*, session: Session, team_id: str, wanted: dict[str, int]) -> dict[str, int]:
+    """Each wanted term that occurs at all, weighted by its BM25 inverse document frequency and its query field."""
+    counts = dict(
+        session.execute(
+            select(MatchTermCount.term, MatchTermCount.documents).where(
+                MatchTermCount.team_id == team_id, MatchTermCount.term.in_([*wanted, DOCUMENTS])
+            )
+        ).all()
+    )
+    total = counts.pop(DOCUMENTS, 0)
+    return {
+        term: round(IDF_SCALE * math.log(1 + (total - df + 0.5) / (df + 0.5))) * wanted[term]
+        for term, df in counts.items()
+        if df > 0
+    }
+
+
+def _ranked(
+    *, team_id: str, weights: dict[str, int], role_id: int | None
+) -> Select[tuple[int, Rejection, Candidate, str]]:
+    """Score the union of each term's champion list, then keep the eligible rejections, best first."""
+    champions = [
+        select(MatchTerm.rejection_id)
+        .where(MatchTerm.team_id == team_id, MatchTerm.term == term)
+        .order_by(MatchTerm.weight.desc(), MatchTerm.rating.desc(), MatchTerm.rejected_at.desc())
+        .limit(CHAMPIONS)
+        .subquery()
+        for term in weights
+    ]
+    pool = union_all(*(select(c.c.rejection_id) for c in champions)).subquery()
+    score = func.sum(case(weights, value=MatchTerm.term, else_=0) * MatchTerm.weight)
+    scored = (
+        select(MatchTerm.rejection_id, score.label("score"))
+        .where(MatchTerm.rejection_id.in_(select(pool.c.rejection_id)), MatchTerm.term.in_(list(weights)))
+        .group_by(MatchTerm.rejection_id)
+        .subquery()
+    )
+    owner_id = func.coalesce(Checkin.recruiter_id, Rejection.recruiter_id)
+    query = (
+        select(scored.c.score, Rejection, Candidate, Recruiter.user_id)
+        .join(Rejection, Rejection.id == scored.c.rejection_id)
+        .join(Candidate, Candidate.id == Rejection.candidate_id)
+        .outerjoin(Checkin, Checkin.candidate_id == Candidate.id)
+        .join(Recruiter, Recruiter.id == owner_id)
+        .where(
+            Candidate.erased.is_(False),
+            Candidate.opted_out.is_(False),
+            func.coalesce(Checkin.status, literal("none")) != STOPPED,
+        )
+        .order_by(
+            scored.c.score.desc(),
+            func.coalesce(Rejection.rating, 0).desc(),
+            Rejection.rejected_at.desc(),
+            Rejection.id.desc(),
+        )
+    )
+    if role_id is not None:
+        taken = exists().where(and_(RoleOutreach.role_id == role_id, RoleOutreach.candidate_id == Candidate.id))
+        query = query.where(~taken)
+    return query
+
+
+def _matched_terms(*, session: Session, rejection_ids: list[int], terms: dict[str, int]) -> dict[int, dict[str, int]]:
+    """For each chosen rejection, which of the role's terms it holds and with which field weight."""
+    found: dict[int, dict[str, int]] = {}
+    if rejection_ids:
+        rows = session.execute(
+            select(MatchTerm.rejection_id, MatchTerm.term, MatchTerm.weight).where(
+                MatchTerm.rejection_id.in_(rejection_ids), MatchTerm.term.in_(list(terms))
+            )
+        )
+        for rejection_id, term, weight in rows:
+            found.setdefault(rejection_id, {})[term] = weight
+    return found
+
+
+def _match(
+    score: int, rejection: Rejection, candidate: Candidate, owner: str, wanted: dict[str, int], held: dict[str, int]
+) -> Match:
+    shared = tuple(tag for tag in candidate.tags if set(words(tag)) & set(wanted))
+    return Match(
+        candidate_id=candidate.id,
+        name=candidate.name,
+        rejection_id=rejection.id,
+        role_title=rejection.role_title,
+        stage=rejection.stage,
+        rating=rejection.rating,
+        rejected_at=rejection.rejected_at,
+        owner_user_id=owner,
+        score=int(score),
+        shared_tags=shared,
+        title_matched=any(weight > TAG for weight in held.values()),
+        note_matched=any(weight == NOTE for weight in held.values()),
+    )
+
+
+def ago(then: datetime, now: datetime) -> str:
+    """A coarse age a person reads at a glance: "today", "3 weeks ago", "4 months ago", "2 years ago"."""
+    days = max(0, (now - then).days)
+    for size, unit in ((365, "year"), (30, "month"), (7, "week"), (1, "day")):
+        if days >= size:
+            count = days // size
+            return f"{count} {unit}{'s' if count > 1 else ''} ago"
+    return "today"
