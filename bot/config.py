@@ -8,11 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from jobs.working_hours import WorkingHours, parse_work_days, parse_work_hours
+from jobs.working_hours import WorkingHours, parse_work_days, parse_work_hours, valid_zone
 from models.policy import Policy
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -20,10 +22,26 @@ DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "keepwarm.db")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+DEFAULT_DIGEST_CRON = "0 9 * * mon"
 
 
 class ConfigError(Exception):
     """A missing or malformed setting; the message is the one line shown to whoever starts the bot."""
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """Where and when the new-roles digest goes, and whether a public channel may see candidate names."""
+
+    channel: str | None = None  # None: no digest is scheduled
+    cron: str = DEFAULT_DIGEST_CRON
+    tz: str = "UTC"
+    show_names: bool = False  # in a public channel; a private channel always sees names
+
+    def trigger(self) -> CronTrigger:
+        """The APScheduler trigger for DIGEST_CRON in DIGEST_TZ."""
+        return CronTrigger.from_crontab(self.cron, timezone=ZoneInfo(self.tz))
 
 
 @dataclass(frozen=True)
@@ -44,6 +62,7 @@ class Settings:
     sweep_minutes: int
     run_scheduler: bool
     log_level: str
+    digest: DigestSettings
 
     @property
     def socket_mode(self) -> bool:
@@ -72,6 +91,7 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         sweep_minutes=_positive(env, "SWEEP_MINUTES", 5, 1440),
         run_scheduler=_flag(env, "RUN_SCHEDULER", True),
         log_level=_log_level(env),
+        digest=_digest(env),
     )
 
 
@@ -207,3 +227,35 @@ def _working_hours(env: Mapping[str, str]) -> WorkingHours:
         return WorkingHours(start=start, end=end, days=days, default_tz=default_tz)
     except ValueError:
         raise ConfigError(f"DEFAULT_TIMEZONE must be an IANA time zone like Europe/Paris, not {default_tz!r}") from None
+
+
+def _digest(env: Mapping[str, str]) -> DigestSettings:
+    channel = _value(env, "DIGEST_CHANNEL")
+    if channel is not None and not CHANNEL_ID.match(channel):
+        raise ConfigError(
+            f"DIGEST_CHANNEL must be a channel id like C012ABCDEF (channel details > About), not {channel!r}"
+        )
+    tz = _value(env, "DIGEST_TZ") or _value(env, "DEFAULT_TIMEZONE") or "UTC"
+    if not valid_zone(tz):
+        raise ConfigError(f"DIGEST_TZ must be an IANA time zone like Europe/Paris, not {tz!r}")
+    digest = DigestSettings(
+        channel=channel,
+        cron=" ".join((_value(env, "DIGEST_CRON") or DEFAULT_DIGEST_CRON).split()),
+        tz=tz,
+        show_names=_flag(env, "DIGEST_SHOW_NAMES", False),
+    )
+    fields = digest.cron.split()
+    if len(fields) == 5 and re.search(r"(?<![/\d])\d", fields[4]):
+        # APScheduler 3 reads weekday 0 as Monday where cron reads Sunday: names leave no doubt.
+        raise ConfigError(
+            f"DIGEST_CRON must name weekdays (mon, tue, … sun), not number them: {digest.cron!r} "
+            "would run on a different day than cron would"
+        )
+    try:
+        digest.trigger()
+    except ValueError as error:
+        raise ConfigError(
+            f"DIGEST_CRON must be a crontab line: minute hour day month weekday, like {DEFAULT_DIGEST_CRON!r}, "
+            f"not {digest.cron!r} ({str(error).splitlines()[0]})"
+        ) from None
+    return digest

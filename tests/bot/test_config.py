@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -43,6 +45,31 @@ def test_reminder_settings() -> None:
     assert hours.days == {6, 0, 1, 2, 3}
     assert hours.default_tz == "Asia/Jerusalem"
     assert (settings.sweep_minutes, settings.run_scheduler) == (2, False)
+
+
+def test_digest_settings_default_to_mondays_at_nine_in_the_default_time_zone() -> None:
+    digest = load_settings({**BASE, "DEFAULT_TIMEZONE": "Europe/Paris"}).digest
+    assert (digest.channel, digest.cron, digest.tz, digest.show_names) == (None, "0 9 * * mon", "Europe/Paris", False)
+    fire = digest.trigger().get_next_fire_time(None, datetime(2026, 11, 22, 12, tzinfo=UTC))  # a Sunday
+    assert fire == datetime(2026, 11, 23, 9, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_digest_settings_are_read() -> None:
+    digest = load_settings(
+        {
+            **BASE,
+            "DIGEST_CHANNEL": "G0PRIVATE",
+            "DIGEST_CRON": "30  8 * * tue,thu",
+            "DIGEST_TZ": "America/New_York",
+            "DIGEST_SHOW_NAMES": "true",
+        }
+    ).digest
+    assert (digest.channel, digest.cron, digest.tz, digest.show_names) == (
+        "G0PRIVATE",
+        "30 8 * * tue,thu",
+        "America/New_York",
+        True,
+    )
 
 
 def test_the_clock_process_needs_no_signing_secret() -> None:
@@ -100,6 +127,12 @@ def test_values_are_read_and_normalised() -> None:
         ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE must be an IANA time zone"),
         ({"SWEEP_MINUTES": "often"}, "SWEEP_MINUTES must be a whole number"),
         ({"RUN_SCHEDULER": "maybe"}, "RUN_SCHEDULER must be true or false"),
+        ({"DIGEST_CHANNEL": "#hiring"}, "DIGEST_CHANNEL must be a channel id"),
+        ({"DIGEST_CRON": "0 9 * *"}, "DIGEST_CRON must be a crontab line"),
+        ({"DIGEST_CRON": "61 9 * * mon"}, "DIGEST_CRON must be a crontab line"),
+        ({"DIGEST_CRON": "0 9 * * 1"}, "DIGEST_CRON must name weekdays"),
+        ({"DIGEST_TZ": "Mars/Olympus"}, "DIGEST_TZ must be an IANA time zone"),
+        ({"DIGEST_SHOW_NAMES": "sometimes"}, "DIGEST_SHOW_NAMES must be true or false"),
     ],
 )
 def test_bad_values_name_the_variable_and_the_fix(changes: dict[str, str], named: str) -> None:
