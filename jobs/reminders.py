@@ -1,9 +1,8 @@
 """The reminder sweep: DM each recruiter, inside their working hours, one message listing their due check-ins.
 
 Exactly once: due rows are claimed in the database (an atomic UPDATE on a NULL claim) before anything is posted,
-and each DM carries the claim token as Slack message metadata. A claim whose outcome is unknown (the process
-died, the connection broke, Slack answered 5xx) is settled by looking for that token in the DM's history: found
-means delivered, not found means free to send again. So no due check-in is lost, and none is posted twice.
+and each DM carries the claim token (jobs/delivery.py), so a claim whose outcome is unknown is settled by finding
+the DM again. So no due check-in is lost, and none is posted twice.
 """
 
 from __future__ import annotations
@@ -24,13 +23,13 @@ from bot.blocks.reminders import MAX_ITEMS, build_reminder
 from bot.config import Settings
 from bot.ids import REMINDER_METADATA_TYPE
 from bot.timezones import refresh_timezone
+from jobs.delivery import find_posted, metadata
 from jobs.slack_errors import Outcome, classify
 from models import ACTIVE, Candidate, Checkin, Recruiter, ReminderSent
 from models.policy import Policy
 
 # Longer than any one post can take (client timeout plus one rate-limit wait), so a live claim never expires.
 LEASE = timedelta(minutes=10)
-HISTORY_LIMIT = 100
 RELEASED: dict[str, object] = {"claim_token": None, "claimed_at": None, "claim_expires_at": None}
 logger = logging.getLogger(__name__)
 
@@ -46,6 +45,13 @@ class SweepReport:
     failed: int = 0
     recovered: int = 0
     lines: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.messages} message(s), {self.checkins} check-in(s) sent, "
+            f"{self.waiting_for_working_hours} waiting for working hours, {self.deferred} deferred, "
+            f"{self.failed} failed, {self.recovered} found already delivered"
+        )
 
 
 def eligible(now: datetime) -> ColumnElement[bool]:
@@ -154,7 +160,7 @@ def deliver(
             channel=user_id,
             text=reply["text"],
             blocks=reply["blocks"],
-            metadata={"event_type": REMINDER_METADATA_TYPE, "event_payload": {"token": token}},
+            metadata=metadata(REMINDER_METADATA_TYPE, token),
         )
     except (SlackClientError, OSError, ValueError) as error:  # ValueError: a body that is not JSON
         _failed(sessions=sessions, token=token, error=error, now=now, report=report, user_id=user_id)
@@ -259,17 +265,15 @@ def settle_uncertain(
     for token, user_id, dm_channel in rows:
         try:
             channel = dm_channel or str(client.conversations_open(users=user_id)["channel"]["id"])
-            history = client.conversations_history(channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True)
+            ts = find_posted(client, channel=channel, event_type=REMINDER_METADATA_TYPE, token=token)
         except (SlackClientError, OSError, ValueError) as error:
             if classify(error).outcome is not Outcome.PERMANENT:
                 logger.warning("could not check whether a reminder reached %s (%s); will retry", user_id, error)
                 continue
             # Slack will never answer for this user: release the claim, and the next post records why.
             logger.warning("cannot check reminders to %s: %s", user_id, classify(error).reason)
-            history = {"messages": []}
-        sent = next((m for m in history.get("messages", []) if _carries(m, token)), None)
-        if sent is not None:
-            ts = str(sent["ts"])
+            ts = None
+        if ts is not None:
             if record_sent(sessions=sessions, token=token, channel=channel, ts=ts, policy=policy, now=now):
                 report.recovered += 1
             continue
@@ -280,11 +284,3 @@ def settle_uncertain(
                 .values(**RELEASED)
                 .execution_options(synchronize_session=False)
             )
-
-
-def _carries(message: dict[str, object], token: str) -> bool:
-    metadata = message.get("metadata")
-    if not isinstance(metadata, dict) or metadata.get("event_type") != REMINDER_METADATA_TYPE:
-        return False
-    payload = metadata.get("event_payload")
-    return isinstance(payload, dict) and payload.get("token") == token
