@@ -26,6 +26,7 @@ def checkin_block_id(checkin_id: int) -> str:
     """The actions block of one check-in, found again when a click updates the message in place."""
     return f"checkin_actions:{checkin_id}"
 
+
 # Roles: the /role modal, and the buttons under matches. REACH_OUT's value is "<role id>:<candidate id>",
 # DIGEST_REVEAL's is "<role id>".
 ROLE_MODAL = "role_modal"

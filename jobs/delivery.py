@@ -10,13 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.web import SlackResponse
 
-HISTORY_LIMIT = 100
+HISTORY_PAGE = 200
+HISTORY_PAGES = 10  # the newest 2,000 messages: far more than a DM or a digest channel gets between two runs
 
 
 def metadata(event_type: str, token: str) -> dict[str, Any]:
     """The message metadata that lets a later run recognise this post."""
     return {"event_type": event_type, "event_payload": {"token": token}}
+
+
+def posted(response: SlackResponse) -> tuple[str, str]:
+    """The channel and ts of a message Slack says it posted; an answer without them leaves the outcome unknown."""
+    channel, ts = response.get("channel"), response.get("ts")
+    if not (isinstance(channel, str) and isinstance(ts, str)):
+        raise ValueError("Slack answered ok without the message's channel and ts")
+    return channel, ts
 
 
 def carries(message: dict[str, Any], event_type: str, token: str) -> bool:
@@ -29,6 +39,14 @@ def carries(message: dict[str, Any], event_type: str, token: str) -> bool:
 
 
 def find_posted(client: WebClient, *, channel: str, event_type: str, token: str) -> str | None:
-    """The ts of the message posted under this claim, or None; Slack errors propagate to the caller."""
-    history = client.conversations_history(channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True)
-    return next((str(m["ts"]) for m in history.get("messages", []) if carries(m, event_type, token)), None)
+    """The ts of the message posted under this claim, newest pages first, or None; Slack errors propagate."""
+    cursor = None
+    for _ in range(HISTORY_PAGES):
+        page = client.conversations_history(
+            channel=channel, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
+        )
+        found = next((str(m["ts"]) for m in page.get("messages", []) if carries(m, event_type, token)), None)
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if found is not None or not cursor:
+            return found
+    return None

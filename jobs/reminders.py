@@ -23,7 +23,7 @@ from bot.blocks.reminders import MAX_ITEMS, build_reminder
 from bot.config import Settings
 from bot.ids import REMINDER_METADATA_TYPE
 from bot.timezones import refresh_timezone
-from jobs.delivery import find_posted, metadata
+from jobs.delivery import find_posted, metadata, posted
 from jobs.slack_errors import Outcome, classify
 from models import ACTIVE, Candidate, Checkin, Recruiter, ReminderSent
 from models.policy import Policy
@@ -162,17 +162,11 @@ def deliver(
             blocks=reply["blocks"],
             metadata=metadata(REMINDER_METADATA_TYPE, token),
         )
+        channel, ts = posted(response)
     except (SlackClientError, OSError, ValueError) as error:  # ValueError: a body that is not JSON
         _failed(sessions=sessions, token=token, error=error, now=now, report=report, user_id=user_id)
         return
-    record_sent(
-        sessions=sessions,
-        token=token,
-        channel=str(response["channel"]),
-        ts=str(response["ts"]),
-        policy=settings.policy,
-        now=now,
-    )
+    record_sent(sessions=sessions, token=token, channel=channel, ts=ts, policy=settings.policy, now=now)
     report.messages += 1
     report.checkins += count
     report.lines.append(f"<@{user_id}>: sent {count} check-in(s)")

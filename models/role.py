@@ -44,6 +44,7 @@ class Role(Base):
     opened_by: Mapped[str | None] = mapped_column(String(32))  # Slack user id; None when imported
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(32))  # Slack user id; None when the job left its board
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     digested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     digest_token: Mapped[str | None] = mapped_column(String(36))

@@ -28,6 +28,8 @@ BOT_SCOPES = [
     "usergroups:read",
     "channels:read",
     "groups:read",
+    "channels:history",
+    "groups:history",
 ]
 
 

@@ -2,11 +2,13 @@
 
 from slack_bolt import App
 
-from bot.ids import REJECTION_MODAL, STOP_MODAL
+from bot.ids import REJECTION_MODAL, ROLE_MODAL, STOP_MODAL
 from bot.listeners.views.checkin_stop_submitted import handle_checkin_stop_submitted
 from bot.listeners.views.rejection_submitted import handle_rejection_submitted
+from bot.listeners.views.role_submitted import handle_role_submitted
 
 
 def register(app: App) -> None:
     app.view(REJECTION_MODAL)(handle_rejection_submitted)
     app.view(STOP_MODAL)(handle_checkin_stop_submitted)
+    app.view(ROLE_MODAL)(handle_role_submitted)

@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("opened_by", sa.String(length=32), nullable=True),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_by", sa.String(length=32), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("digested_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("digest_token", sa.String(length=36), nullable=True),

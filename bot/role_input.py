@@ -1,0 +1,142 @@
+"""Validation of one new role, shared by the `/role` command and its modal so both accept the same input.
+
+The grammar is `/rejected`'s (bot.command_text): the leading words are the title, then key=value options. Every
+problem is reported at once, one sentence per field, and tags are cleaned exactly as a rejection's are, so a role's
+skills and a candidate's skills compare equal.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from bot.command_text import CommandTextError, split_command
+from bot.rejection_input import (
+    InputErrors,
+    _FieldError,
+    _quote,
+    _refuse_control,
+    _tags,
+    _text,
+)
+
+FIELDS = ("title", "tags", "location", "url", "team")  # also the modal's block ids
+TITLE_MAX = 150
+LOCATION_MAX = 150
+TEAM_MAX = 150
+URL_MAX = 300
+
+_COMMAND_KEYS = FIELDS[1:]  # the title is the command's leading words, never a key
+_LINK_BREAKERS = frozenset('<>|"')  # would end or split a Slack <url|label> link
+_URL_EXAMPLE = "https://jobs.example.com/backend-engineer"
+
+USAGE = """\
+*Open a role:* `/role Title` followed by any of `tags=a,b,c` `location=…` `url=…` `team=…`
+Put values with spaces in "double quotes". Keepwarm answers at once with the past finalists who fit.
+Examples:
+• `/role Senior Backend Engineer tags=python,postgres location=Berlin team=Platform`
+• `/role "Product Designer" url=https://jobs.example.com/42 tags="design systems, figma"`
+• `/role Data Analyst`"""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RoleInput:
+    """One role, cleaned and ready to store."""
+
+    title: str
+    tags: tuple[str, ...]  # lower-cased, trimmed, de-duplicated in order
+    location: str | None
+    url: str | None  # http(s), safe inside a Slack link
+    team: str | None
+
+
+def validate_role(raw: Mapping[str, str | None]) -> RoleInput:
+    """Check and clean raw values as typed, keyed by FIELDS (other keys are ignored); raises InputErrors."""
+    errors: dict[str, str] = {}
+
+    def check(field: str, parse: Callable[[str | None], T], fallback: T) -> T:
+        """Run one field's parser; on failure record its sentence and return a placeholder that is never stored."""
+        value = raw.get(field)
+        given = unicodedata.normalize("NFC", value).strip() if value is not None else ""
+        try:
+            return parse(given or None)
+        except _FieldError as problem:
+            errors[field] = str(problem)
+            return fallback
+
+    result = RoleInput(
+        title=check("title", _title, ""),
+        tags=check("tags", _tags, ()),
+        location=check("location", _location, None),
+        url=check("url", _url, None),
+        team=check("team", _team, None),
+    )
+    if errors:
+        raise InputErrors({field: errors[field] for field in FIELDS if field in errors})
+    return result
+
+
+def parse_role_command(text: str) -> RoleInput:
+    """Read `/role` text: the leading words are the title, then key=value options; raises InputErrors."""
+    try:
+        command = split_command(text)
+    except CommandTextError as problem:
+        raise InputErrors({"text": problem.message}) from problem
+    errors: dict[str, str] = {}
+    raw: dict[str, str | None] = {"title": command.head}
+    for key, value in command.options:
+        if key == "title":
+            errors[key] = "Title is not a key; put the role's title first, before any key=value."
+        elif key not in _COMMAND_KEYS:
+            errors[key] = f"Unknown key {_quote(key)}; use {', '.join(_COMMAND_KEYS[:-1])} or {_COMMAND_KEYS[-1]}."
+        elif key in raw:
+            errors[key] = f"{key} was given twice."
+        else:
+            raw[key] = value
+    try:
+        result = validate_role(raw)
+    except InputErrors as invalid:
+        raise InputErrors(invalid.errors | errors) from None
+    if errors:
+        raise InputErrors(errors)
+    return result
+
+
+def _title(value: str | None) -> str:
+    if value is None:
+        raise _FieldError("Title is missing; start with the role's job title, e.g. `/role Backend Engineer`.")
+    return _text("Title", value, TITLE_MAX, "give the role's job title")
+
+
+def _location(value: str | None) -> str | None:
+    return None if value is None else _text("Location", value, LOCATION_MAX, "give a city, country or Remote")
+
+
+def _team(value: str | None) -> str | None:
+    return None if value is None else _text("Team", value, TEAM_MAX, "give the hiring team's name")
+
+
+def _url(value: str | None) -> str | None:
+    """A web address the reply can link to: http(s) with a host, and nothing that would break `<url|label>`."""
+    if value is None:
+        return None
+    _refuse_control("URL", value)
+    if len(value) > URL_MAX:
+        raise _FieldError(f"URL {_quote(value)} is {len(value):,} characters; the limit is {URL_MAX}.")
+    refused = _FieldError(f"URL {_quote(value)} is not a web address; use one like {_URL_EXAMPLE}.")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise refused from None
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or any(char.isspace() or char in _LINK_BREAKERS for char in value)
+    ):
+        raise refused
+    return value
