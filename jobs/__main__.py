@@ -1,4 +1,7 @@
-"""`python -m jobs`: the clock process; `python -m jobs run reminders [--now ISO] [--dry-run]`: one sweep."""
+"""`python -m jobs`: the clock process. `python -m jobs run reminders|digest [--now ISO] [--dry-run]`: one run.
+
+`python -m jobs import-roles greenhouse|lever <board token or JSON file>`: bring a job board's open roles in.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import argparse
 import os
 import sys
 from datetime import UTC, datetime
+from typing import Protocol
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from dotenv import find_dotenv, load_dotenv
@@ -14,6 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import make_client
 from bot.config import ConfigError, configure_logging, load_settings
 from bot.startup import StartupError, one_line, prepare_database, refuse
+from jobs.digest import run_digest
+from jobs.import_roles import BoardError, import_roles
 from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
 from models.base import utcnow
@@ -34,9 +40,14 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m jobs", description="Keepwarm's scheduled jobs.")
     commands = main.add_subparsers(dest="command")
     run = commands.add_parser("run", help="run one job now and exit")
-    run.add_argument("job", choices=["reminders"])
-    run.add_argument("--now", type=instant, help="evaluate due check-ins and working hours as of this instant")
+    run.add_argument("job", choices=["reminders", "digest"])
+    run.add_argument("--now", type=instant, help="run as of this instant (due dates, working hours, new roles)")
     run.add_argument("--dry-run", action="store_true", help="print what would be sent; send and change nothing")
+    board = commands.add_parser("import-roles", help="import the open roles of a public job board, then exit")
+    board.add_argument("board", choices=["greenhouse", "lever"])
+    board.add_argument("source", help="the board's token (e.g. acme), or a file holding the board's JSON")
+    board.add_argument("--team", help="the Slack team id the roles belong to (default: the bot token's workspace)")
+    board.add_argument("--dry-run", action="store_true", help="print what would change; change nothing")
     return main
 
 
@@ -57,20 +68,43 @@ def main(argv: list[str]) -> int:
         scheduler.start()
         return 0
     try:
-        report = run_reminders(
-            sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
-        )
+        if args.command == "import-roles":
+            report: Report = import_roles(
+                sessions=sessions,
+                client=client,
+                board=args.board,
+                source=args.source,
+                team_id=args.team,
+                now=utcnow(),
+                dry_run=args.dry_run,
+            )
+        elif args.job == "digest":
+            report = run_digest(
+                sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
+            )
+        else:
+            report = run_reminders(
+                sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
+            )
+    except BoardError as error:
+        print(f"keepwarm: {error}", file=sys.stderr)
+        return 1
     except SQLAlchemyError as error:
-        print(f"keepwarm: the reminder sweep could not run: {one_line(error)}", file=sys.stderr)
+        what = "the role import" if args.command == "import-roles" else f"the {args.job} run"
+        print(f"keepwarm: {what} could not run: {one_line(error)}", file=sys.stderr)
         return 1
     for line in report.lines:
         print(line)
-    print(
-        f"{'dry run: ' if args.dry_run else ''}{report.messages} message(s), {report.checkins} check-in(s) sent, "
-        f"{report.waiting_for_working_hours} waiting for working hours, {report.deferred} deferred, "
-        f"{report.failed} failed, {report.recovered} found already delivered"
-    )
+    print(f"{'dry run: ' if args.dry_run else ''}{report.summary()}")
     return 0
+
+
+class Report(Protocol):
+    """What every one-off job hands back: lines to print, and a one-line summary."""
+
+    lines: list[str]
+
+    def summary(self) -> str: ...
 
 
 if __name__ == "__main__":

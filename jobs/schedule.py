@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -11,19 +11,27 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from jobs.digest import run_digest
 from jobs.reminders import run_reminders
+from jobs.role_alerts import deliver_role_alerts
 from models.base import utcnow
 
+# A digest whose time passed less than this ago while the clock was down still goes out when it starts.
+DIGEST_GRACE = timedelta(hours=1)
 logger = logging.getLogger(__name__)
 
 
 def add_jobs(
     scheduler: BaseScheduler, *, settings: Settings, sessions: sessionmaker[Session], client: WebClient
 ) -> None:
-    """The reminder sweep every SWEEP_MINUTES, first at start-up; a missed run is folded into the next one."""
+    """The reminder sweep every SWEEP_MINUTES, first at start-up; a missed run is folded into the next one.
+
+    The sweep also delivers reopen alerts that waited for a recruiter's working hours.
+    """
 
     def sweep() -> None:
         run_reminders(sessions=sessions, client=client, settings=settings, now=utcnow())
+        deliver_role_alerts(sessions=sessions, client=client, settings=settings, now=utcnow())
 
     scheduler.add_job(
         sweep,
@@ -35,3 +43,45 @@ def add_jobs(
         misfire_grace_time=None,
     )
     logger.info("reminder sweep scheduled every %s minutes", settings.sweep_minutes)
+    add_digest(scheduler, settings=settings, sessions=sessions, client=client, now=utcnow())
+
+
+def add_digest(
+    scheduler: BaseScheduler,
+    *,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    now: datetime,
+) -> None:
+    """The new-roles digest on DIGEST_CRON in DIGEST_TZ, when DIGEST_CHANNEL is set.
+
+    A clock (re)started shortly after a scheduled time still posts that digest: the job starts at the missed time,
+    inside its grace period. Running twice is harmless: a role only ever appears in one digest.
+    """
+    if settings.digest.channel is None:
+        logger.info("no digest scheduled: DIGEST_CHANNEL is not set")
+        return
+
+    def digest() -> None:
+        run_digest(sessions=sessions, client=client, settings=settings, now=utcnow())
+
+    trigger = settings.digest.trigger()
+    missed = trigger.get_next_fire_time(None, now - DIGEST_GRACE)
+    catch_up = {"next_run_time": missed} if missed is not None and missed <= now else {}
+    scheduler.add_job(
+        digest,
+        trigger,
+        id="digest",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(DIGEST_GRACE.total_seconds()),
+        **catch_up,
+    )
+    logger.info(
+        "digest to %s scheduled at %r (%s)%s",
+        settings.digest.channel,
+        settings.digest.cron,
+        settings.digest.tz,
+        f"; the one due at {missed:%Y-%m-%d %H:%M %Z} runs now" if catch_up else "",
+    )

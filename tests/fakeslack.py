@@ -48,6 +48,26 @@ class Reply:
 
 
 @dataclass
+class _Channel:
+    """How a channel looks to the bot; channels never declared are public ones the bot is a member of."""
+
+    exists: bool = True
+    private: bool = False
+    archived: bool = False
+    member: bool = True
+
+    def refusal(self, *, posting: bool) -> str | None:
+        """The error Slack gives the bot for this channel, if any (reading info works for a non-member)."""
+        if not self.exists or (self.private and not self.member):
+            return "channel_not_found"  # a private channel the bot was not invited to is invisible to it
+        if posting and self.archived:
+            return "is_archived"
+        if posting and not self.member:
+            return "not_in_channel"
+        return None
+
+
+@dataclass
 class _User:
     id: str
     name: str
@@ -81,6 +101,7 @@ class FakeSlack:
         self._scripts: dict[str, deque[Reply]] = defaultdict(deque)
         self._users: dict[str, _User] = {}
         self._groups: dict[str, list[str]] = {}
+        self._channels: dict[str, _Channel] = {}
         self._history: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._serial = 0
         self._server: _Server | None = None
@@ -176,6 +197,7 @@ class FakeSlack:
             self._calls.clear()
             self._scripts.clear()
             self._history.clear()
+            self._channels.clear()
 
     def script(self, method: str, *responses: Reply) -> None:
         """Queue one-shot replies for `method`; once used up, the default reply comes back."""
@@ -199,6 +221,23 @@ class FakeSlack:
         ZoneInfo(tz)  # fail here, in the test's setup, on a typo rather than later inside a request
         with self._cond:
             self._users[user_id] = _User(user_id, name or user_id.lower(), tz, deleted, is_bot)
+
+    def set_channel(
+        self,
+        channel_id: str,
+        *,
+        exists: bool = True,
+        private: bool = False,
+        archived: bool = False,
+        member: bool = True,
+    ) -> None:
+        """How conversations.info, chat.postMessage and conversations.history see a channel, until reset()."""
+        with self._cond:
+            self._channels[channel_id] = _Channel(exists=exists, private=private, archived=archived, member=member)
+
+    def _channel(self, channel_id: str) -> _Channel:
+        with self._cond:
+            return self._channels.get(channel_id, _Channel())
 
     def set_usergroup(self, group_id: str, user_ids: list[str]) -> None:
         with self._cond:
@@ -269,6 +308,9 @@ class FakeSlack:
         channel = str(params.get("channel", ""))
         if channel.startswith(("U", "W")):
             channel = "D" + channel  # posting to a user id lands in the bot's DM with that user
+        refusal = self._channel(channel).refusal(posting=True)
+        if refusal is not None:
+            return {"ok": False, "error": refusal}
         ts = self._next_ts()
         message = self._bot_message(params, ts)
         stored = dict(message)
@@ -284,6 +326,10 @@ class FakeSlack:
         latest = float(params.get("latest") or "inf")
         inclusive = str(params.get("inclusive", "")).lower() in ("1", "true")
         with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        state = self._channel(str(params.get("channel", "")))
+        refusal = state.refusal(posting=False) or (None if state.member else "not_in_channel")
+        if refusal is not None:
+            return {"ok": False, "error": refusal}
 
         def wanted(ts: float) -> bool:
             return oldest <= ts <= latest if inclusive else oldest < ts < latest
@@ -346,6 +392,10 @@ class FakeSlack:
 
     def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
         channel_id = str(params.get("channel", ""))
+        state = self._channel(channel_id)
+        refusal = state.refusal(posting=False)
+        if refusal is not None:
+            return {"ok": False, "error": refusal}
         name = f"channel-{channel_id.lower()}"
         return {
             "ok": True,
@@ -354,16 +404,16 @@ class FakeSlack:
                 "name": name,
                 "name_normalized": name,
                 "is_channel": True,
-                "is_group": False,
+                "is_group": state.private,
                 "is_im": False,
                 "is_mpim": False,
-                "is_private": False,
-                "is_archived": False,
+                "is_private": state.private,
+                "is_archived": state.archived,
                 "is_general": False,
                 "is_shared": False,
                 "is_ext_shared": False,
                 "is_org_shared": False,
-                "is_member": True,
+                "is_member": state.member,
                 "created": 1700000000,
                 "creator": "U0ADMIN",
                 "context_team_id": TEAM_ID,

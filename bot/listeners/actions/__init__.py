@@ -8,13 +8,17 @@ from bot.ids import (
     CHECKIN_SNOOZE_MONTH,
     CHECKIN_SNOOZE_WEEK,
     CHECKIN_STOP,
+    DIGEST_REVEAL,
     RETRY_DELIVERY,
+    ROLE_REACH_OUT,
 )
 from bot.listeners.actions.checkin_done import handle_checkin_done
 from bot.listeners.actions.checkin_draft import handle_checkin_draft
 from bot.listeners.actions.checkin_snooze import handle_checkin_snooze
 from bot.listeners.actions.checkin_stop import handle_checkin_stop
+from bot.listeners.actions.digest_reveal import handle_digest_reveal
 from bot.listeners.actions.retry_delivery import handle_retry_delivery
+from bot.listeners.actions.role_reach_out import handle_role_reach_out
 
 
 def register(app: App) -> None:
@@ -24,3 +28,5 @@ def register(app: App) -> None:
     app.action(CHECKIN_STOP)(handle_checkin_stop)
     app.action(CHECKIN_DRAFT)(handle_checkin_draft)
     app.action(RETRY_DELIVERY)(handle_retry_delivery)
+    app.action(DIGEST_REVEAL)(handle_digest_reveal)
+    app.action(ROLE_REACH_OUT)(handle_role_reach_out)

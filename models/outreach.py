@@ -1,0 +1,98 @@
+"""Data functions for "I'll reach out": who may be reached out to about a role, and logging it once. Callers commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models.candidate import Candidate
+from models.checkin import Checkin
+from models.recruiter import Recruiter
+from models.rejection import Rejection
+from models.role import OPEN, Role, RoleOutreach
+
+NOT_FOUND = "That role or candidate no longer exists in this workspace: nothing was logged."
+ERASED = "That candidate's details were erased: there is no one to reach out to, and nothing was logged."
+OPTED_OUT = "{name} asked not to be contacted again: nothing was logged."
+CLOSED = "{title} is closed: nothing was logged."
+
+
+@dataclass(frozen=True)
+class Outreach:
+    """The outcome of a click: the log row (new, or someone else's earlier one) and whom to tell."""
+
+    row: RoleOutreach
+    created: bool
+    role_title: str
+    candidate_name: str
+    owner_user_id: str | None  # who owns the relationship with the candidate
+
+
+def record_outreach(
+    *, session: Session, team_id: str, role_id: int, candidate_id: int, user_id: str, now: datetime
+) -> Outreach | str:
+    """Log that `user_id` will reach out to a candidate about a role, once per role and candidate.
+
+    Returns the Outreach, or the sentence saying why nothing was logged. When someone already logged it, their row is
+    returned with created=False and nothing changes, also when two clicks race (the unique constraint decides).
+    """
+    role = session.scalars(select(Role).where(Role.id == role_id, Role.team_id == team_id)).one_or_none()
+    candidate = session.scalars(
+        select(Candidate).where(Candidate.id == candidate_id, Candidate.team_id == team_id)
+    ).one_or_none()
+    if role is None or candidate is None:
+        return NOT_FOUND
+    if candidate.erased:
+        return ERASED
+    if candidate.opted_out:
+        return OPTED_OUT.format(name=candidate.name)
+    if role.status != OPEN:
+        return CLOSED.format(title=role.title)
+    owner = relationship_owner(session=session, candidate_id=candidate.id)
+    if owner is None:
+        return NOT_FOUND  # a candidate with no rejection was never shown to anyone
+    found = _logged(session, role_id, candidate_id)
+    created = False
+    if found is None:
+        try:
+            with session.begin_nested():
+                found = RoleOutreach(
+                    team_id=team_id, role_id=role_id, candidate_id=candidate_id, user_id=user_id, at=now
+                )
+                session.add(found)
+            created = True
+        except IntegrityError:  # another click got there first
+            found = _logged(session, role_id, candidate_id)
+            if found is None:
+                raise
+    return Outreach(
+        row=found, created=created, role_title=role.title, candidate_name=candidate.name, owner_user_id=owner
+    )
+
+
+def relationship_owner(*, session: Session, candidate_id: int) -> str | None:
+    """The recruiter of the candidate's check-in stream, else whoever turned them down last (as matching shows)."""
+    streamed = session.scalar(
+        select(Recruiter.user_id)
+        .join(Checkin, Checkin.recruiter_id == Recruiter.id)
+        .where(Checkin.candidate_id == candidate_id)
+    )
+    if streamed is not None:
+        return streamed
+    return session.scalar(
+        select(Recruiter.user_id)
+        .join(Rejection, Rejection.recruiter_id == Recruiter.id)
+        .where(Rejection.candidate_id == candidate_id)
+        .order_by(Rejection.rejected_at.desc(), Rejection.id.desc())
+        .limit(1)
+    )
+
+
+def _logged(session: Session, role_id: int, candidate_id: int) -> RoleOutreach | None:
+    return session.scalars(
+        select(RoleOutreach).where(RoleOutreach.role_id == role_id, RoleOutreach.candidate_id == candidate_id)
+    ).one_or_none()
