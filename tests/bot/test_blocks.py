@@ -24,8 +24,20 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 import bot.blocks
-from bot.blocks import checkin_modals, common, home, rejection_modal, rejections, reminders
+from bot.blocks import (
+    checkin_modals,
+    common,
+    digest,
+    home,
+    rejection_modal,
+    rejections,
+    reminders,
+    role_alerts,
+    role_modal,
+    roles,
+)
 from bot.blocks.common import escape, section, truncate
+from bot.blocks.digest import TOP_MATCHES, DigestEntry
 from bot.blocks.reminders import MAX_ITEMS, ButtonValue
 from bot.ids import (
     CHECKIN_DONE,
@@ -33,9 +45,12 @@ from bot.ids import (
     CHECKIN_SNOOZE_MONTH,
     CHECKIN_SNOOZE_WEEK,
     CHECKIN_STOP,
+    DIGEST_REVEAL,
     FIELD_ACTION,
     REJECTION_MODAL,
     RETRY_DELIVERY,
+    ROLE_MODAL,
+    ROLE_REACH_OUT,
     STOP_MODAL,
     STOP_REASON_BLOCK,
     checkin_block_id,
@@ -54,8 +69,14 @@ from bot.rejection_input import (
     parse_rejection_command,
     validate_rejection,
 )
+from bot.role_input import FIELDS as ROLE_FIELDS
+from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, URL_MAX, parse_role_command, validate_role
 from models import ACTIVE, STOP_REASONS, Candidate, Checkin, Recruiter, Rejection
+from models.matching import Match, is_matchable
 from models.policy import Policy
+from models.role import OPEN, Role
+from models.roles import Finalist
+from models.terms import query_terms, words
 
 Json = dict[str, Any]
 
@@ -256,6 +277,188 @@ MANY_ERRORS_COMMAND = (
 )
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Roles: validated like `/role` input, then in-memory Role, Match, Finalist and DigestEntry objects (no database).
+# ---------------------------------------------------------------------------------------------------------------------
+
+DIGEST_CHANNEL = "C0DIGEST1"
+NOW = AT + timedelta(days=120)  # when a role is opened, digested or reopened: months after the rejections
+JOB_AD = "https://jobs.example.com/"
+ROLE_REALISTIC: dict[str, str | None] = {
+    "title": "Senior Backend Engineer",
+    "tags": "python, postgres",
+    "location": "Berlin",
+    "url": JOB_AD + "backend-engineer",
+    "team": "Platform",
+}
+ROLE_WORST: dict[str, str | None] = {
+    "title": exactly("R&D *Lead* _ops_ ~x~ | <!channel> <@U123> <a|b> 🚀 ", TITLE_MAX),
+    "tags": WORST["tags"],  # the same hostile skills as the worst candidates, so every one of them is shared
+    "location": exactly("Zürich & <!here> 🏔 ", LOCATION_MAX),
+    "url": JOB_AD + exactly("r&d-lead?team=platform&ref=slack/", URL_MAX - len(JOB_AD)),
+    "team": exactly("Platform & <@U123> *_~ ", TEAM_MAX),
+}
+ROLE_EXPANDING: dict[str, str | None] = {
+    "title": "R" + "&" * (TITLE_MAX - 1),
+    "tags": EXPANDING["tags"],
+    "location": "L" + "&" * (LOCATION_MAX - 1),
+    "url": JOB_AD + "a" + "&" * (URL_MAX - len(JOB_AD) - 1),
+    "team": "T" + "&" * (TEAM_MAX - 1),
+}
+ROLE_MINIMAL: dict[str, str | None] = {"title": "QA"}
+SOURCES = ("slack", "greenhouse", "lever")
+BOARD_URLS = {
+    "greenhouse": "https://boards.greenhouse.io/acme/jobs/",
+    "lever": "https://jobs.lever.co/acme/",
+}
+NAMES = ("Ann Lee", "Bo Chen", "Cy Diaz", "Dee Ekwueme", "Eli Fox", "Fay Gupta")
+
+
+def open_role(
+    raw: dict[str, str | None] = ROLE_REALISTIC,
+    *,
+    role_id: int = 12,
+    source: str = "slack",
+    board: str = "acme",
+    digested_at: datetime | None = None,
+    **changes: str | None,
+) -> Role:
+    """A role as the app stores it: validated input (or a board's job), then the in-memory model."""
+    clean = validate_role(raw | changes)
+    return Role(
+        id=role_id,
+        team_id=TEAM_ID,
+        title=clean.title,
+        tags=list(clean.tags),
+        location=clean.location,
+        url=clean.url,
+        team_name=clean.team,
+        source=source,
+        external_id=None if source == "slack" else f"{board}:{4000000 + role_id}",
+        status=OPEN,
+        opened_by=RECRUITER_IDS[0] if source == "slack" else None,
+        opened_at=NOW - timedelta(hours=role_id % 1000),
+        digested_at=digested_at,
+    )
+
+
+def many_roles(raw: dict[str, str | None], count: int, *, board: str = "acme") -> list[Role]:
+    """`count` roles with ids 1.., from Slack and both boards, half of them already in a digest."""
+    found = []
+    for n in range(count):
+        source = SOURCES[n % 3]
+        url = raw.get("url") if source == "slack" or raw.get("url") is None else f"{BOARD_URLS[source]}{4000000 + n}"
+        digested = None if n % 2 else NOW - timedelta(days=n)
+        found.append(open_role(raw, role_id=n + 1, source=source, board=board, digested_at=digested, url=url))
+    return found
+
+
+def past_candidates(raw: dict[str, str | None], count: int, *, named: bool = False) -> list[Rejection]:
+    """`count` matchable rejections (finalists, or rated 4-5), newest first, owned by several recruiters."""
+    stages = ("final", "interview", "screen")
+    found = []
+    for n in range(count):
+        name = {"name": f"{NAMES[n % len(NAMES)]} {n}"} if named else {}
+        rating = None if n % 3 == 0 and n % 2 == 0 else str(4 + n % 2)
+        found.append(
+            record(
+                raw,
+                at=AT - timedelta(days=40 * n),
+                recruiter_id=RECRUITER_IDS[n % len(RECRUITER_IDS)],
+                stage=stages[n % 3],
+                rating=rating,
+                **name,
+            )
+        )
+    assert all(is_matchable(stage=r.stage, rating=r.rating) for r in found)
+    return found
+
+
+def matches(raw: dict[str, str | None], role: Role, count: int, *, named: bool = False) -> list[Match]:
+    """Past candidates for `role` as models.matching reports them: shared tags decided by the real tokeniser."""
+    wanted = set(query_terms(title=role.title, tags=role.tags))
+    return [
+        Match(
+            candidate_id=role.id * 100 + n,
+            name=rejection.candidate.name,
+            rejection_id=role.id * 100 + n,
+            role_title=rejection.role_title,
+            stage=rejection.stage,
+            rating=rejection.rating,
+            rejected_at=rejection.rejected_at,
+            owner_user_id=rejection.recruiter.user_id,
+            score=10_000 - n,
+            shared_tags=tuple(tag for tag in rejection.candidate.tags if set(words(tag)) & wanted),
+            title_matched=bool(set(words(rejection.role_title)) & wanted),
+            note_matched=False,
+        )
+        for n, rejection in enumerate(past_candidates(raw, count, named=named), start=1)
+    ]
+
+
+def finalists(raw: dict[str, str | None], count: int, *, first_id: int = 1) -> list[Finalist]:
+    """Past finalists for the same job, newest first, as models.roles.role_finalists returns them."""
+    found = []
+    for n in range(count):
+        owner = n % len(RECRUITER_IDS)
+        rejection = record(raw, stage="final", at=AT - timedelta(days=30 * n), recruiter_id=RECRUITER_IDS[owner])
+        found.append(
+            Finalist(
+                candidate_id=first_id + n,
+                name=rejection.candidate.name,
+                role_title=rejection.role_title,
+                rejected_at=rejection.rejected_at,
+                owner_recruiter_id=owner + 1,
+                owner_user_id=rejection.recruiter.user_id,
+            )
+        )
+    return found
+
+
+def digest_entries(
+    role_raw: dict[str, str | None],
+    candidate_raw: dict[str, str | None],
+    count: int,
+    *,
+    per_role: int = TOP_MATCHES,
+    board: str = "acme",
+) -> list[DigestEntry]:
+    """`count` new roles, each with its top matches; every other one with more beyond those."""
+    return [
+        DigestEntry(
+            role=role, matches=matches(candidate_raw, role, per_role), more=per_role == TOP_MATCHES and n % 2 == 1
+        )
+        for n, role in enumerate(many_roles(role_raw, count, board=board))
+    ]
+
+
+def reopened(
+    role_raw: dict[str, str | None], candidate_raw: dict[str, str | None], count: int, per_role: int
+) -> list[tuple[Role, list[Finalist]]]:
+    """`count` reopened roles, each with `per_role` of this recruiter's finalists."""
+    return [(role, finalists(candidate_raw, per_role, first_id=role.id * 100)) for role in many_roles(role_raw, count)]
+
+
+def stored_url(role: Role) -> Role:
+    """A job ad URL that input validation would refuse, as an older row or a board's feed might hold it."""
+    role.url = JOB_AD + "x><!channel>|<@U123>&more"
+    return role
+
+
+def role_usage_errors(command: str) -> dict[str, str]:
+    with pytest.raises(InputErrors) as raised:
+        parse_role_command(command)
+    return raised.value.errors
+
+
+# Every field wrong, with hostile text echoed back, then far more unknown keys than fit in one section.
+ROLE_MANY_ERRORS_COMMAND = (
+    '"<!channel> & <@U123>" title=x url="javascript:<!here>|x" location="&&&" team="<@U123>" tags="'
+    + "&" * (TAG_MAX + 1)
+    + '" '
+    + " ".join(f"k{'_' * n}=v" for n in range(200))
+)
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Validation: slack_sdk's models first, then every limit checked independently so none rests on one library version.
 # ---------------------------------------------------------------------------------------------------------------------
 
@@ -389,6 +592,7 @@ def check_blocks(blocks: Any, *, limit: int, where: str) -> None:
 _CONTROL = re.compile(r"<([^<>]*)>")
 _DATE = re.compile(r"!date\^\d+\^\{date_short_pretty\}\|\d{4}-\d{2}-\d{2}")
 _LINKEDIN = re.compile(r"https://([a-z0-9-]+\.)*linkedin\.com/[^\s<>|]+")
+_JOB_AD = re.compile(r"https://(jobs\.example\.com|boards\.greenhouse\.io|jobs\.lever\.co)/[^\s<>|]+")
 _BARE_AMPERSAND = re.compile(r"&(?!amp;|lt;|gt;)")
 
 
@@ -408,6 +612,10 @@ def check_escaped(text: str, where: str) -> None:
             assert label == escape(target[7:]), f"{where}: mailto label is not the escaped address: {control.group()}"
         elif _LINKEDIN.fullmatch(target):
             assert label == "LinkedIn", f"{where}: LinkedIn link labelled {label!r}"
+        elif _JOB_AD.fullmatch(target):
+            assert label.strip("*").strip(), f"{where}: job ad link without its title: {control.group()[:80]!r}"
+        elif target == f"#{DIGEST_CHANNEL}" and not label:
+            pass
         else:
             raise AssertionError(f"{where}: unexpected control sequence {control.group()[:80]!r}")
         visible.append(label)
@@ -654,6 +862,180 @@ CASES = [
         "every character escapes to five",
         lambda b: b(checkin(record(EXPANDING)), 0, SWEEP),
     ),
+    Case(
+        roles.build_role_opened,
+        "realistic matches",
+        lambda b: b(open_role(), matches(REALISTIC, open_role(), 3), now=NOW, digest_channel=DIGEST_CHANNEL),
+    ),
+    Case(
+        roles.build_role_opened,
+        "no match, no digest channel",
+        lambda b: b(open_role(ROLE_MINIMAL), [], now=NOW, digest_channel=None),
+    ),
+    Case(
+        roles.build_role_opened,
+        "5 hostile matches at maximum lengths",
+        lambda b: b(
+            open_role(ROLE_WORST), matches(WORST, open_role(ROLE_WORST), 5), now=NOW, digest_channel=DIGEST_CHANNEL
+        ),
+    ),
+    Case(
+        roles.build_role_opened,
+        "every character escapes to five",
+        lambda b: b(
+            open_role(ROLE_EXPANDING, role_id=2**31 - 1),
+            matches(EXPANDING, open_role(ROLE_EXPANDING), 5),
+            now=NOW,
+            digest_channel=None,
+        ),
+    ),
+    Case(
+        roles.build_role_opened,
+        "a stored job ad with link-breaking characters",
+        lambda b: b(stored_url(open_role()), matches(REALISTIC, open_role(), 1), now=NOW, digest_channel=None),
+    ),
+    Case(roles.build_role_usage, "help", lambda b: b()),
+    Case(roles.build_role_usage, "one error", lambda b: b({"title": "Title is missing; start with the job title."})),
+    Case(roles.build_role_usage, "hostile errors", lambda b: b(role_usage_errors(ROLE_MANY_ERRORS_COMMAND))),
+    Case(
+        roles.build_role_usage,
+        "refused reopen",
+        lambda b: b(
+            {"id": "`/role reopen` takes one role number, not <!channel> & <@U123>."}, refused="Nothing was reopened"
+        ),
+    ),
+    Case(roles.build_role_list, "empty", lambda b: b([], total=0)),
+    Case(
+        roles.build_role_list, "realistic, from Slack and boards", lambda b: b(many_roles(ROLE_REALISTIC, 6), total=6)
+    ),
+    Case(
+        roles.build_role_list,
+        "25 hostile of 200, hostile board",
+        lambda b: b(many_roles(ROLE_WORST, 25, board="r&d<!channel>|<@U123>"), total=200),
+    ),
+    Case(
+        roles.build_role_list,
+        "25 of 200, every character escapes to five",
+        lambda b: b(many_roles(ROLE_EXPANDING, 25, board="&" * 40), total=200),
+    ),
+    Case(roles.build_role_list, "minimal roles", lambda b: b(many_roles(ROLE_MINIMAL, 3), total=3)),
+    Case(roles.build_role_closed, "closed now", lambda b: b(open_role(), changed=True)),
+    Case(roles.build_role_closed, "already closed, hostile", lambda b: b(open_role(ROLE_WORST), changed=False)),
+    Case(
+        roles.build_role_closed,
+        "board role, every character escapes to five",
+        lambda b: b(open_role(ROLE_EXPANDING, source="greenhouse"), changed=True),
+    ),
+    Case(roles.build_role_not_found, "realistic", lambda b: b(12)),
+    Case(roles.build_role_not_found, "largest id", lambda b: b(2**31 - 1)),
+    Case(roles.build_already_open, "realistic", lambda b: b(open_role())),
+    Case(roles.build_already_open, "hostile at maximum lengths", lambda b: b(open_role(ROLE_WORST))),
+    Case(roles.build_already_open, "every character escapes to five", lambda b: b(open_role(ROLE_EXPANDING))),
+    Case(
+        roles.build_role_reopened,
+        "no finalists, no digest channel",
+        lambda b: b(open_role(), [], now=NOW, digest_channel=None),
+    ),
+    Case(
+        roles.build_role_reopened,
+        "realistic finalists",
+        lambda b: b(open_role(), finalists(REALISTIC, 3), now=NOW, digest_channel=DIGEST_CHANNEL),
+    ),
+    Case(
+        roles.build_role_reopened,
+        "40 hostile finalists at maximum lengths",
+        lambda b: b(open_role(ROLE_WORST), finalists(WORST, 40), now=NOW, digest_channel=DIGEST_CHANNEL),
+    ),
+    Case(
+        roles.build_role_reopened,
+        "40 finalists, every character escapes to five",
+        lambda b: b(open_role(ROLE_EXPANDING), finalists(EXPANDING, 40), now=NOW, digest_channel=None),
+    ),
+    Case(role_modal.build_role_modal, "no metadata", lambda b: b()),
+    Case(
+        role_modal.build_role_modal,
+        "response_url",
+        lambda b: b('{"response_url": "https://hooks.slack.com/commands/T0KEEPWARM/123/abc"}'),
+    ),
+    Case(role_modal.build_role_modal, "metadata at the limit", lambda b: b("m" * PRIVATE_METADATA_MAX)),
+    Case(
+        digest.build_digest,
+        "one realistic role, names shown",
+        lambda b: b(digest_entries(ROLE_REALISTIC, REALISTIC, 1), show_names=True, now=NOW),
+    ),
+    Case(
+        digest.build_digest,
+        "one realistic role, names withheld",
+        lambda b: b(digest_entries(ROLE_REALISTIC, REALISTIC, 1), show_names=False, now=NOW),
+    ),
+    Case(
+        digest.build_digest,
+        "roles nobody fits yet",
+        lambda b: b(digest_entries(ROLE_MINIMAL, REALISTIC, 3, per_role=0), show_names=False, now=NOW),
+    ),
+    Case(
+        digest.build_digest,
+        "60 hostile roles with 5 matches each, names shown",
+        lambda b: b(digest_entries(ROLE_WORST, WORST, 60), show_names=True, now=NOW),
+    ),
+    Case(
+        digest.build_digest,
+        "60 hostile roles with 5 matches each, names withheld",
+        lambda b: b(digest_entries(ROLE_WORST, WORST, 60), show_names=False, now=NOW),
+    ),
+    Case(
+        digest.build_digest,
+        "60 roles, every character escapes to five, names shown",
+        lambda b: b(digest_entries(ROLE_EXPANDING, EXPANDING, 60), show_names=True, now=NOW),
+    ),
+    Case(
+        digest.build_digest,
+        "60 roles, every character escapes to five, names withheld",
+        lambda b: b(digest_entries(ROLE_EXPANDING, EXPANDING, 60), show_names=False, now=NOW),
+    ),
+    Case(
+        digest.build_digest,
+        "500 roles",
+        lambda b: b(digest_entries(ROLE_REALISTIC, REALISTIC, 500, per_role=1), show_names=False, now=NOW),
+    ),
+    Case(digest.build_reveal, "nobody fits any more", lambda b: b(open_role(), [], now=NOW)),
+    Case(digest.build_reveal, "realistic", lambda b: b(open_role(), matches(REALISTIC, open_role(), 5), now=NOW)),
+    Case(
+        digest.build_reveal,
+        "hostile at maximum lengths",
+        lambda b: b(open_role(ROLE_WORST), matches(WORST, open_role(ROLE_WORST), 5), now=NOW),
+    ),
+    Case(
+        digest.build_reveal,
+        "more matches given than are shown",
+        lambda b: b(open_role(), matches(REALISTIC, open_role(), 60), now=NOW),
+    ),
+    Case(
+        digest.build_reveal,
+        "every character escapes to five",
+        lambda b: b(open_role(ROLE_EXPANDING), matches(EXPANDING, open_role(ROLE_EXPANDING), 5), now=NOW),
+    ),
+    Case(
+        role_alerts.build_role_alert,
+        "one role, realistic",
+        lambda b: b(reopened(ROLE_REALISTIC, REALISTIC, 1, 2), now=NOW),
+    ),
+    Case(role_alerts.build_role_alert, "minimal", lambda b: b(reopened(ROLE_MINIMAL, MINIMAL, 1, 1), now=NOW)),
+    Case(
+        role_alerts.build_role_alert,
+        "4 hostile roles with 10 finalists each",
+        lambda b: b(reopened(ROLE_WORST, WORST, 4, 10), now=NOW),
+    ),
+    Case(
+        role_alerts.build_role_alert,
+        "60 hostile roles with 15 finalists each",
+        lambda b: b(reopened(ROLE_WORST, WORST, 60, 15), now=NOW),
+    ),
+    Case(
+        role_alerts.build_role_alert,
+        "60 roles with 15 finalists each, every character escapes to five",
+        lambda b: b(reopened(ROLE_EXPANDING, EXPANDING, 60, 15), now=NOW),
+    ),
 ]
 
 
@@ -685,9 +1067,8 @@ def qualified(function: Callable[..., Any]) -> str:
 
 
 def test_every_builder_has_cases() -> None:
-    assert {module.__name__ for module in (common, rejections, rejection_modal, home, reminders, checkin_modals)} <= {
-        module.__name__ for module in builder_modules()
-    }
+    modules = (common, rejections, rejection_modal, home, reminders, checkin_modals, roles, role_modal, digest)
+    assert {module.__name__ for module in (*modules, role_alerts)} <= {module.__name__ for module in builder_modules()}
     builders = public_builders()
     covered = {qualified(case.builder) for case in CASES}
     assert sorted(set(builders) - covered) == [], "builders without a case in CASES"
@@ -767,6 +1148,11 @@ def with_button(**changes: Any) -> Json:
         pytest.param(
             valid_message([section("<https://evil.example|LinkedIn>")]), "unexpected control", id="foreign link"
         ),
+        pytest.param(valid_message([section("See <#C0ELSEWHERE>")]), "unexpected control", id="another channel"),
+        pytest.param(
+            valid_message([section("<https://jobs.example.com/42|**>")]), "job ad link without its title", id="no title"
+        ),
+        pytest.param(valid_message([section("<https://jobs.example.com/42|R&D>")]), "unescaped &", id="raw & in title"),
         pytest.param({"text": "<!here> it is", "blocks": [section("a")]}, "raw <!here>", id="raw mention in fallback"),
         pytest.param(valid_message([{"type": "image", "image_url": "https://x.io/a.png"}]), "no checks", id="unknown"),
         pytest.param(with_button(text={"type": "plain_text", "text": "x" * 76}), "76 characters", id="label of 76"),
@@ -1498,3 +1884,182 @@ def test_draft_modal_has_no_input_so_slack_needs_no_submit_button() -> None:
     view = checkin_modals.build_draft_modal(checkin(record()), 0, SWEEP)
     assert not any(block["type"] == "input" for block in view["blocks"])
     assert "submit" not in view
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Roles: the `/role` replies, the modal, the channel digest with its reveal, and the reopen DM.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def buttons(message: Json, action_id: str) -> list[Json]:
+    return [
+        block["accessory"] for block in message["blocks"] if block.get("accessory", {}).get("action_id") == action_id
+    ]
+
+
+def test_role_opened_lists_each_match_with_why_its_owner_and_a_reach_out_button() -> None:
+    role = open_role()
+    found = matches(REALISTIC, role, 3, named=True)
+    message = roles.build_role_opened(role, found, now=NOW, digest_channel=DIGEST_CHANNEL)
+    assert message["text"] == "Opened role #12: Senior Backend Engineer; 3 past candidates fit"
+    assert message["blocks"][0]["text"]["text"] == (
+        ":briefcase: Opened role #12 <https://jobs.example.com/backend-engineer|*Senior Backend Engineer*> · Berlin"
+        " · Platform. Past candidates who fit, best first:"
+    )
+    lines = [block["text"]["text"] for block in message["blocks"][1:-1]]
+    assert lines == [f"*{m.name}*: {m.reason(NOW)} · owner <@{m.owner_user_id}>" for m in found]
+    assert "python, postgres; was finalist for Senior Backend Engineer" in lines[0]
+    assert [button["value"] for button in buttons(message, ROLE_REACH_OUT)] == [f"12:{m.candidate_id}" for m in found]
+    assert f"<#{DIGEST_CHANNEL}>" in message["blocks"][-1]["elements"][0]["text"]
+    unset = roles.build_role_opened(role, [], now=NOW, digest_channel=None)
+    assert "No past finalists or strongly rated candidates fit it yet." in unset["blocks"][0]["text"]["text"]
+    assert "No digest channel is set up" in unset["blocks"][0]["text"]["text"]
+    assert buttons(unset, ROLE_REACH_OUT) == []
+
+
+def test_role_reopened_lists_at_most_30_finalists_and_names_each_owner_once() -> None:
+    message = roles.build_role_reopened(open_role(ROLE_WORST), finalists(WORST, 40), now=NOW, digest_channel=None)
+    shown = [block for block in message["blocks"] if block["type"] == "section"][1:]
+    assert len(shown) == roles.FINALISTS_SHOWN == 30
+    assert message["blocks"][-2]["elements"][0]["text"] == "and 10 more"
+    owners = message["blocks"][-1]["elements"][0]["text"]
+    assert owners.startswith("Their owners (<@U0RECRUIT1>, <@U0RECRUIT2>, <@W0RECRUIT3>) get a DM")
+    assert message["text"].endswith("; 40 past finalists")
+    assert len(message["blocks"]) <= MESSAGE_BLOCKS_MAX
+
+
+def test_role_list_says_where_each_role_came_from_and_whether_a_digest_showed_it() -> None:
+    listed = many_roles(ROLE_REALISTIC, 3)
+    message = roles.build_role_list(listed, total=30)
+    assert message["text"] == "Open roles: 30"
+    assert message["blocks"][0]["text"]["text"] == "Open roles (30)"
+    texts = [block["text"]["text"] for block in message["blocks"][1:4]]
+    assert "opened in Slack by <@U0RECRUIT1>" in texts[0] and "in the digest of <!date^" in texts[0]
+    assert "from Greenhouse (acme)" in texts[1] and "waiting for the next digest" in texts[1]
+    assert "<https://boards.greenhouse.io/acme/jobs/4000001|*Senior Backend Engineer*>" in texts[1]
+    assert "from Lever (acme)" in texts[2]
+    assert message["blocks"][-1]["elements"][0]["text"] == "27 older open roles are not shown."
+
+
+def test_role_modal_inputs_are_the_role_fields_with_the_validators_limits() -> None:
+    view = role_modal.build_role_modal("meta")
+    assert (view["callback_id"], view["private_metadata"]) == (ROLE_MODAL, "meta")
+    assert [block["block_id"] for block in view["blocks"]] == list(ROLE_FIELDS)
+    assert [block["block_id"] for block in view["blocks"] if not block["optional"]] == ["title"]
+    elements = {block["block_id"]: block["element"] for block in view["blocks"]}
+    assert (elements["title"]["max_length"], elements["location"]["max_length"]) == (TITLE_MAX, LOCATION_MAX)
+    assert elements["team"]["max_length"] == TEAM_MAX
+    assert elements["url"]["type"] == "url_text_input"
+    assert {element["action_id"] for element in elements.values()} == {FIELD_ACTION}
+
+
+def named_entries(count: int) -> list[DigestEntry]:
+    """Roles with distinctly named candidates, the last one with nobody who fits."""
+    listed = many_roles(ROLE_REALISTIC, count)
+    entries = [DigestEntry(role, matches(REALISTIC, role, TOP_MATCHES, named=True), more=True) for role in listed]
+    return [*entries[:-1], DigestEntry(listed[-1], [])]
+
+
+def test_digest_without_names_shows_only_counts_owners_and_a_reveal_button_per_role() -> None:
+    entries = named_entries(4)
+    message = digest.build_digest(entries, show_names=False, now=NOW)
+    shown = json.dumps(message, ensure_ascii=False)
+    for match in (match for entry in entries for match in entry.matches):
+        assert match.name not in shown and match.name.split()[0] not in shown
+        assert match.reason(NOW) not in shown
+    for private in ("jane.doe@example.com", "@example.com", "linkedin", "Great system design", "feedback"):
+        assert private not in shown.lower()
+    assert buttons(message, ROLE_REACH_OUT) == []
+    reveal = buttons(message, DIGEST_REVEAL)
+    assert [button["value"] for button in reveal] == [str(entry.role.id) for entry in entries[:-1]]
+    assert {button["text"]["text"] for button in reveal} == {"Show names"}
+    for entry, block in zip(entries[:-1], message["blocks"][1:4], strict=True):
+        assert "5+ past candidate(s) fit · owners: <@U0RECRUIT1>, <@U0RECRUIT2>, <@W0RECRUIT3>" in block["text"]["text"]
+        assert f"(#{entry.role.id})" in block["text"]["text"]
+    assert message["blocks"][4] == section(
+        "*<https://jobs.example.com/backend-engineer|Senior Backend Engineer>* (#4)\nBerlin · Platform · opened with"
+        " /role\nNo past candidate fits yet."
+    )
+    assert "Show names" in message["blocks"][-1]["elements"][0]["text"]
+
+
+def test_digest_with_names_shows_each_match_with_a_reach_out_button_and_still_no_contact_details() -> None:
+    entries = named_entries(3)
+    message = digest.build_digest(entries, show_names=True, now=NOW)
+    shown = json.dumps(message, ensure_ascii=False)
+    for entry in entries:
+        for match in entry.matches:
+            assert f"*{match.name}*: {match.reason(NOW)} · owner <@{match.owner_user_id}>" in shown
+    assert [button["value"] for button in buttons(message, ROLE_REACH_OUT)] == [
+        f"{entry.role.id}:{match.candidate_id}" for entry in entries for match in entry.matches
+    ]
+    assert buttons(message, DIGEST_REVEAL) == []
+    for private in ("@example.com", "linkedin", "Great system design", "feedback"):
+        assert private not in shown.lower()
+
+
+@pytest.mark.parametrize("show_names", [True, False])
+@pytest.mark.parametrize(("role_raw", "candidate_raw"), [(ROLE_WORST, WORST), (ROLE_EXPANDING, EXPANDING)])
+def test_a_digest_of_60_roles_keeps_within_50_blocks_and_accounts_for_every_role(
+    show_names: bool, role_raw: dict[str, str | None], candidate_raw: dict[str, str | None]
+) -> None:
+    entries = digest_entries(role_raw, candidate_raw, 60)
+    message = digest.build_digest(entries, show_names=show_names, now=NOW)
+    blocks = message["blocks"]
+    assert len(blocks) <= MESSAGE_BLOCKS_MAX
+    per_role = 1 + TOP_MATCHES if show_names else 1
+    assert len(blocks) + per_role > MESSAGE_BLOCKS_MAX, "room was left for another role in full"
+    action = ROLE_REACH_OUT if show_names else DIGEST_REVEAL
+    full = list(dict.fromkeys(int(button["value"].split(":")[0]) for button in buttons(message, action)))
+    compact = blocks[-2]["text"]["text"]
+    assert compact.startswith(f"*{60 - len(full)} more new role(s)*")
+    listed = [int(n) for n in re.findall(r" \(#(\d+)\): 5\+?$", compact, flags=re.MULTILINE)]
+    left = re.search(r"… and (\d+) more: see `/role list`$", compact)
+    assert full + listed == list(range(1, len(full) + len(listed) + 1))
+    assert len(full) + len(listed) + (int(left.group(1)) if left else 0) == 60
+    assert len(compact) <= TEXT_OBJECT_MAX
+
+
+def test_reveal_shows_at_most_the_top_matches_only_to_whoever_asked() -> None:
+    role = open_role()
+    found = matches(REALISTIC, role, 8, named=True)
+    message = digest.build_reveal(role, found, now=NOW)
+    assert "only you can see this" in message["blocks"][0]["text"]["text"]
+    assert [button["value"] for button in buttons(message, ROLE_REACH_OUT)] == [
+        f"12:{match.candidate_id}" for match in found[:TOP_MATCHES]
+    ]
+    none_left = digest.build_reveal(role, [], now=NOW)
+    assert "No past candidate fits" in none_left["text"] and buttons(none_left, ROLE_REACH_OUT) == []
+
+
+def test_role_alert_keeps_within_50_blocks_with_many_roles_and_finalists() -> None:
+    alerts = reopened(ROLE_WORST, WORST, 60, 15)
+    message = role_alerts.build_role_alert(alerts, now=NOW)
+    assert len(message["blocks"]) <= MESSAGE_BLOCKS_MAX
+    shown = alerts[: role_alerts.ROLES_MAX]
+    assert [button["value"] for button in buttons(message, ROLE_REACH_OUT)] == [
+        f"{role.id}:{finalist.candidate_id}"
+        for role, found in shown
+        for finalist in found[: role_alerts.FINALISTS_PER_ROLE]
+    ]
+    contexts = [block["elements"][0]["text"] for block in message["blocks"] if block["type"] == "context"]
+    assert contexts == [*["and 5 more"] * len(shown), "and 56 more reopened role(s): see `/role list`"]
+
+
+def test_role_alert_names_the_roles_in_its_fallback_escaped() -> None:
+    alerts = reopened(ROLE_REALISTIC, REALISTIC, 1, 2) + reopened(ROLE_MINIMAL, MINIMAL, 1, 1)
+    message = role_alerts.build_role_alert(alerts, now=NOW)
+    assert message["text"] == "Open again, and you have finalists for it: Senior Backend Engineer, QA"
+    hostile = role_alerts.build_role_alert([(open_role(ROLE_WORST), finalists(WORST, 1))], now=NOW)
+    assert hostile["text"] == "Open again, and you have finalists for it: " + escape(open_role(ROLE_WORST).title)
+
+
+def test_the_owner_of_a_match_stays_named_whatever_the_reason_is() -> None:
+    role = open_role(ROLE_EXPANDING)
+    found = matches(EXPANDING, role, 1)
+    for message in (
+        roles.build_role_opened(role, found, now=NOW, digest_channel=None),
+        digest.build_reveal(role, found, now=NOW),
+    ):
+        [block] = [block for block in message["blocks"] if "accessory" in block]
+        assert block["text"]["text"].endswith(f"<@{found[0].owner_user_id}>")
