@@ -1,0 +1,210 @@
+"""How fast `find_matches` answers as a team's history grows: 10k, 100k and 1M past rejections, SQLite and PostgreSQL.
+
+    .venv/bin/python -m bench.matching [--sizes 10000,100000,1000000] [--databases sqlite,postgresql] [--queries N]
+                                       [--proposal] [--postgres-url URL]
+
+Each database is a throwaway one (a temporary SQLite file, a PostgreSQL schema of its own), seeded cumulatively
+with the same deterministic history (bench/history.py) through the bulk loader (bench/seed.py), analysed, then
+asked to match the same fixed roles. A /role reply waits on one such query, so its latency is what matters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from itertools import cycle, islice
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bench import proposal
+from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
+from bench.history import NOW, RECRUITERS, ROLES, TEAM
+from bench.machine import describe
+from bench.seed import Seeder
+from bot.config import normalize_database_url
+from models import MatchTerm, Role
+from models.db import make_engine, make_session_factory
+from models.matching import Match, find_matches
+
+SIZES = (10_000, 100_000, 1_000_000)
+LIMIT = 5  # what /role shows; the digest asks for one more
+HEADER = (
+    f"{'database':<11}{'rejections':>11}{'index rows':>12}{'seed s':>9}{'total s':>9}"
+    f"{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'matches':>9}"
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One database at one size: how long it took to get there and how fast it then answered."""
+
+    database: str
+    rejections: int
+    index_rows: int
+    seed_seconds: float  # this step only: sizes are seeded cumulatively
+    total_seed_seconds: float
+    latencies_ms: tuple[float, ...]
+    mean_matches: float
+
+    def line(self) -> str:
+        p50, p95, worst = percentile(self.latencies_ms, 50), percentile(self.latencies_ms, 95), max(self.latencies_ms)
+        return (
+            f"{self.database:<11}{self.rejections:>11,}{self.index_rows:>12,}{self.seed_seconds:>9.1f}"
+            f"{self.total_seed_seconds:>9.1f}{p50:>9.1f}{p95:>9.1f}{worst:>9.1f}{self.mean_matches:>9.2f}"
+        )
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile: a value that was actually measured, never an interpolation."""
+    ranked = sorted(values)
+    return ranked[max(0, math.ceil(q / 100 * len(ranked)) - 1)]
+
+
+def run(database: str, sizes: Sequence[int], queries: int, postgres_url: str, try_proposal: bool) -> None:
+    """Seed one throwaway database up to each size in turn, and time the roles against it after each step."""
+    with scratch_database(database, postgres_url) as url:
+        role_ids = open_roles(url)
+        seeder = Seeder(url)
+        total = 0.0
+        for size in sizes:
+            started = time.perf_counter()
+            seeder.grow(size)
+            seconds = time.perf_counter() - started
+            total += seconds
+            engine = make_engine(url)  # the production engine, as the bot runs it
+            try:
+                sessions = make_session_factory(engine)
+                with sessions.begin() as session:
+                    index_rows = session.scalar(select(func.count()).select_from(MatchTerm)) or 0
+                latencies, mean, found = time_roles(sessions, queries, find_matches, role_ids)
+                result = Result(database, seeder.rejections, index_rows, seconds, total, latencies, mean)
+                print(result.line(), flush=True)
+                if try_proposal:
+                    print(_try_proposal(engine, sessions, queries, role_ids, result, found).line(), flush=True)
+            finally:
+                engine.dispose()
+
+
+def _try_proposal(
+    engine: Engine,
+    sessions: sessionmaker[Session],
+    queries: int,
+    role_ids: list[int],
+    production: Result,
+    expected: list[list[Match]],
+) -> Result:
+    """EXPERIMENT: time bench/proposal.py on the same data, check it finds exactly what production finds, and put
+    the schema back as production has it."""
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        proposal.add_indexes(connection)
+    built = time.perf_counter() - started
+    try:
+        latencies, mean, found = time_roles(sessions, queries, proposal.find_matches, role_ids)
+    finally:
+        with engine.begin() as connection:
+            proposal.drop_indexes(connection)
+    if found != expected:
+        differ = [title for (title, _), a, b in zip(ROLES, found, expected, strict=True) if a != b]
+        raise SystemExit(f"The proposal's matches differ from production's for: {'; '.join(differ)}")
+    return replace(production, database="  proposal", seed_seconds=built, latencies_ms=latencies, mean_matches=mean)
+
+
+def open_roles(url: str) -> list[int]:
+    """The benchmark roles as open roles, so each query also leaves out whoever was reached out to for the role, as
+    /role and the digest ask."""
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            roles = [
+                Role(team_id=TEAM, title=title, tags=list(tags), opened_by=RECRUITERS[0], opened_at=NOW)
+                for title, tags in ROLES
+            ]
+            session.add_all(roles)
+            session.flush()
+            return [role.id for role in roles]
+    finally:
+        engine.dispose()
+
+
+def time_roles(
+    sessions: sessionmaker[Session], queries: int, find: Callable[..., list[Match]], role_ids: list[int]
+) -> tuple[tuple[float, ...], float, list[list[Match]]]:
+    """Milliseconds per call, each in its own session as a /role request has it, the mean number of matches, and
+    each role's matches. One untimed pass over the roles first, so every figure is for a warm cache."""
+    roles = [(title, tags, role_id) for (title, tags), role_id in zip(ROLES, role_ids, strict=True)]
+    first = []
+    for title, tags, role_id in roles:
+        with sessions.begin() as session:
+            first.append(find(session=session, team_id=TEAM, title=title, tags=tags, limit=LIMIT, role_id=role_id))
+    latencies, found = [], 0
+    for title, tags, role_id in islice(cycle(roles), queries):
+        with sessions.begin() as session:
+            started = time.perf_counter()
+            matches = find(session=session, team_id=TEAM, title=title, tags=tags, limit=LIMIT, role_id=role_id)
+            latencies.append((time.perf_counter() - started) * 1000)
+        found += len(matches)
+    return tuple(latencies), found / queries, first
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(item.replace("_", "")) for item in text.split(",") if item.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of whole numbers") from None
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive numbers of rejections, e.g. 10000,100000")
+    return sizes
+
+
+def _databases(text: str) -> list[str]:
+    chosen = list(dict.fromkeys(item.strip() for item in text.split(",") if item.strip()))
+    unknown = [item for item in chosen if item not in KINDS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown database {', '.join(unknown) or '(none)'}; use {','.join(KINDS)}")
+    return chosen
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.matching", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=_sizes, default=list(SIZES), help="past rejections, seeded cumulatively")
+    parser.add_argument("--databases", type=_databases, default=list(KINDS), help="sqlite, postgresql or both")
+    parser.add_argument("--queries", type=_positive, default=2 * len(ROLES), help="timed calls per database and size")
+    parser.add_argument(
+        "--proposal", action="store_true", help="EXPERIMENT: also time bench/proposal.py, checked against production"
+    )
+    parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
+    args = parser.parse_args(argv)
+    # A plain `kill` should clean up too: the scratch databases are dropped by `finally` blocks, which only run
+    # when Python exits through an exception.
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))
+    postgres_url = normalize_database_url(args.postgres_url)
+    try:
+        for line in describe(postgres_url if "postgresql" in args.databases else None):
+            print(line)
+        print(f"Roles: {len(ROLES)} fixed roles, limit {LIMIT}, {args.queries} timed queries per size after a warm-up")
+        print()
+        print(HEADER, flush=True)
+        for database in args.databases:
+            run(database, args.sizes, args.queries, postgres_url, args.proposal)
+    except OperationalError as error:
+        print(f"Database unreachable or failing: {error.orig or error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
