@@ -1,0 +1,796 @@
+"""Property-based tests of the `/rejected` and `/role` parsers, alone and over signed HTTP.
+
+Whatever is typed (any unicode, huge input, quotes, Slack escapes, SQL), a parser returns a record whose every field is
+clean and within its limits, or raises InputErrors with one clear sentence per field: never anything else. Over HTTP
+the app answers within Slack's 3 seconds, ephemerally, and the database gains exactly the one record or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, event, example, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from bot.blocks.common import escape
+from bot.command_text import unescape
+from bot.rejection_input import (
+    EMAIL_MAX,
+    FIELDS,
+    LINKEDIN_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    ROLE_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    InputErrors,
+    RejectionInput,
+    clean_email,
+    parse_rejection_command,
+    validate_rejection,
+)
+from bot.role_input import FIELDS as ROLE_FIELDS
+from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, URL_MAX, RoleInput, parse_role_command, validate_role
+from models import STAGES, Candidate, Rejection, Role
+from tests.conftest import RunningApp, row_counts
+from tests.slack_http import post_signed, slash_command_body
+
+SLACK_ACK_SECONDS = 3.0
+QUOTES = '"\u201c\u201d'
+# U+0130 (İ) is the one character whose lower case is longer than itself; it is left out of the random alphabet so
+# these broad properties stay deterministic, and the bug it triggers is pinned by test_a_valid_email_stays_within_*.
+SAFE_CHARACTERS = st.characters(exclude_categories=("Cs",), exclude_characters="\u0130")
+FRAGMENTS = (
+    # Slack's escaping, and what a person may paste that Slack then turns into a link or a mention
+    "&lt;",
+    "&gt;",
+    "&amp;",
+    "&amp;lt;",
+    "<@U123>",
+    "<@U123|jane>",
+    "<!channel>",
+    "<!here>",
+    "<#C123|general>",
+    "<mailto:jane@x.io|jane@x.io>",
+    "<http://x.io|x.io>",
+    "<https://jobs.example.com/42>",
+    "<",
+    ">",
+    "|",
+    # quotes, balanced or not, straight and curly
+    '"',
+    "\u201c",
+    "\u201d",
+    "'",
+    '""',
+    # the grammar's own pieces
+    "=",
+    "role=",
+    "stage=final",
+    "stage=",
+    "email=",
+    "tags=",
+    "tags=a,b,,A, b ",
+    "note=",
+    "rating=",
+    "rating=05",
+    "linkedin=",
+    "name=",
+    "title=",
+    "url=",
+    "location=",
+    "team=",
+    "salary=",
+    ",",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r\n",
+    # invisible and direction-changing characters, combining marks, emoji
+    "\x00",
+    "\x07",
+    "\x1b[31m",
+    "\u200b",
+    "\u200d",
+    "\u200f",
+    "\u202e",
+    "\u2028",
+    "\ufeff",
+    "e\u0301",
+    "\u0301",
+    "\U0001f469\u200d\U0001f4bb",
+    "\U0001f1e9\U0001f1ea",
+    "ß",
+    "ﬁ",
+    "\u0627\u0644\u0639\u0631\u0628\u064a\u0629",
+    "李小龍",
+    # SQL and format strings
+    "'; DROP TABLE candidates; --",
+    "Robert'); DELETE FROM rejections; --",
+    "1 OR 1=1",
+    "' OR ''='",
+    "%s",
+    "%(name)s",
+    "{0}",
+    "\\",
+    "NULL",
+)
+TYPED_KEY = re.compile(r"[a-z_]+")  # how a typed key= comes back: lower-cased, letters and underscores only
+MENTIONS = ("<!channel>", "<!here>", "<@U123", "<#C123")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Strategies: hostile text, and valid values as the parsers store them
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def hostile_text(max_pieces: int = 30) -> st.SearchStrategy[str]:
+    """Text built from the fragments above and random unicode, in any order."""
+    piece = st.one_of(st.sampled_from(FRAGMENTS), st.text(SAFE_CHARACTERS, max_size=12))
+    return st.lists(piece, max_size=max_pieces).map("".join)
+
+
+def huge_text() -> st.SearchStrategy[str]:
+    """Far over every limit: one fragment or a short random string repeated up to 40,000 characters."""
+    unit = st.one_of(st.sampled_from(FRAGMENTS), st.text(SAFE_CHARACTERS, min_size=1, max_size=4))
+    return st.builds(lambda piece, times: piece * times, unit, st.integers(50, 10_000)).map(lambda s: s[:40_000])
+
+
+def command_text() -> st.SearchStrategy[str]:
+    """What someone might type after a slash command: hostile pieces, sometimes around a huge one."""
+    return st.one_of(
+        hostile_text(),
+        st.builds(lambda a, b, c: a + b + c, hostile_text(8), huge_text(), hostile_text(8)),
+    )
+
+
+def clean_line(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def free_text(limit: int) -> st.SearchStrategy[str]:
+    """A one-line value as the parser would store it: any letters, marks, emoji, symbols; no quotes."""
+    alphabet = st.characters(exclude_categories=("Cs", "Cc"), exclude_characters=QUOTES + "\u0130")
+    return st.text(alphabet, min_size=1, max_size=limit).map(clean_line).filter(lambda v: is_clean_line(v, limit))
+
+
+def clean_tag(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split()).lower()
+
+
+tag = (
+    st.text(st.characters(exclude_categories=("Cs", "Cc"), exclude_characters=QUOTES + ",\u0130"), max_size=TAG_MAX)
+    .map(clean_tag)
+    .filter(lambda t: 0 < len(t) <= TAG_MAX and clean_tag(t) == t and unicodedata.is_normalized("NFC", t))
+)
+tags = st.lists(tag, max_size=TAGS_MAX, unique=True).map(tuple)
+label = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
+emails = st.builds(
+    lambda local, labels: f"{local}@{'.'.join(labels)}",
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789._%+-'éøß", min_size=1, max_size=40),
+    st.lists(label, min_size=2, max_size=4),
+)
+linkedins = st.builds(
+    lambda host, slug: f"https://{host}/in/{slug}",
+    st.sampled_from(["linkedin.com", "www.linkedin.com", "de.linkedin.com"]),
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789-_%", min_size=1, max_size=60),
+)
+urls = st.builds(
+    lambda scheme, labels, path: f"{scheme}://{'.'.join(labels)}/{path}",
+    st.sampled_from(["http", "https"]),
+    st.lists(label, min_size=2, max_size=3),
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789-_/?=&%#.~", max_size=80),
+)
+notes = (
+    st.text(
+        st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n\r", exclude_characters=QUOTES),
+        min_size=1,
+        max_size=NOTE_MAX,
+    )
+    .map(lambda v: unicodedata.normalize("NFC", v).strip())
+    .filter(lambda v: bool(v) and unicodedata.is_normalized("NFC", v))
+)
+rejections = st.builds(
+    RejectionInput,
+    name=free_text(NAME_MAX),
+    role=free_text(ROLE_MAX),
+    stage=st.sampled_from(STAGES),
+    email=st.none() | emails,
+    linkedin=st.none() | linkedins,
+    rating=st.none() | st.integers(1, 5),
+    tags=tags,
+    note=st.none() | notes,
+)
+roles = st.builds(
+    RoleInput,
+    title=free_text(TITLE_MAX),
+    tags=tags,
+    location=st.none() | free_text(LOCATION_MAX),
+    url=st.none() | urls,
+    team=st.none() | free_text(TEAM_MAX),
+)
+
+
+def slack_escaped(text: str) -> str:
+    """What Slack sends for typed text: &, < and > as HTML entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoted(value: str, style: str) -> str:
+    """A value as typed: bare, or in straight, curly or mismatched quotes (any quote closes any other)."""
+    opening, closing = {
+        "bare": ("", ""),
+        "straight": ('"', '"'),
+        "curly": ("\u201c", "\u201d"),
+        "mixed": ("\u201d", '"'),
+    }[style]
+    return f"{opening}{value}{closing}"
+
+
+@st.composite
+def structured_command(
+    draw: st.DrawFn, head: st.SearchStrategy[str], values: dict[str, st.SearchStrategy[str]], required: tuple[str, ...]
+) -> str:
+    """A command of the right shape (a head, then key=value options) whose values are valid, hostile or huge.
+
+    Now and then a key comes twice, or the values come Slack-escaped as Slack sends typed text.
+    """
+    style = st.sampled_from(["bare", "straight", "curly", "mixed"])
+    optional = sorted(set(values) - set(required))
+    keys = [*required, *draw(st.lists(st.sampled_from(optional), unique=True, max_size=4))]
+    if keys and draw(st.sampled_from([False] * 9 + [True])):
+        keys.append(draw(st.sampled_from(keys)))
+    escaped = draw(st.booleans())
+    parts = [quoted(draw(head), draw(style))]
+    for key in draw(st.permutations(keys)):
+        value = draw(values[key])
+        parts.append(f"{key}={quoted(slack_escaped(value) if escaped else value, draw(style))}")
+    return " ".join(parts)
+
+
+def anything(valid: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Mostly a valid value (so whole commands often pass), else a hostile or a huge one."""
+    return st.sampled_from([valid] * 8 + [hostile_text(6), huge_text()]).flatmap(lambda strategy: strategy)
+
+
+def rejected_text() -> st.SearchStrategy[str]:
+    """`/rejected` text: free-form hostile text, or the command's shape with valid, hostile and huge values."""
+    values = {
+        "role": anything(free_text(ROLE_MAX)),
+        "stage": st.sampled_from([*STAGES, *STAGES, "FINAL", " Screen ", "onsite", "final\x00", "fin\u0430l"]),
+        "email": anything(emails),
+        "linkedin": anything(linkedins),
+        "rating": st.sampled_from(
+            ["1", "2", "3", "4", "5", "05", " 4 ", "6", "0", "-1", "4.5", "\u0663", "\uff14", "five"]
+        ),
+        "tags": anything(tags.map(",".join)),
+        "note": anything(notes),
+    }
+    shaped = structured_command(anything(free_text(NAME_MAX)), values, ("role", "stage"))
+    return st.sampled_from([shaped, shaped, command_text()]).flatmap(lambda strategy: strategy)
+
+
+def role_text() -> st.SearchStrategy[str]:
+    """`/role` text: free-form hostile text, or the command's shape with valid, hostile and huge values."""
+    values = {
+        "tags": anything(tags.map(",".join)),
+        "location": anything(free_text(LOCATION_MAX)),
+        "url": anything(urls),
+        "team": anything(free_text(TEAM_MAX)),
+    }
+    shaped = structured_command(anything(free_text(TITLE_MAX)), values, ())
+    return st.sampled_from([shaped, shaped, command_text()]).flatmap(lambda strategy: strategy)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# What a parsed record and a refusal must look like
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def is_clean_line(value: str, limit: int) -> bool:
+    """A one-line free-text field as stored: NFC, single spaces, no control characters, a letter or digit, short."""
+    return (
+        0 < len(value) <= limit
+        and value == " ".join(value.split())
+        and unicodedata.is_normalized("NFC", value)
+        and not any(unicodedata.category(char) == "Cc" for char in value)
+        and any(char.isalnum() for char in value)
+    )
+
+
+def check_tags(tags: tuple[str, ...]) -> None:
+    assert len(tags) <= TAGS_MAX
+    assert len(set(tags)) == len(tags), tags
+    for tag in tags:
+        assert 0 < len(tag) <= TAG_MAX
+        assert tag == " ".join(tag.split()) == tag.lower(), tag
+        assert "," not in tag
+        assert not any(unicodedata.category(char) == "Cc" for char in tag)
+
+
+def check_rejection(entry: RejectionInput) -> None:
+    """Every field of a cleaned rejection within its documented limits."""
+    assert is_clean_line(entry.name, NAME_MAX), entry.name
+    assert is_clean_line(entry.role, ROLE_MAX), entry.role
+    assert entry.stage in STAGES
+    if entry.email is not None:
+        assert 0 < len(entry.email) <= EMAIL_MAX
+        assert entry.email == entry.email.lower()
+        assert entry.email.count("@") == 1 and not any(char.isspace() for char in entry.email)
+    if entry.linkedin is not None:
+        assert len(entry.linkedin) <= LINKEDIN_MAX
+        host = entry.linkedin.removeprefix("https://").partition("/")[0]
+        assert entry.linkedin.startswith("https://") and (host == "linkedin.com" or host.endswith(".linkedin.com"))
+        assert not any(char.isspace() or char in '<>|"' for char in entry.linkedin)
+    assert entry.rating is None or 1 <= entry.rating <= 5
+    check_tags(entry.tags)
+    if entry.note is not None:
+        assert 0 < len(entry.note) <= NOTE_MAX
+        assert entry.note == entry.note.strip()
+        assert not any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in entry.note)
+
+
+def check_role(entry: RoleInput) -> None:
+    """Every field of a cleaned role within its documented limits."""
+    assert is_clean_line(entry.title, TITLE_MAX), entry.title
+    check_tags(entry.tags)
+    for value, limit in ((entry.location, LOCATION_MAX), (entry.team, TEAM_MAX)):
+        assert value is None or is_clean_line(value, limit), value
+    if entry.url is not None:
+        assert len(entry.url) <= URL_MAX
+        assert entry.url.lower().startswith(("http://", "https://"))
+        assert not any(char.isspace() or char in '<>|"' for char in entry.url)
+
+
+def rejection_raw(entry: RejectionInput) -> dict[str, str | None]:
+    """A cleaned rejection as raw values again, as the form would submit them."""
+    return {
+        "name": entry.name,
+        "role": entry.role,
+        "stage": entry.stage,
+        "rating": None if entry.rating is None else str(entry.rating),
+        "email": entry.email,
+        "linkedin": entry.linkedin,
+        "tags": ", ".join(entry.tags) or None,
+        "note": entry.note,
+    }
+
+
+def role_raw(entry: RoleInput) -> dict[str, str | None]:
+    tags = ",".join(entry.tags) or None
+    return {"title": entry.title, "tags": tags, "location": entry.location, "url": entry.url, "team": entry.team}
+
+
+def check_refusal(error: InputErrors, fields: tuple[str, ...], *, typed_keys: bool = True) -> None:
+    """A refusal names each wrong field once, with a one-line sentence a person can act on.
+
+    A command may also be refused for its whole text (an unclosed quote) or for a key typed that is not a field.
+    """
+    assert error.errors, "a refusal must say what is wrong"
+    assert str(error) == " ".join(error.errors.values())
+    for key, problem in error.errors.items():
+        assert isinstance(problem, str) and problem.strip(), key
+        assert key in fields or (typed_keys and (key == "text" or TYPED_KEY.fullmatch(key))), key
+        if key != "text":  # the unclosed-quote message is pinned by test_an_unclosed_quote_is_echoed_*
+            assert problem.endswith("."), problem
+            assert all(char.isprintable() for char in problem), problem
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The parsers alone
+# ---------------------------------------------------------------------------------------------------------------------
+
+PURE = settings(max_examples=300, deadline=None)
+
+
+@PURE
+@given(text=rejected_text())
+@example(text='Jane "Doe role=Backend stage=final')
+@example(text="Jane Doe role=Backend stage=final note=" + "x" * 100_000)
+@example(text="Robert'); DROP TABLE candidates; -- role=QA stage=final")
+@example(text="\x00 role=\x00 stage=final\x00")
+@example(text=" ".join(f"k{n}=v" for n in range(500)))
+def test_rejected_text_gives_a_clean_record_or_a_clear_refusal(text: str) -> None:
+    try:
+        entry = parse_rejection_command(text)
+    except InputErrors as error:
+        check_refusal(error, FIELDS)
+    else:
+        check_rejection(entry)
+        assert validate_rejection(rejection_raw(entry)) == entry  # cleaning is idempotent
+
+
+@PURE
+@given(text=role_text())
+@example(text='"Product Designer')
+@example(text="Backend Engineer url=javascript:alert(1)")
+@example(text="Backend Engineer url=https://x.io/<!channel>")
+def test_role_text_gives_a_clean_record_or_a_clear_refusal(text: str) -> None:
+    try:
+        entry = parse_role_command(text)
+    except InputErrors as error:
+        check_refusal(error, ROLE_FIELDS)
+    else:
+        check_role(entry)
+        assert validate_role(role_raw(entry)) == entry
+
+
+@PURE
+@given(text=st.one_of(rejected_text(), role_text()))
+def test_an_unclosed_quote_and_only_that_is_refused_as_such(text: str) -> None:
+    """Any quote closes any other, so an odd number of quotes after unescaping is exactly an unclosed quote."""
+    unclosed = sum(unescape(text).count(quote) for quote in QUOTES) % 2 == 1
+    for parse in (parse_rejection_command, parse_role_command):
+        try:
+            parse(text)
+        except InputErrors as error:
+            assert ("text" in error.errors) == unclosed, error.errors
+        else:
+            assert not unclosed
+
+
+raw_value = st.one_of(st.none(), hostile_text(12), huge_text())
+
+
+@PURE
+@given(raw=st.fixed_dictionaries({}, optional=dict.fromkeys([*FIELDS, "unexpected"], raw_value)))
+def test_rejection_values_are_each_judged_on_their_own(raw: dict[str, str | None]) -> None:
+    """The form's path: every wrong field is reported at once, and only the wrong ones."""
+    base = {"name": "Jane Doe", "role": "Backend", "stage": "final"}
+    try:
+        entry = validate_rejection(raw)
+    except InputErrors as error:
+        check_refusal(error, FIELDS, typed_keys=False)
+        wrong = set(error.errors)
+    else:
+        check_rejection(entry)
+        wrong = set()
+    for field in FIELDS:
+        try:
+            validate_rejection({**base, field: raw.get(field)})
+        except InputErrors:
+            assert field in wrong, field
+        else:
+            assert field not in wrong, field
+
+
+@PURE
+@given(raw=st.fixed_dictionaries({}, optional=dict.fromkeys([*ROLE_FIELDS, "unexpected"], raw_value)))
+def test_role_values_are_each_judged_on_their_own(raw: dict[str, str | None]) -> None:
+    base = {"title": "Backend Engineer"}
+    try:
+        entry = validate_role(raw)
+    except InputErrors as error:
+        check_refusal(error, ROLE_FIELDS, typed_keys=False)
+        wrong = set(error.errors)
+    else:
+        check_role(entry)
+        wrong = set()
+    for field in ROLE_FIELDS:
+        try:
+            validate_role({**base, field: raw.get(field)})
+        except InputErrors:
+            assert field in wrong, field
+        else:
+            assert field not in wrong, field
+
+
+@PURE
+@given(value=st.one_of(hostile_text(), huge_text()))
+def test_the_email_of_forget_is_a_clean_address_or_one_clear_sentence(value: str) -> None:
+    try:
+        email = clean_email(value)
+    except InputErrors as error:
+        check_refusal(error, ("email",), typed_keys=False)
+    else:
+        assert 0 < len(email) <= EMAIL_MAX and email == email.lower() and email.count("@") == 1
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Round trips: a valid record, typed back as a command with proper quoting, parses to the same record
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def render(head: str, options: list[tuple[str, str]], quotes: list[tuple[str, str]]) -> str:
+    """The head and each option as a person would type them, every value in quotes of the drawn kind."""
+    opening, closing = quotes[0]
+    parts = [f"{opening}{slack_escaped(head)}{closing}"]
+    for n, (key, value) in enumerate(options, start=1):
+        opening, closing = quotes[n % len(quotes)]
+        parts.append(f"{key}={opening}{slack_escaped(value)}{closing}")
+    return " ".join(parts)
+
+
+quote_pairs = st.lists(st.tuples(st.sampled_from(QUOTES), st.sampled_from(QUOTES)), min_size=1, max_size=4)
+
+
+def rejection_options(entry: RejectionInput) -> list[tuple[str, str]]:
+    optional = {"email": entry.email, "linkedin": entry.linkedin, "note": entry.note}
+    options = [("role", entry.role), ("stage", entry.stage)]
+    options += [(key, value) for key, value in optional.items() if value is not None]
+    if entry.rating is not None:
+        options.append(("rating", str(entry.rating)))
+    if entry.tags:
+        options.append(("tags", ", ".join(entry.tags)))
+    return options
+
+
+def role_options(entry: RoleInput) -> list[tuple[str, str]]:
+    optional = {"location": entry.location, "url": entry.url, "team": entry.team}
+    options = [(key, value) for key, value in optional.items() if value is not None]
+    if entry.tags:
+        options.append(("tags", ",".join(entry.tags)))
+    return options
+
+
+@settings(max_examples=200, deadline=None)
+@given(entry=rejections, data=st.data())
+def test_a_valid_rejection_typed_back_parses_to_itself(entry: RejectionInput, data: st.DataObject) -> None:
+    check_rejection(entry)
+    options = data.draw(st.permutations(rejection_options(entry)))
+    text = render(entry.name, options, data.draw(quote_pairs))
+    assert parse_rejection_command(text) == entry
+
+
+@settings(max_examples=200, deadline=None)
+@given(entry=roles, data=st.data())
+def test_a_valid_role_typed_back_parses_to_itself(entry: RoleInput, data: st.DataObject) -> None:
+    check_role(entry)
+    options = data.draw(st.permutations(role_options(entry)))
+    text = render(entry.title, options, data.draw(quote_pairs))
+    assert parse_role_command(text) == entry
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Bugs found by these properties, pinned until fixed
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a LinkedIn address typed without https:// (or with http://) is accepted up to 300 characters, then "
+    "normalised to up to 308: longer than the documented limit and than candidates.linkedin_url (VARCHAR 300), so "
+    "PostgreSQL refuses the insert and the recruiter is told the database is not answering",
+)
+@pytest.mark.parametrize("typed", ["linkedin.com/in/" + "a" * 284, "http://linkedin.com/in/" + "a" * 277])
+def test_a_valid_linkedin_address_stays_within_its_limit_once_normalised(typed: str) -> None:
+    assert len(typed) == LINKEDIN_MAX
+    entry = parse_rejection_command(f"Jane Doe role=Backend stage=final linkedin={typed}")
+    assert entry.linkedin is not None and len(entry.linkedin) <= LINKEDIN_MAX
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the email's length is checked before lower-casing, and 'İ'.lower() is two characters: an accepted "
+    "254-character address can come out up to 508 long, over EMAIL_MAX and candidates.email (VARCHAR 254)",
+)
+def test_a_valid_email_stays_within_its_limit_once_lower_cased() -> None:
+    typed = "\u0130" * 200 + "@example.com"
+    assert len(typed) <= EMAIL_MAX
+    entry = validate_rejection({"name": "Jane Doe", "role": "Backend", "stage": "final", "email": typed})
+    assert entry.email is not None and len(entry.email) <= EMAIL_MAX
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the unclosed-quote refusal quotes the raw text (bot.command_text._snippet), not through _quote like every "
+    "other refusal: newlines, NUL and right-to-left overrides are echoed into the reply",
+)
+@pytest.mark.parametrize("typed", ['Jane "Doe\nrole=QA', 'Jane "\u202eevil role=QA', 'Jane "\x00 role=QA'])
+def test_an_unclosed_quote_is_echoed_on_one_printable_line(typed: str) -> None:
+    with pytest.raises(InputErrors) as refused:
+        parse_rejection_command(typed)
+    problem = refused.value.errors["text"]
+    assert all(char.isprintable() for char in problem), problem
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Over signed HTTP: the production WSGI app, both databases
+# ---------------------------------------------------------------------------------------------------------------------
+
+HTTP = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+UNCHANGED_BY_A_REJECTION = ("roles", "role_outreach", "role_alerts", "touchpoints", "reminders_sent")
+
+
+def typed_for(verbs: tuple[str, ...]) -> st.SearchStrategy[str]:
+    """Texts that reach the record path: not empty, not help, not a subcommand; never the word Bolt trips on."""
+
+    def records(text: str) -> bool:
+        stripped = text.strip()
+        words = stripped.split()
+        subcommand = bool(words) and words[0].lower() in verbs and "=" not in stripped
+        return bool(stripped) and stripped.lower() != "help" and not subcommand and "payload" not in text
+
+    return (rejected_text() if "forget" in verbs else role_text()).filter(records)
+
+
+def send(app: RunningApp, command: str, text: str) -> tuple[dict[str, Any], float]:
+    """The ephemeral reply to a signed slash command, and how long the app took to give it."""
+    started = time.monotonic()
+    reply = post_signed(app.events_url, slash_command_body(command=command, text=text))
+    elapsed = time.monotonic() - started
+    assert reply.status == 200, (reply.status, reply.body)
+    payload = reply.json()
+    assert payload["response_type"] == "ephemeral" and payload["text"], payload
+    return payload, elapsed
+
+
+def shown(payload: dict[str, Any]) -> str:
+    parts = [payload["text"]]
+    for block in payload.get("blocks", []):
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts.extend(element.get("text", "") for element in block.get("elements", []) if isinstance(element, dict))
+    return "\n".join(parts)
+
+
+def check_refusal_reply(payload: dict[str, Any], error: InputErrors) -> None:
+    assert payload["text"].startswith("Nothing was saved: "), payload["text"]
+    first = escape(next(iter(error.errors.values())))
+    assert first in payload["blocks"][0]["text"]["text"]
+
+
+def check_no_mention_injected(payload: dict[str, Any]) -> None:
+    """Typed mentions come back escaped: a name can never ping a channel or a person."""
+    text = shown(payload)
+    assert not any(mention in text for mention in MENTIONS), text
+
+
+@HTTP
+@given(text=typed_for(("list", "forget")))
+@example(text='Bobby <!channel> Tables email=<mailto:Bob@X.io|Bob@X.io> role="R&amp;D" stage=final tags=a,A,a')
+@example(text='Robert\'); DROP TABLE candidates; -- role=QA stage=final note="1 OR 1=1"')
+def test_rejected_over_http_records_exactly_one_rejection_or_nothing(running: RunningApp, text: str) -> None:
+    before = row_counts(running.engine)
+    payload, elapsed = send(running, "/rejected", text)
+    after = row_counts(running.engine)
+    assert elapsed < SLACK_ACK_SECONDS
+    check_no_mention_injected(payload)
+    try:
+        entry = parse_rejection_command(text.strip())
+    except InputErrors as error:
+        event("refused")
+        check_refusal_reply(payload, error)
+        assert after == before
+        return
+    event("recorded")
+    assert payload["text"] == f"Recorded {escape(entry.name)} for {escape(entry.role)}."
+    assert after["rejections"] == before["rejections"] + 1
+    for table in ("candidates", "recruiters", "checkins"):
+        assert after[table] - before[table] in (0, 1), table
+    assert all(after[table] == before[table] for table in UNCHANGED_BY_A_REJECTION)
+    with running.sessions() as session:
+        stored = session.scalars(select(Rejection).order_by(Rejection.id.desc()).limit(1)).one()
+        candidate: Candidate = stored.candidate
+        assert (stored.team_id, stored.recruiter.user_id) == ("T0TEST", "U0REC")
+        assert (stored.role_title, stored.stage, stored.rating, stored.note) == (
+            entry.role,
+            entry.stage,
+            entry.rating,
+            entry.note,
+        )
+        assert (candidate.name, set(entry.tags) <= set(candidate.tags)) == (entry.name, True)
+        assert entry.email is None or candidate.email == entry.email
+        assert entry.linkedin is None or candidate.linkedin_url == entry.linkedin
+
+
+@HTTP
+@given(text=typed_for(("list", "close", "reopen")))
+@example(text='"Payroll <!here> Lead" tags=sql,SQL,"drop table roles" url=https://x.io/a?b=1&amp;c=2')
+def test_role_over_http_opens_exactly_one_role_or_nothing(running: RunningApp, text: str) -> None:
+    before = row_counts(running.engine)
+    payload, elapsed = send(running, "/role", text)
+    after = row_counts(running.engine)
+    assert elapsed < SLACK_ACK_SECONDS
+    check_no_mention_injected(payload)
+    try:
+        entry = parse_role_command(text.strip())
+    except InputErrors as error:
+        event("refused")
+        check_refusal_reply(payload, error)
+        assert after == before
+        return
+    event("opened")
+    assert after == before | {"roles": before["roles"] + 1}
+    with running.sessions() as session:
+        role = session.scalars(select(Role).order_by(Role.id.desc()).limit(1)).one()
+        assert (role.team_id, role.opened_by, role.status, role.source) == ("T0TEST", "U0REC", "open", "slack")
+        stored = RoleInput(
+            title=role.title, tags=tuple(role.tags), location=role.location, url=role.url, team=role.team_name
+        )
+    assert stored == entry
+    assert payload["text"].startswith(f"Opened role #{role.id}: {escape(entry.title)}")
+
+
+subcommand_argument = st.one_of(
+    st.text("0123456789#-+ .eE", max_size=25),
+    st.sampled_from(
+        ["99999999999999999999", "2147483648", "#0", "-1", "1e9", "\u0661\u0662", "\uff11\uff12", "0x10", "1 2"]
+    ),
+    hostile_text(6),
+)
+
+
+@HTTP
+@given(verb=st.sampled_from(["close", "reopen", "list"]), argument=subcommand_argument)
+def test_role_subcommands_with_any_argument_answer_and_change_nothing(
+    running: RunningApp, verb: str, argument: str
+) -> None:
+    """No role exists, so whatever follows the verb, the answer is usage or "no such role" and nothing is written."""
+    text = f"{verb} {argument}"
+    assume("=" not in text and "payload" not in text)  # with an = it is a role title, covered above
+    before = row_counts(running.engine)
+    payload, elapsed = send(running, "/role", text)
+    assert elapsed < SLACK_ACK_SECONDS
+    assert row_counts(running.engine) == before
+    assert any(
+        phrase in payload["text"]
+        for phrase in (
+            "There is no role #",
+            "Nothing was closed",
+            "Nothing was reopened",
+            "Cannot list",
+            "no open roles",
+        )
+    ), payload["text"]
+
+
+@HTTP
+@given(verb=st.sampled_from(["forget", "list"]), argument=st.one_of(hostile_text(6), st.emails()))
+def test_rejected_subcommands_with_any_argument_answer_and_change_nothing(
+    running: RunningApp, verb: str, argument: str
+) -> None:
+    text = f"{verb} {argument}"
+    assume("=" not in text and "payload" not in text)  # with an = it is a rejection to record, covered above
+    before = row_counts(running.engine)
+    payload, elapsed = send(running, "/rejected", text)
+    assert elapsed < SLACK_ACK_SECONDS
+    assert row_counts(running.engine) == before
+    check_no_mention_injected(payload)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="values the parser accepts but lengthens (LinkedIn without https://, an email with 'İ') exceed their "
+    "VARCHAR columns: PostgreSQL refuses the insert and the recruiter is wrongly told the database is not answering; "
+    "SQLite stores the over-long value",
+)
+@pytest.mark.parametrize(
+    "typed",
+    ["linkedin=linkedin.com/in/" + "a" * 284, "email=" + "\u0130" * 200 + "@example.com"],
+    ids=["linkedin", "email"],
+)
+def test_an_accepted_value_is_saved_within_its_column(running: RunningApp, typed: str) -> None:
+    payload, _ = send(running, "/rejected", f"Jane Doe role=Backend stage=final {typed}")
+    assert payload["text"] == "Recorded Jane Doe for Backend.", payload["text"]
+    with running.sessions() as session:
+        candidate = session.scalars(select(Candidate)).one()
+        assert len(candidate.linkedin_url or "") <= LINKEDIN_MAX and len(candidate.email or "") <= EMAIL_MAX
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="slack_bolt 1.30's parse_body treats any form body containing the substring 'payload' as an "
+    "interactivity payload without a payload field and returns {}: the slash command is then unhandled (HTTP 404) "
+    "and Slack shows the recruiter an error instead of an answer",
+)
+@pytest.mark.parametrize(
+    ("command", "text"),
+    [
+        ("/rejected", 'Jane Doe role=Backend stage=final note="wrote the payload parser"'),
+        ("/role", "Payments payload engineer"),
+    ],
+)
+def test_a_command_mentioning_payload_is_answered(running: RunningApp, command: str, text: str) -> None:
+    reply = post_signed(running.events_url, slash_command_body(command=command, text=text))
+    assert reply.status == 200, (reply.status, reply.body)
