@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.candidate import Candidate
-from models.checkin import Checkin
+from models.checkin import STOPPED, Checkin
+from models.match_terms import MatchTerm
 from models.recruiter import Recruiter
 from models.rejection import Rejection
 from models.role import OPEN, Role, RoleOutreach
@@ -52,6 +53,8 @@ def record_outreach(
         return OPTED_OUT.format(name=candidate.name)
     if role.status != OPEN:
         return CLOSED.format(title=role.title)
+    if not _matchable(session, candidate.id):
+        return NOT_FOUND  # never offered for any role: a forged id must not reveal or log them
     owner = relationship_owner(session=session, candidate_id=candidate.id)
     if owner is None:
         return NOT_FOUND  # a candidate with no rejection was never shown to anyone
@@ -96,3 +99,12 @@ def _logged(session: Session, role_id: int, candidate_id: int) -> RoleOutreach |
     return session.scalars(
         select(RoleOutreach).where(RoleOutreach.role_id == role_id, RoleOutreach.candidate_id == candidate_id)
     ).one_or_none()
+
+
+def _matchable(session: Session, candidate_id: int) -> bool:
+    """Only candidates matching can show (in the index, check-ins not stopped) can be taken for a role."""
+    indexed = session.scalar(select(MatchTerm.rejection_id).where(MatchTerm.candidate_id == candidate_id).limit(1))
+    stopped = session.scalar(
+        select(Checkin.id).where(Checkin.candidate_id == candidate_id, Checkin.status == STOPPED).limit(1)
+    )
+    return indexed is not None and stopped is None

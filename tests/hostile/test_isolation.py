@@ -350,12 +350,6 @@ def test_reach_out_with_another_teams_ids_logs_and_shows_nothing(
     assert fake_slack.calls_to("chat.postMessage") == []  # nobody was told anything
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ROLE_REACH_OUT accepts any candidate id of the team, not only the role's matches: a recruiter who forges "
-    "'<role>:<id>' learns the name of a teammate's candidate that matching never shows (rated 2 at screen; or "
-    "check-ins stopped), logs an outreach row for them, and has the owner DMed (models.outreach.record_outreach)",
-)
 @pytest.mark.parametrize("candidate", ["peer_weak", "peer_stopped"], ids=["weak candidate", "stopped candidate"])
 def test_reach_out_for_a_teammates_candidate_the_role_never_matched_is_refused(
     running: RunningApp, fake_slack: FakeSlack, world: World, candidate: str
