@@ -5,7 +5,7 @@ Every problem is reported at once, one sentence per field, so a recruiter fixes 
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -69,18 +69,7 @@ class _FieldError(Exception):
 
 def validate_rejection(raw: Mapping[str, str | None]) -> RejectionInput:
     """Check and clean raw values as typed, keyed by FIELDS (other keys are ignored); raises InputErrors."""
-    errors: dict[str, str] = {}
-
-    def check(field: str, parse: Callable[[str | None], T], fallback: T) -> T:
-        """Run one field's parser; on failure record its sentence and return a placeholder that is never stored."""
-        value = raw.get(field)
-        given = unicodedata.normalize("NFC", value).strip() if value is not None else ""
-        try:
-            return parse(given or None)
-        except _FieldError as problem:
-            errors[field] = str(problem)
-            return fallback
-
+    check = FieldCheck(raw)
     result = RejectionInput(
         name=check("name", _name, ""),
         role=check("role", _role, ""),
@@ -91,30 +80,68 @@ def validate_rejection(raw: Mapping[str, str | None]) -> RejectionInput:
         tags=check("tags", _tags, ()),
         note=check("note", _note, None),
     )
-    if errors:
-        raise InputErrors({field: errors[field] for field in FIELDS if field in errors})
+    check.done(FIELDS)
     return result
 
 
 def parse_rejection_command(text: str) -> RejectionInput:
     """Read `/rejected` text: the leading words are the name, then key=value options; raises InputErrors."""
+    return parse_command(
+        text,
+        head="name",
+        head_is_not_a_key="Name is not a key; put the candidate's full name first, before any key=value.",
+        keys=_COMMAND_KEYS,
+        validate=validate_rejection,
+    )
+
+
+class FieldCheck:
+    """Runs each field's parser over raw values, collecting one sentence per bad field, so all are reported at once."""
+
+    def __init__(self, raw: Mapping[str, str | None]) -> None:
+        self.raw = raw
+        self.errors: dict[str, str] = {}
+
+    def __call__(self, field: str, parse: Callable[[str | None], T], fallback: T) -> T:
+        """Run one field's parser; on failure record its sentence and return a placeholder that is never stored."""
+        value = self.raw.get(field)
+        given = unicodedata.normalize("NFC", value).strip() if value is not None else ""
+        try:
+            return parse(given or None)
+        except _FieldError as problem:
+            self.errors[field] = str(problem)
+            return fallback
+
+    def done(self, fields: Sequence[str]) -> None:
+        """Raise InputErrors with every problem found, in the order of `fields`."""
+        if self.errors:
+            raise InputErrors({field: self.errors[field] for field in fields if field in self.errors})
+
+
+def parse_command(
+    text: str, *, head: str, head_is_not_a_key: str, keys: Sequence[str], validate: Callable[[dict[str, str | None]], T]
+) -> T:
+    """Read command text: the leading words are the `head` field, then key=value options, validated by `validate`.
+
+    Problems with the keys themselves (unknown, repeated, the head given as a key) are reported with the values'.
+    """
     try:
         command = split_command(text)
     except CommandTextError as problem:
         raise InputErrors({"text": problem.message}) from problem
     errors: dict[str, str] = {}
-    raw: dict[str, str | None] = {"name": command.head}
+    raw: dict[str, str | None] = {head: command.head}
     for key, value in command.options:
-        if key == "name":
-            errors[key] = "Name is not a key; put the candidate's full name first, before any key=value."
-        elif key not in _COMMAND_KEYS:
-            errors[key] = f"Unknown key {_quote(key)}; use {', '.join(_COMMAND_KEYS[:-1])} or {_COMMAND_KEYS[-1]}."
+        if key == head:
+            errors[key] = head_is_not_a_key
+        elif key not in keys:
+            errors[key] = f"Unknown key {_quote(key)}; use {', '.join(keys[:-1])} or {keys[-1]}."
         elif key in raw:
             errors[key] = f"{key} was given twice."
         else:
             raw[key] = value
     try:
-        result = validate_rejection(raw)
+        result = validate(raw)
     except InputErrors as invalid:
         raise InputErrors(invalid.errors | errors) from None
     if errors:

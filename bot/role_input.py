@@ -7,21 +7,20 @@ skills and a candidate's skills compare equal.
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar
 from urllib.parse import urlsplit
 
-from bot.command_text import CommandTextError, split_command
 from bot.rejection_input import (
-    InputErrors,
+    FieldCheck,
     _FieldError,
     _quote,
     _refuse_control,
     _tags,
     _text,
+    parse_command,
 )
+from bot.rejection_input import InputErrors as InputErrors  # what validate_role and parse_role_command raise
 
 FIELDS = ("title", "tags", "location", "url", "team")  # also the modal's block ids
 TITLE_MAX = 150
@@ -41,8 +40,6 @@ Examples:
 • `/role "Product Designer" url=https://jobs.example.com/42 tags="design systems, figma"`
 • `/role Data Analyst`"""
 
-T = TypeVar("T")
-
 
 @dataclass(frozen=True)
 class RoleInput:
@@ -57,18 +54,7 @@ class RoleInput:
 
 def validate_role(raw: Mapping[str, str | None]) -> RoleInput:
     """Check and clean raw values as typed, keyed by FIELDS (other keys are ignored); raises InputErrors."""
-    errors: dict[str, str] = {}
-
-    def check(field: str, parse: Callable[[str | None], T], fallback: T) -> T:
-        """Run one field's parser; on failure record its sentence and return a placeholder that is never stored."""
-        value = raw.get(field)
-        given = unicodedata.normalize("NFC", value).strip() if value is not None else ""
-        try:
-            return parse(given or None)
-        except _FieldError as problem:
-            errors[field] = str(problem)
-            return fallback
-
+    check = FieldCheck(raw)
     result = RoleInput(
         title=check("title", _title, ""),
         tags=check("tags", _tags, ()),
@@ -76,35 +62,19 @@ def validate_role(raw: Mapping[str, str | None]) -> RoleInput:
         url=check("url", _url, None),
         team=check("team", _team, None),
     )
-    if errors:
-        raise InputErrors({field: errors[field] for field in FIELDS if field in errors})
+    check.done(FIELDS)
     return result
 
 
 def parse_role_command(text: str) -> RoleInput:
     """Read `/role` text: the leading words are the title, then key=value options; raises InputErrors."""
-    try:
-        command = split_command(text)
-    except CommandTextError as problem:
-        raise InputErrors({"text": problem.message}) from problem
-    errors: dict[str, str] = {}
-    raw: dict[str, str | None] = {"title": command.head}
-    for key, value in command.options:
-        if key == "title":
-            errors[key] = "Title is not a key; put the role's title first, before any key=value."
-        elif key not in _COMMAND_KEYS:
-            errors[key] = f"Unknown key {_quote(key)}; use {', '.join(_COMMAND_KEYS[:-1])} or {_COMMAND_KEYS[-1]}."
-        elif key in raw:
-            errors[key] = f"{key} was given twice."
-        else:
-            raw[key] = value
-    try:
-        result = validate_role(raw)
-    except InputErrors as invalid:
-        raise InputErrors(invalid.errors | errors) from None
-    if errors:
-        raise InputErrors(errors)
-    return result
+    return parse_command(
+        text,
+        head="title",
+        head_is_not_a_key="Title is not a key; put the role's title first, before any key=value.",
+        keys=_COMMAND_KEYS,
+        validate=validate_role,
+    )
 
 
 def _title(value: str | None) -> str:

@@ -16,9 +16,10 @@ def _option(value: str, label: str) -> dict[str, Any]:
     return {"text": plain(label), "value": value}
 
 
-def _input(
+def field_input(
     field: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str | None = None
 ) -> Block:
+    """An input block named after its field, so validation errors go back next to it; read by submitted_values."""
     block: Block = {
         "type": "input",
         "block_id": field,
@@ -42,24 +43,26 @@ def build_rejection_modal(private_metadata: str = "") -> View:
         "close": plain("Cancel"),
         "private_metadata": private_metadata,
         "blocks": [
-            _input("name", "Candidate's full name", {**text_input, "max_length": 150}),
-            _input("role", "Role", {**text_input, "max_length": 150}),
-            _input(
+            field_input("name", "Candidate's full name", {**text_input, "max_length": 150}),
+            field_input("role", "Role", {**text_input, "max_length": 150}),
+            field_input(
                 "stage",
                 "How far they got",
                 {"type": "static_select", "options": [_option(v, label) for v, label in STAGE_OPTIONS]},
             ),
-            _input(
+            field_input(
                 "rating",
                 "How strong (1 to 5)",
                 {"type": "static_select", "options": [_option(str(n), f"{n}") for n in range(5, 0, -1)]},
                 optional=True,
                 hint="Finalists and candidates rated 4 or 5 get check-in reminders.",
             ),
-            _input("email", "E-mail", {"type": "email_text_input"}, optional=True),
-            _input("linkedin", "LinkedIn profile", {"type": "url_text_input"}, optional=True),
-            _input("tags", "Skills and tags", text_input, optional=True, hint="Comma-separated, e.g. python, postgres"),
-            _input(
+            field_input("email", "E-mail", {"type": "email_text_input"}, optional=True),
+            field_input("linkedin", "LinkedIn profile", {"type": "url_text_input"}, optional=True),
+            field_input(
+                "tags", "Skills and tags", text_input, optional=True, hint="Comma-separated, e.g. python, postgres"
+            ),
+            field_input(
                 "note",
                 "Note",
                 {**text_input, "multiline": True, "max_length": NOTE_MAX},

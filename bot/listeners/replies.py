@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from logging import Logger
 from typing import Any
 
 from slack_bolt import Ack, Respond
-from slack_sdk.errors import SlackClientError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.common import Message
 
@@ -27,3 +30,26 @@ def answer_click(respond: Respond, reply: Message, logger: Logger) -> None:
         respond(**ephemeral(reply), replace_original=False)
     except (SlackClientError, OSError):
         logger.exception("could not answer a button click")
+
+
+def answer_form(
+    client: WebClient, *, user_id: str, private_metadata: str, reply: Message, what: str, logger: Logger
+) -> None:
+    """Answer a submitted form where its command was typed (the response_url kept in the form's private_metadata),
+    or by DM when that is no longer possible. `what` names the answer in logs."""
+    try:
+        response_url = json.loads(private_metadata).get("response_url") if private_metadata else None
+    except (ValueError, AttributeError):
+        response_url = None
+    if response_url:
+        try:
+            sent = WebhookClient(response_url).send(**ephemeral(reply))
+            if sent.status_code == 200:
+                return
+            logger.warning("response_url answered %s; sending %s by DM instead", sent.status_code, what)
+        except (SlackClientError, OSError):
+            logger.exception("could not answer through response_url; sending %s by DM instead", what)
+    try:
+        client.chat_postMessage(channel=user_id, text=reply["text"], blocks=reply["blocks"])
+    except (SlackApiError, SlackClientError, OSError):
+        logger.exception("could not send %s to %s", what, user_id)

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from logging import Logger
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.access import AccessCheckFailed
-from bot.blocks.common import Message
 from bot.blocks.rejection_modal import submitted_values
 from bot.blocks.rejections import build_refusal
-from bot.listeners.replies import ephemeral
+from bot.listeners.replies import answer_form
 from bot.recording import save_rejection
 from bot.rejection_input import FIELDS, InputErrors, validate_rejection
 from bot.services import services
@@ -57,25 +53,12 @@ def handle_rejection_submitted(
         ack(response_action="errors", errors={"name": UNAVAILABLE})
         return
     ack()
-    _confirm(client, user_id, view.get("private_metadata") or "", reply, logger)
+    answer_form(
+        client,
+        user_id=user_id,
+        private_metadata=view.get("private_metadata") or "",
+        reply=reply,
+        what="the saved rejection's confirmation",
+        logger=logger,
+    )
     refresh_timezone(sessions=svc.sessions, client=client, team_id=team_id, user_id=user_id)
-
-
-def _confirm(client: WebClient, user_id: str, metadata: str, reply: Message, logger: Logger) -> None:
-    """Answer in the conversation where `/rejected` was typed, or by DM when that is no longer possible."""
-    try:
-        response_url = json.loads(metadata).get("response_url") if metadata else None
-    except (ValueError, AttributeError):
-        response_url = None
-    if response_url:
-        try:
-            sent = WebhookClient(response_url).send(**ephemeral(reply))
-            if sent.status_code == 200:
-                return
-            logger.warning("response_url answered %s; confirming by DM instead", sent.status_code)
-        except (SlackClientError, OSError):
-            logger.exception("could not confirm through response_url; confirming by DM instead")
-    try:
-        client.chat_postMessage(channel=user_id, text=reply["text"], blocks=reply["blocks"])
-    except (SlackApiError, SlackClientError, OSError):
-        logger.exception("could not confirm a saved rejection to %s", user_id)

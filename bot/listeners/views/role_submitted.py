@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from logging import Logger
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.access import AccessCheckFailed
-from bot.blocks.common import Message
 from bot.blocks.rejection_modal import submitted_values
 from bot.blocks.rejections import build_refusal
 from bot.listeners.commands.role import save_role
-from bot.listeners.replies import ephemeral
+from bot.listeners.replies import answer_form
 from bot.role_input import FIELDS, InputErrors, validate_role
 from bot.services import services
 
@@ -59,24 +55,11 @@ def handle_role_submitted(
         ack(response_action="errors", errors={"title": UNAVAILABLE})
         return
     ack()
-    _answer(client, user_id, view.get("private_metadata") or "", reply, logger)
-
-
-def _answer(client: WebClient, user_id: str, metadata: str, reply: Message, logger: Logger) -> None:
-    """Answer in the conversation where `/role` was typed, or by DM when that is no longer possible."""
-    try:
-        response_url = json.loads(metadata).get("response_url") if metadata else None
-    except (ValueError, AttributeError):
-        response_url = None
-    if response_url:
-        try:
-            sent = WebhookClient(response_url).send(**ephemeral(reply))
-            if sent.status_code == 200:
-                return
-            logger.warning("response_url answered %s; sending the role's matches by DM instead", sent.status_code)
-        except (SlackClientError, OSError):
-            logger.exception("could not answer through response_url; sending the role's matches by DM instead")
-    try:
-        client.chat_postMessage(channel=user_id, text=reply["text"], blocks=reply["blocks"])
-    except (SlackApiError, SlackClientError, OSError):
-        logger.exception("could not send the matches of a new role to %s", user_id)
+    answer_form(
+        client,
+        user_id=user_id,
+        private_metadata=view.get("private_metadata") or "",
+        reply=reply,
+        what="the new role's matches",
+        logger=logger,
+    )
