@@ -11,7 +11,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from bot.access import AccessCheckFailed
 from bot.blocks.common import Message
+from bot.blocks.rejections import build_access_unknown, build_refusal
+from bot.services import Services
 
 
 def ephemeral(reply: Message) -> dict[str, Any]:
@@ -53,3 +56,16 @@ def answer_form(
         client.chat_postMessage(channel=user_id, text=reply["text"], blocks=reply["blocks"])
     except (SlackApiError, SlackClientError, OSError):
         logger.exception("could not send %s to %s", what, user_id)
+
+
+def admit_recruiter(ack: Ack, svc: Services, user_id: str, logger: Logger) -> bool:
+    """True when the user may use Keepwarm's commands; otherwise the acknowledgement says why not."""
+    try:
+        allowed = svc.access.may_record(user_id)
+    except AccessCheckFailed:
+        logger.exception("could not read the recruiters' user group")
+        ack_ephemeral(ack, build_access_unknown())
+        return False
+    if not allowed:
+        ack_ephemeral(ack, build_refusal())
+    return allowed

@@ -11,19 +11,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.access import AccessCheckFailed
 from bot.blocks.rejection_modal import build_rejection_modal
 from bot.blocks.rejections import (
-    build_access_unknown,
     build_forgotten,
     build_list,
     build_not_found,
-    build_refusal,
     build_unavailable,
     build_usage,
 )
 from bot.command_text import unescape
-from bot.listeners.replies import ack_ephemeral, ephemeral
+from bot.listeners.replies import ack_ephemeral, admit_recruiter, ephemeral
 from bot.recording import save_rejection
 from bot.rejection_input import InputErrors, clean_email, parse_rejection_command
 from bot.services import Services, services
@@ -39,14 +36,7 @@ def handle_rejected(
     """Route `/rejected …` by its first word; everything is answered ephemerally."""
     svc = services(context)
     user_id, team_id = command["user_id"], command["team_id"]
-    try:
-        allowed = svc.access.may_record(user_id)
-    except AccessCheckFailed:
-        logger.exception("could not read the recruiters' user group")
-        ack_ephemeral(ack, build_access_unknown())
-        return
-    if not allowed:
-        ack_ephemeral(ack, build_refusal())
+    if not admit_recruiter(ack, svc, user_id, logger):
         return
 
     text = (command.get("text") or "").strip()

@@ -12,9 +12,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.access import AccessCheckFailed
 from bot.blocks.common import Message
-from bot.blocks.rejections import build_access_unknown, build_refusal, build_unavailable
+from bot.blocks.rejections import build_unavailable
 from bot.blocks.role_modal import build_role_modal
 from bot.blocks.roles import (
     build_already_open,
@@ -25,7 +24,7 @@ from bot.blocks.roles import (
     build_role_reopened,
     build_role_usage,
 )
-from bot.listeners.replies import ack_ephemeral, ephemeral
+from bot.listeners.replies import ack_ephemeral, admit_recruiter, ephemeral
 from bot.role_input import InputErrors, RoleInput, parse_role_command
 from bot.services import Services, services
 from jobs.role_alerts import deliver_role_alerts
@@ -55,14 +54,7 @@ def handle_role(
     """Route `/role …` by its first word; everything is answered ephemerally."""
     svc = services(context)
     user_id, team_id = command["user_id"], command["team_id"]
-    try:
-        allowed = svc.access.may_record(user_id)
-    except AccessCheckFailed:
-        logger.exception("could not read the recruiters' user group")
-        ack_ephemeral(ack, build_access_unknown())
-        return
-    if not allowed:
-        ack_ephemeral(ack, build_refusal())
+    if not admit_recruiter(ack, svc, user_id, logger):
         return
 
     text = (command.get("text") or "").strip()
