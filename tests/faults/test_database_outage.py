@@ -203,3 +203,28 @@ def test_the_database_going_away_and_coming_back(database: Database, fake_slack:
     assert posted_checkins(fake_slack) == Counter(dict.fromkeys(before + during, 1))
     assert candidates_named(url, told_failed) == []
     assert sorted(candidates_named(url, ["Saved Before", "Saved After"])) == ["Saved After", "Saved Before"]
+
+
+def test_the_first_requests_after_a_postgres_restart_succeed(
+    private_postgres: PrivatePostgres, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """No request meets the outage, so the web process's pool still holds connections the restart killed: the first
+    request after it must not be the one that finds out."""
+    engine = make_engine(private_postgres.url)
+    upgrade(engine)
+    engine.dispose()
+    env = clean_env(**make_env(database_url=private_postgres.url, fake_slack=fake_slack, PORT=str(free_port())))
+    with bot_process({**env, "RUN_SCHEDULER": "false"}, tmp_path) as web:
+        assert web.wait_until_serving().status == 200
+        for n in range(4):  # several pooled connections, as a busy server has
+            assert "Recorded" in command(web, f'"Before {n}" role=Backend stage=final', "U0REC").text
+
+        private_postgres.stop()
+        private_postgres.start()
+
+        assert get(web.url + "/healthz").status == 200
+        for n in range(4):
+            reply = command(web, f'"After {n}" role=Backend stage=final', "U0REC")
+            assert "Recorded" in reply.text, reply.text
+        assert open_home(web, fake_slack, "U0REC").calls
+        assert "database is not answering" not in home_text(fake_slack.calls_to("views.publish")[-1])
