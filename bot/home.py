@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -11,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.access import AccessCheckFailed
 from bot.blocks.common import section
-from bot.blocks.home import DUE_MAX, FAILURES_MAX, UPCOMING_MAX, build_home
+from bot.blocks.home import DUE_MAX, FAILURES_MAX, UPCOMING_MAX, build_home, build_home_unavailable
 from bot.blocks.rejections import build_refusal
 from bot.services import Services
 from models.base import utcnow
@@ -24,32 +25,50 @@ logger = logging.getLogger(__name__)
 
 
 def publish_home(*, svc: Services, client: WebClient, team_id: str, user_id: str) -> None:
-    """Draw the tab from the database as it is now; failures are logged, the next opening redraws it."""
-    now = utcnow()
+    """Draw the tab from the database as it is now; failures are logged, the next opening redraws it.
+
+    A database that does not answer gets a tab saying so: an old tab left in place would look current.
+    """
     try:
-        if not svc.access.may_record(user_id):
-            view = {"type": "home", "blocks": [section(build_refusal()["text"])]}
-        else:
-            is_admin = svc.access.is_admin(user_id)
-            with svc.sessions.begin() as session:
-                view = build_home(
-                    rejections=recent_rejections(
-                        session=session, team_id=team_id, user_id=user_id, limit=HOME_REJECTIONS
-                    ),
-                    checkins=recruiter_checkins(
-                        session=session,
-                        team_id=team_id,
-                        user_id=user_id,
-                        until=now + UPCOMING_WINDOW,
-                        limit=DUE_MAX + UPCOMING_MAX,
-                    ),
-                    failures=delivery_failures(session=session, team_id=team_id, limit=FAILURES_MAX)
-                    if is_admin
-                    else (),
-                    policy=svc.settings.policy,
-                    now=now,
-                    is_admin=is_admin,
-                )
+        view = _home(svc=svc, team_id=team_id, user_id=user_id)
+    except SQLAlchemyError:
+        logger.exception("could not load the Home tab for %s", user_id)
+        view = build_home_unavailable()
+    except AccessCheckFailed:
+        logger.exception("could not check whether %s may see the Home tab", user_id)
+        return
+    _publish(client, user_id, view)
+
+
+def publish_home_unavailable(*, client: WebClient, user_id: str) -> None:
+    """The database just failed this user: say so on Home at once, rather than wait on the database again."""
+    _publish(client, user_id, build_home_unavailable())
+
+
+def _publish(client: WebClient, user_id: str, view: dict[str, Any]) -> None:
+    try:
         client.views_publish(user_id=user_id, view=view)
-    except (AccessCheckFailed, SQLAlchemyError, SlackApiError, SlackClientError, OSError):
+    except (SlackApiError, SlackClientError, OSError):
         logger.exception("could not publish the Home tab for %s", user_id)
+
+
+def _home(*, svc: Services, team_id: str, user_id: str) -> dict[str, Any]:
+    now = utcnow()
+    if not svc.access.may_record(user_id):
+        return {"type": "home", "blocks": [section(build_refusal()["text"])]}
+    is_admin = svc.access.is_admin(user_id)
+    with svc.sessions.begin() as session:
+        return build_home(
+            rejections=recent_rejections(session=session, team_id=team_id, user_id=user_id, limit=HOME_REJECTIONS),
+            checkins=recruiter_checkins(
+                session=session,
+                team_id=team_id,
+                user_id=user_id,
+                until=now + UPCOMING_WINDOW,
+                limit=DUE_MAX + UPCOMING_MAX,
+            ),
+            failures=delivery_failures(session=session, team_id=team_id, limit=FAILURES_MAX) if is_admin else (),
+            policy=svc.settings.policy,
+            now=now,
+            is_admin=is_admin,
+        )

@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.startup import one_line
 from jobs.digest import run_digest
 from jobs.reminders import run_reminders
 from jobs.role_alerts import deliver_role_alerts
@@ -30,8 +32,16 @@ def add_jobs(
     """
 
     def sweep() -> None:
-        run_reminders(sessions=sessions, client=client, settings=settings, now=utcnow())
-        deliver_role_alerts(sessions=sessions, client=client, settings=settings, now=utcnow())
+        """A database that does not answer costs this run only: one warning line, and the next run tries again."""
+        try:
+            run_reminders(sessions=sessions, client=client, settings=settings, now=utcnow())
+            deliver_role_alerts(sessions=sessions, client=client, settings=settings, now=utcnow())
+        except SQLAlchemyError as error:
+            logger.warning(
+                "reminder sweep could not run: the database did not answer (%s); next try in %s minute(s)",
+                one_line(error),
+                settings.sweep_minutes,
+            )
 
     scheduler.add_job(
         sweep,

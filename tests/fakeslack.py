@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import threading
 import time
 from collections import defaultdict, deque
@@ -99,6 +100,7 @@ class FakeSlack:
         self._cond = threading.Condition()
         self._calls: list[Call] = []
         self._scripts: dict[str, deque[Reply]] = defaultdict(deque)
+        self._latency: dict[str, float] = {}
         self._users: dict[str, _User] = {}
         self._groups: dict[str, list[str]] = {}
         self._channels: dict[str, _Channel] = {}
@@ -198,11 +200,18 @@ class FakeSlack:
             self._scripts.clear()
             self._history.clear()
             self._channels.clear()
+            self._latency.clear()
 
     def script(self, method: str, *responses: Reply) -> None:
         """Queue one-shot replies for `method`; once used up, the default reply comes back."""
         with self._cond:
             self._scripts[method].extend(responses)
+
+    def slow_down(self, method: str, seconds: float) -> None:
+        """Answer every unscripted call to `method` only after `seconds`, until reset(): a slow Slack, so a test can
+        stop the app while a call is in flight. The call takes effect (a message is posted) before the wait."""
+        with self._cond:
+            self._latency[method] = seconds
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
         """What a channel shows now, oldest first: posted messages as last updated."""
@@ -252,9 +261,14 @@ class FakeSlack:
             self._cond.notify_all()
             queue = self._scripts.get(call.method)
             scripted = queue.popleft() if queue else None
+            latency = self._latency.get(call.method, 0.0)
         if scripted is not None and scripted.applied:
             self._default_reply(call)
-        return scripted or self._default_reply(call)
+        if scripted is not None:
+            return scripted
+        reply = self._default_reply(call)
+        reply.delay = latency
+        return reply
 
     def _default_reply(self, call: Call) -> Reply:
         if call.method == "response_url":
@@ -457,6 +471,12 @@ class FakeSlack:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # a hung test client must not keep pytest alive
     fake: FakeSlack
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away before its answer (a process the test killed) is expected, not worth a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -135,6 +135,21 @@ def test_scripted_delay_is_honoured(fake: FakeSlack, client: WebClient) -> None:
     assert time.monotonic() - started >= 0.3
 
 
+def test_slow_down_posts_first_then_answers_late_until_reset(fake: FakeSlack, client: WebClient) -> None:
+    fake.slow_down("chat.postMessage", 0.5)
+    slow = WebClient(token="xoxb-test", base_url=fake.api_url, timeout=0.2, retry_handlers=[])
+    with pytest.raises(TimeoutError):
+        slow.chat_postMessage(channel="U0REC", text="held")
+    assert [m["text"] for m in fake.messages("DU0REC")] == ["held"]  # Slack acted; only the answer was late
+    started = time.monotonic()
+    assert client.chat_postMessage(channel="U0REC", text="waited")["ok"]
+    assert time.monotonic() - started >= 0.5
+    fake.reset()
+    started = time.monotonic()
+    client.chat_postMessage(channel="U0REC", text="quick")
+    assert time.monotonic() - started < 0.5
+
+
 def test_unknown_method_and_missing_token(fake: FakeSlack, client: WebClient) -> None:
     with pytest.raises(SlackApiError) as excinfo:
         client.api_call("made.up")

@@ -61,6 +61,20 @@ def build_home(
     return {"type": "home", "blocks": blocks[:HOME_BLOCKS_MAX]}
 
 
+def build_home_unavailable() -> dict[str, Any]:
+    """The Home tab while the database does not answer: say so, instead of leaving an old tab that looks current."""
+    return {
+        "type": "home",
+        "blocks": [
+            header("Keepwarm"),
+            section(
+                ":warning: Keepwarm's database is not answering just now, so your check-ins and rejections cannot be "
+                "shown. Nothing you recorded is lost; open this tab again in a minute."
+            ),
+        ],
+    }
+
+
 def _checkin_blocks(checkins: Sequence[Checkin], policy: Policy, now: datetime) -> list[Block]:
     blocks: list[Block] = []
     for checkin in checkins:

@@ -740,6 +740,7 @@ CASES = [
     ),
     Case(rejection_modal.build_rejection_modal, "metadata at the limit", lambda b: b("m" * PRIVATE_METADATA_MAX)),
     Case(home.build_home, "empty", lambda b: b(rejections=[])),
+    Case(home.build_home_unavailable, "database down", lambda b: b()),
     Case(home.build_home, "realistic", lambda b: b(rejections=many(REALISTIC, 20))),
     Case(home.build_home, "200 hostile", lambda b: b(rejections=many(WORST, 200))),
     Case(home.build_home, "erased candidate", lambda b: b(rejections=[erased()])),

@@ -12,12 +12,15 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from bot.config import load_settings
+from bot.ids import CHECKIN_DONE
+from bot.listeners.actions.checkin_action import UNAVAILABLE
 from models.db import make_engine
 from models.migrate import upgrade
+from tests.bot.test_app_home import open_home
 from tests.bot.test_rejected_command import everything, run
 from tests.conftest import RunningApp, make_env, row_counts, serve
 from tests.fakeslack import FakeSlack
-from tests.slack_http import get, interactive_body, post_signed, view_submission_payload
+from tests.slack_http import block_actions_payload, get, interactive_body, post_signed, view_submission_payload
 
 SLACK_DEADLINE_SECONDS = 3.0
 
@@ -130,3 +133,34 @@ def test_healthz_notices_a_deleted_sqlite_file(tmp_path: Path, fake_slack: FakeS
         (tmp_path / "keepwarm.db").unlink()
         assert get(app.url + "/healthz").status == 503
     engine.dispose()
+
+
+def test_the_home_tab_says_the_database_is_down(down: RunningApp, fake_slack: FakeSlack) -> None:
+    started = time.monotonic()
+    open_home(down)
+    [call] = fake_slack.wait_for("views.publish")
+    assert time.monotonic() - started < SLACK_DEADLINE_SECONDS
+    assert call.params["user_id"] == "U0REC"
+    assert "Keepwarm's database is not answering just now" in str(call.params["view"]["blocks"])
+
+
+@pytest.mark.parametrize("where", ["dm", "home"])
+def test_a_checkin_button_says_the_database_is_down(down: RunningApp, fake_slack: FakeSlack, where: str) -> None:
+    """A DM click is answered through its response_url; a Home tab click has none, so Home itself says so."""
+    value = "1:0:0:1768816800"
+    if where == "dm":
+        payload = block_actions_payload(
+            action_id=CHECKIN_DONE, value=value, response_url=fake_slack.response_url("click")
+        )
+    else:
+        payload = block_actions_payload(
+            action_id=CHECKIN_DONE, value=value, channel_id=None, message_ts=None, container_type="view"
+        )
+        del payload["response_url"]
+    started = time.monotonic()
+    assert post_signed(down.events_url, interactive_body(payload)).status == 200
+    [home] = fake_slack.wait_for("views.publish")
+    assert time.monotonic() - started < SLACK_DEADLINE_SECONDS
+    assert "Keepwarm's database is not answering just now" in str(home.params["view"]["blocks"])
+    told = [call.params["text"] for call in fake_slack.calls_to("response_url")]
+    assert told == ([UNAVAILABLE] if where == "dm" else [])

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.common import escape
 from bot.blocks.reminders import ButtonValue, build_outcome, replace_actions
-from bot.home import publish_home
+from bot.home import publish_home, publish_home_unavailable
 from bot.services import Services
 from models import Checkin
 from models.base import utcnow
@@ -89,6 +89,9 @@ def apply_checkin_action(*, svc: Services, client: WebClient, clicked: Clicked, 
     except SQLAlchemyError:
         logger.exception("could not apply a check-in action")
         tell(clicked, UNAVAILABLE, logger)
+        # A click on the Home tab has no response_url: the tab itself must say so, and without a second wait on the
+        # database that just failed, or the answer comes after Slack's three seconds.
+        publish_home_unavailable(client=client, user_id=clicked.user_id)
         return
     if outcome is None:
         tell(clicked, problem or NOT_FOUND, logger)
