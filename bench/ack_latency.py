@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -352,6 +353,11 @@ def _check_stored(url: str, confirmed: dict[str, bool]) -> Stored:
     )
 
 
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages: how busy the machine was around the run."""
+    return ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ack_latency", description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=_positive, default=REQUESTS, help="timed requests per app and database")
@@ -365,8 +371,10 @@ def main(argv: list[str] | None = None) -> int:
     machine = describe(postgres_url if "postgresql" in args.databases else None)
     for line in machine:
         print(line)
+    load_before = _load()
+    print(f"Load average before: {load_before} (other work on the machine falls on both apps alike)")
     print(
-        f"Load: {args.concurrency} concurrent senders, {args.requests:,} signed /rejected requests per app and "
+        f"Senders: {args.concurrency} concurrent, {args.requests:,} signed /rejected requests per app and "
         f"database, in {ROUNDS} alternating rounds after {args.concurrency} untimed ones"
     )
     print()
@@ -405,9 +413,11 @@ def main(argv: list[str] | None = None) -> int:
         "concurrency": args.concurrency,
         "results": [asdict(result) for result in results],
         "p99_ratio": ratios,
+        "load_average": {"before": load_before, "after": _load()},
         "stored": {database: {**asdict(check), "exact": check.exact} for database, check in checks.items()},
     }
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"Load average after: {report['load_average']['after']}")
     print(f"Written to {args.output}")
     return 0 if all(check.exact for check in checks.values()) else 1
 
