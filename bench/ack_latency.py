@@ -62,7 +62,8 @@ ROLES = (
     ("Site Reliability Engineer II", "kubernetes,terraform"),
 )
 HEADER = (
-    f"{'database':<12}{'app':<12}{'requests':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'peak RSS':>11}"
+    f"{'database':<12}{'app':<12}{'requests':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
+    f"{'CPU ms/req':>12}{'peak RSS':>11}"
 )
 
 
@@ -103,6 +104,11 @@ class Server:
                 return int(line.split()[1]) / 1024
         raise RuntimeError("no VmHWM in /proc: peak memory can only be read on Linux")
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU the process has used so far, from /proc/<pid>/stat."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
 
 @dataclass(frozen=True)
 class Result:
@@ -116,10 +122,11 @@ class Result:
     max_ms: float
     errors: int
     error_kinds: dict[str, int]
+    cpu_ms_per_request: float  # the server process's own CPU during its turns: what load elsewhere does not change
     peak_rss_mib: float
 
     @classmethod
-    def of(cls, database: str, app: str, samples: Sequence[Sample], peak_rss_mib: float) -> Result:
+    def of(cls, database: str, app: str, samples: Sequence[Sample], cpu_seconds: float, peak_rss_mib: float) -> Result:
         millis = [sample.seconds * 1000 for sample in samples]
         kinds = Counter(sample.error for sample in samples if sample.error is not None)
         return cls(
@@ -131,13 +138,14 @@ class Result:
             max_ms=round(max(millis), 1),
             errors=sum(kinds.values()),
             error_kinds=dict(kinds),
+            cpu_ms_per_request=round(cpu_seconds * 1000 / len(samples), 2),
             peak_rss_mib=round(peak_rss_mib, 1),
         )
 
     def line(self) -> str:
         return (
             f"{self.database:<12}{self.app:<12}{self.requests:>9,}{self.p50_ms:>9.1f}{self.p99_ms:>9.1f}"
-            f"{self.max_ms:>9.1f}{self.errors:>8}{self.peak_rss_mib:>7.1f} MiB"
+            f"{self.max_ms:>9.1f}{self.errors:>8}{self.cpu_ms_per_request:>12.2f}{self.peak_rss_mib:>7.1f} MiB"
         )
 
 
@@ -198,11 +206,13 @@ def send(server: Server, command: Rejected) -> Sample:
     return Sample(seconds, error)
 
 
-def fire(server: Server, commands: Sequence[Rejected], concurrency: int) -> list[Sample]:
-    """Send `commands` from `concurrency` threads, each posting its next one as soon as its last was answered."""
+def fire(server: Server, commands: Sequence[Rejected], concurrency: int, rate: float | None) -> list[Sample]:
+    """Send `commands` from `concurrency` threads, each posting its next one as soon as its last was answered, or,
+    with a `rate`, no sooner than its turn in a schedule of `rate` requests a second."""
     samples: list[Sample | None] = [None] * len(commands)
     pending = iter(range(len(commands)))
     lock = threading.Lock()
+    started = time.perf_counter()
 
     def sender() -> None:
         while True:
@@ -210,6 +220,8 @@ def fire(server: Server, commands: Sequence[Rejected], concurrency: int) -> list
                 index = next(pending, None)
             if index is None:
                 return
+            if rate is not None:
+                time.sleep(max(0.0, started + index / rate - time.perf_counter()))
             samples[index] = send(server, commands[index])
 
     threads = [threading.Thread(target=sender, name=f"sender-{n}") for n in range(concurrency)]
@@ -292,7 +304,7 @@ class Stored:
 
 
 def run(
-    database: str, requests: int, concurrency: int, postgres_url: str, fake: FakeSlack
+    database: str, requests: int, concurrency: int, rate: float | None, postgres_url: str, fake: FakeSlack
 ) -> tuple[list[Result], Stored]:
     """Both apps on one scratch database of `database`, taking turns; then check nothing was lost."""
     users = sender_ids(concurrency)
@@ -307,6 +319,7 @@ def run(
     production_commands = [rejected_command(concurrency + n, users[n % concurrency], fake) for n in range(requests)]
     bare_commands = [rejected_command(n, users[n % concurrency], fake) for n in range(requests)]
     samples: dict[str, list[Sample]] = {"bare Bolt": [], "production": []}
+    cpu = {"bare Bolt": 0.0, "production": 0.0}
     with scratch_database(database, postgres_url) as url, tempfile.TemporaryDirectory(prefix="keepwarm-ack-") as tmp:
         production_env = child_env(
             **settings, DATABASE_URL=url, RUN_SCHEDULER="false", RECRUITER_USERGROUP_ID=RECRUITERS_GROUP
@@ -316,17 +329,20 @@ def run(
             serving("bare Bolt", "bench.bare_bolt", child_env(**settings), Path(tmp)) as bare,
         ):
             # Untimed: the first request of each recruiter looks up their time zone, and both apps warm up.
-            warm = fire(production, warmup, concurrency)
-            fire(bare, warmup, concurrency)
+            warm = fire(production, warmup, concurrency, None)
+            fire(bare, warmup, concurrency, None)
             size = -(-requests // ROUNDS)
             for start in range(0, requests, size):
                 turn = [(bare, bare_commands), (production, production_commands)]
                 for server, commands in turn if (start // size) % 2 == 0 else reversed(turn):
-                    samples[server.name] += fire(server, commands[start : start + size], concurrency)
+                    cpu_before = server.cpu_seconds()
+                    samples[server.name] += fire(server, commands[start : start + size], concurrency, rate)
+                    cpu[server.name] += server.cpu_seconds() - cpu_before
             peaks = {bare.name: bare.peak_rss_mib(), production.name: production.peak_rss_mib()}
         sent = zip(warmup + production_commands, warm + samples["production"], strict=True)
         stored = _check_stored(url, {command.email: sample.error is None for command, sample in sent})
-    return [Result.of(database, app, samples[app], peaks[app]) for app in ("bare Bolt", "production")], stored
+    apps = ("bare Bolt", "production")
+    return [Result.of(database, app, samples[app], cpu[app], peaks[app]) for app in apps], stored
 
 
 def _check_stored(url: str, confirmed: dict[str, bool]) -> Stored:
@@ -362,6 +378,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ack_latency", description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=_positive, default=REQUESTS, help="timed requests per app and database")
     parser.add_argument("--concurrency", type=_positive, default=CONCURRENCY, help="concurrent senders")
+    parser.add_argument(
+        "--rate",
+        type=_positive,
+        default=None,
+        help="requests a second in all (default: each sender as fast as answered)",
+    )
     parser.add_argument("--databases", type=_databases, default=["sqlite", "postgresql"], help="sqlite, postgresql")
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the results go as JSON")
@@ -375,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Load average before: {load_before} (other work on the machine falls on both apps alike)")
     print(
         f"Senders: {args.concurrency} concurrent, {args.requests:,} signed /rejected requests per app and "
-        f"database, in {ROUNDS} alternating rounds after {args.concurrency} untimed ones"
+        f"database, {f'{args.rate} a second in all' if args.rate else 'each sent as soon as the last was answered'}, "
+        f"in {ROUNDS} alternating rounds after {args.concurrency} untimed ones"
     )
     print()
     results: list[Result] = []
@@ -387,7 +410,9 @@ def main(argv: list[str] | None = None) -> int:
             fake.set_usergroup(RECRUITERS_GROUP, sender_ids(args.concurrency))
             for database in args.databases:
                 print(f"{database}:", flush=True)
-                measured, checks[database] = run(database, args.requests, args.concurrency, postgres_url, fake)
+                measured, checks[database] = run(
+                    database, args.requests, args.concurrency, args.rate, postgres_url, fake
+                )
                 results += measured
                 print(f"  {checks[database].line()}", flush=True)
     except OperationalError as error:
@@ -411,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine,
         "requests": args.requests,
         "concurrency": args.concurrency,
+        "rate_per_second": args.rate,
         "results": [asdict(result) for result in results],
         "p99_ratio": ratios,
         "load_average": {"before": load_before, "after": _load()},
