@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.app import create_app, make_client
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.startup import StartupError, one_line, prepare_database, refuse
-from bot.web import create_wsgi
+from bot.web import WSGIApp, create_wsgi
 from jobs.schedule import add_jobs
 from models.db import make_session_factory
 
@@ -54,9 +54,12 @@ def run(settings: Settings) -> None:
             raise StartupError(f"cannot reach Slack for Socket Mode: {one_line(error)}", 1) from None
     else:
         logger.info("Keepwarm is listening on port %s (POST /slack/events, GET /healthz)", settings.port)
-        waitress.serve(
-            create_wsgi(app, engine), host="0.0.0.0", port=settings.port, max_request_body_size=MAX_BODY_BYTES
-        )
+        serve_http(create_wsgi(app, engine), settings.port)
+
+
+def serve_http(wsgi: WSGIApp, port: int) -> None:
+    """Serve until stopped. bench/bare_bolt.py serves its baseline app through this too, so both get one server."""
+    waitress.serve(wsgi, host="0.0.0.0", port=port, max_request_body_size=MAX_BODY_BYTES)
 
 
 def main() -> int:

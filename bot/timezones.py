@@ -17,6 +17,11 @@ REFRESH_AFTER = timedelta(days=1)
 logger = logging.getLogger(__name__)
 
 
+def timezone_stale(checked_at: datetime | None, now: datetime | None = None) -> bool:
+    """True when the zone was never fetched, or a day or more ago."""
+    return checked_at is None or (now or utcnow()) - checked_at >= REFRESH_AFTER
+
+
 def refresh_timezone(
     *, sessions: sessionmaker[Session], client: WebClient, team_id: str, user_id: str, now: datetime | None = None
 ) -> str | None:
@@ -30,7 +35,7 @@ def refresh_timezone(
         with sessions.begin() as session:
             recruiter = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
             cached = recruiter.tz
-            if recruiter.tz_checked_at is not None and now - recruiter.tz_checked_at < REFRESH_AFTER:
+            if not timezone_stale(recruiter.tz_checked_at, now):
                 return cached
         # No transaction stays open across the Web API call.
         tz = client.users_info(user=user_id)["user"].get("tz")

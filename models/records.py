@@ -68,9 +68,11 @@ def record_rejection(
     )
     session.add(rejection)
     session.flush()
-    index_rejection(session=session, rejection=rejection, tags=candidate.tags)
     if policy.is_strong(stage=entry.stage, rating=entry.rating) and not candidate.opted_out:
         _start_checkins(session=session, rejection=rejection, policy=policy)
+    # Last: indexing bumps the team's term counts, rows every concurrent recording updates (PostgreSQL holds their
+    # locks until commit), so nothing else should run while they are held.
+    index_rejection(session=session, rejection=rejection, tags=candidate.tags)
     return rejection
 
 

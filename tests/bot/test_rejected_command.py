@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import selectinload
 
 from models import Candidate, Recruiter, Rejection
+from models.base import utcnow
 from tests.conftest import RunningApp, row_counts
 from tests.fakeslack import FakeSlack
 from tests.slack_http import post_signed, slash_command_body
@@ -85,6 +88,42 @@ def test_records_the_documented_example(running: RunningApp, fake_slack: FakeSla
             break
         time.sleep(0.05)
     assert tz == "Europe/Berlin"
+
+
+def fresh_recruiter(app: RunningApp, user_id: str = "U0REC") -> None:
+    """A recruiter whose time zone was fetched just now, so no handler has reason to fetch it again."""
+    with app.sessions.begin() as session:
+        session.add(Recruiter(team_id="T0TEST", user_id=user_id, tz="Europe/Berlin", tz_checked_at=utcnow()))
+
+
+@contextmanager
+def transactions_begun(app: RunningApp) -> Iterator[list[Connection]]:
+    """Every transaction the app begins in the block, and in the half second after it: work done after the reply
+    is done at once."""
+    begun: list[Connection] = []
+
+    def count(connection: Connection) -> None:
+        begun.append(connection)
+
+    event.listen(app.engine, "begin", count)
+    try:
+        yield begun
+        time.sleep(0.5)
+    finally:
+        event.remove(app.engine, "begin", count)
+
+
+def test_a_recruiter_whose_zone_is_fresh_costs_the_database_one_transaction(
+    running: RunningApp, fake_slack: FakeSlack
+) -> None:
+    """The recording itself says whether the time zone wants refreshing, so nothing else touches the database:
+    on SQLite each transaction holds the one write lock that the next request waits for."""
+    fresh_recruiter(running)
+    with transactions_begun(running) as begun:
+        reply = run(running, EXAMPLE)
+    assert "Recorded *Jane Doe*" in everything(reply)
+    assert len(begun) == 1
+    assert fake_slack.calls_to("users.info") == []
 
 
 def test_weak_rejection_says_no_checkins_are_scheduled(running: RunningApp) -> None:

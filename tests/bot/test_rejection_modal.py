@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.bot.test_rejected_command import candidates, rejections
+from tests.bot.test_rejected_command import candidates, fresh_recruiter, rejections, transactions_begun
 from tests.conftest import RunningApp, row_counts
 from tests.fakeslack import FakeSlack, Reply
 from tests.slack_http import interactive_body, post_signed, view_submission_payload
@@ -66,6 +66,17 @@ def test_a_valid_form_is_saved_and_confirmed_through_the_commands_response_url(
     assert confirmation.params["_name"] == "cmd"
     assert confirmation.params["response_type"] == "ephemeral"
     assert "Recorded Zoë Ångström for Staff Engineer" in confirmation.params["text"]
+
+
+def test_a_recruiter_whose_zone_is_fresh_costs_the_database_one_transaction(
+    running: RunningApp, fake_slack: FakeSlack
+) -> None:
+    fresh_recruiter(running)
+    with transactions_begun(running) as begun:
+        submit(running, state(**FULL), json.dumps({"response_url": fake_slack.response_url("cmd")}))
+        fake_slack.wait_for("response_url")
+    assert len(begun) == 1
+    assert fake_slack.calls_to("users.info") == []
 
 
 def test_optional_fields_may_be_left_empty(running: RunningApp, fake_slack: FakeSlack) -> None:

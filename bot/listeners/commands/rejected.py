@@ -24,7 +24,7 @@ from bot.listeners.replies import ack_ephemeral, admit_recruiter, ephemeral
 from bot.recording import save_rejection
 from bot.rejection_input import InputErrors, clean_email, parse_rejection_command
 from bot.services import Services, services
-from bot.timezones import refresh_timezone
+from bot.timezones import refresh_timezone, timezone_stale
 from models.records import forget_candidate, recent_rejections
 
 LIST_LIMIT = 10
@@ -73,13 +73,14 @@ def _record(ack: Ack, svc: Services, client: WebClient, team_id: str, user_id: s
         ack_ephemeral(ack, build_usage(error.errors))
         return
     try:
-        reply = save_rejection(svc=svc, team_id=team_id, user_id=user_id, entry=entry)
+        saved = save_rejection(svc=svc, team_id=team_id, user_id=user_id, entry=entry)
     except SQLAlchemyError:
         logger.exception("could not save a rejection")
         ack_ephemeral(ack, build_unavailable("save the rejection"))
         return
-    ack_ephemeral(ack, reply)
-    refresh_timezone(sessions=svc.sessions, client=client, team_id=team_id, user_id=user_id)
+    ack_ephemeral(ack, saved.reply)
+    if timezone_stale(saved.timezone_checked_at):
+        refresh_timezone(sessions=svc.sessions, client=client, team_id=team_id, user_id=user_id)
 
 
 def _list(ack: Ack, svc: Services, team_id: str, user_id: str, args: list[str], logger: Logger) -> None:

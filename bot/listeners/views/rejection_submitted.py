@@ -16,7 +16,7 @@ from bot.listeners.replies import answer_form
 from bot.recording import save_rejection
 from bot.rejection_input import FIELDS, InputErrors, validate_rejection
 from bot.services import services
-from bot.timezones import refresh_timezone
+from bot.timezones import refresh_timezone, timezone_stale
 
 UNAVAILABLE = (
     "Could not save just now: Keepwarm's database is not answering. Nothing was saved; press Save again in a minute."
@@ -47,7 +47,7 @@ def handle_rejection_submitted(
         ack(response_action="errors", errors=errors)
         return
     try:
-        reply = save_rejection(svc=svc, team_id=team_id, user_id=user_id, entry=entry)
+        saved = save_rejection(svc=svc, team_id=team_id, user_id=user_id, entry=entry)
     except SQLAlchemyError:
         logger.exception("could not save a rejection from the form")
         ack(response_action="errors", errors={"name": UNAVAILABLE})
@@ -57,8 +57,9 @@ def handle_rejection_submitted(
         client,
         user_id=user_id,
         private_metadata=view.get("private_metadata") or "",
-        reply=reply,
+        reply=saved.reply,
         what="the saved rejection's confirmation",
         logger=logger,
     )
-    refresh_timezone(sessions=svc.sessions, client=client, team_id=team_id, user_id=user_id)
+    if timezone_stale(saved.timezone_checked_at):
+        refresh_timezone(sessions=svc.sessions, client=client, team_id=team_id, user_id=user_id)
