@@ -55,7 +55,10 @@ def run(settings: Settings) -> None:
     else:
         logger.info("Keepwarm is listening on port %s (POST /slack/events, GET /healthz)", settings.port)
         waitress.serve(
-            create_wsgi(app, engine), host="0.0.0.0", port=settings.port, max_request_body_size=MAX_BODY_BYTES
+            create_wsgi(app, engine, signing_secret=settings.slack_signing_secret),
+            host="0.0.0.0",
+            port=settings.port,
+            max_request_body_size=MAX_BODY_BYTES,
         )
 
 
