@@ -99,7 +99,7 @@ def _raw_bytes(request: WsgiHttpRequest) -> bytes:
 
 def _is_ssl_check(text: str) -> bool:
     """Slack's check of our certificate, which Bolt answers before any signature check: it does nothing but say 200."""
-    return not text.startswith("{") and dict(parse_qsl(text)).get("ssl_check") == "1"
+    return "ssl_check=1" in text and not text.startswith("{") and dict(parse_qsl(text)).get("ssl_check") == "1"
 
 
 def _repeat(*, is_retry: bool) -> BoltResponse:
