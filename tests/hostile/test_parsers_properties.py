@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -674,21 +675,50 @@ def check_no_mention_injected(payload: dict[str, Any]) -> None:
     assert not any(mention in text for mention in MENTIONS), text
 
 
+def already_on_record(app: RunningApp, entry: RejectionInput) -> bool:
+    """Whether U0REC recorded this very rejection in the last ten minutes, so that sending it again records nothing:
+    same role, stage, rating and note, for a live candidate of that name and email whose LinkedIn and tags already
+    include the entry's (a double submit, bot.recording)."""
+    since = datetime.now(UTC) - timedelta(minutes=10)
+    with app.sessions() as session:
+        recent = session.scalars(select(Rejection).where(Rejection.rejected_at >= since)).all()
+        return any(
+            (rejection.team_id, rejection.recruiter.user_id) == ("T0TEST", "U0REC")
+            and (rejection.role_title, rejection.stage, rejection.rating, rejection.note)
+            == (entry.role, entry.stage, entry.rating, entry.note)
+            and (rejection.candidate.name, rejection.candidate.email, rejection.candidate.erased)
+            == (entry.name, entry.email, False)
+            and entry.linkedin in (None, rejection.candidate.linkedin_url)
+            and set(entry.tags) <= set(rejection.candidate.tags)
+            for rejection in recent
+        )
+
+
 @HTTP
 @given(text=typed_for(("list", "forget")))
 @example(text='Bobby <!channel> Tables email=<mailto:Bob@X.io|Bob@X.io> role="R&amp;D" stage=final tags=a,A,a')
 @example(text='Robert\'); DROP TABLE candidates; -- role=QA stage=final note="1 OR 1=1"')
 def test_rejected_over_http_records_exactly_one_rejection_or_nothing(running: RunningApp, text: str) -> None:
+    try:
+        entry: RejectionInput | InputErrors = parse_rejection_command(text.strip())
+    except InputErrors as error:
+        entry = error
+    repeat = isinstance(entry, RejectionInput) and already_on_record(running, entry)
     before = row_counts(running.engine)
     payload, elapsed = send(running, "/rejected", text)
     after = row_counts(running.engine)
     assert elapsed < SLACK_ACK_SECONDS
     check_no_mention_injected(payload)
-    try:
-        entry = parse_rejection_command(text.strip())
-    except InputErrors as error:
+    if isinstance(entry, InputErrors):
         event("refused")
-        check_refusal_reply(payload, error)
+        check_refusal_reply(payload, entry)
+        assert after == before
+        return
+    if repeat:
+        event("already recorded")
+        assert (
+            payload["text"] == f"Already recorded {escape(entry.name)} for {escape(entry.role)}; nothing new was saved."
+        )
         assert after == before
         return
     event("recorded")

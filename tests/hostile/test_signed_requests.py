@@ -243,19 +243,20 @@ def test_replays_sent_at_once_are_taken_once(running: RunningApp) -> None:
     assert row_counts(running.engine)["rejections"] == 1
 
 
-def test_the_same_command_signed_at_another_second_is_recorded_again(running: RunningApp) -> None:
+def test_the_same_command_signed_at_another_second_is_answered_as_a_double_submit(running: RunningApp) -> None:
     """Two deliveries, not a replay: the signature covers the timestamp, so only Slack (or a holder of the secret)
-    can make the second. Slack gives each slash command its own trigger_id, so two identical bodies cannot even come
-    from Slack; two typed commands alike are both recorded, merged into one candidate by email, and the second reply
-    says the candidate already has a rejection on record, so a recruiter who typed it twice sees so at once."""
+    can make the second, and bot.web lets it through. Slack gives each command its own trigger_id, so two alike mean
+    the recruiter sent the same rejection twice: the second is answered as already recorded and writes nothing."""
     body = WRITES.encode()
     now = int(time.time())
     first = send_signed(running.events_url, body, timestamp=now - 10)
+    recorded = row_counts(running.engine)
     second = send_signed(running.events_url, body, timestamp=now)
     assert (first.status, second.status) == (200, 200)
-    assert "earlier rejection" not in first.body and "1 earlier rejection on record" in second.body
-    counts = row_counts(running.engine)
-    assert (counts["rejections"], counts["candidates"], counts["checkins"]) == (2, 1, 1)
+    assert json.loads(first.body)["text"] == "Recorded Jane Doe for Backend."
+    assert json.loads(second.body)["text"] == "Already recorded Jane Doe for Backend; nothing new was saved."
+    assert (recorded["rejections"], recorded["candidates"], recorded["checkins"]) == (1, 1, 1)
+    check_no_harm(running, recorded)
 
 
 def test_a_replayed_click_is_not_handled_twice(running: RunningApp, fake_slack: FakeSlack) -> None:
