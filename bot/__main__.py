@@ -54,7 +54,7 @@ def run(settings: Settings) -> None:
             raise StartupError(f"cannot reach Slack for Socket Mode: {one_line(error)}", 1) from None
     else:
         logger.info("Keepwarm is listening on port %s (POST /slack/events, GET /healthz)", settings.port)
-        serve_http(create_wsgi(app, engine), settings.port)
+        serve_http(create_wsgi(app, engine, signing_secret=settings.slack_signing_secret), settings.port)
 
 
 def serve_http(wsgi: WSGIApp, port: int) -> None:

@@ -89,7 +89,7 @@ def _tokens(text: str) -> list[_Token]:
                 bare = "".join(parts) if bare is None else bare
                 close = _QUOTE.search(text, position + 1)
                 if close is None:
-                    raise CommandTextError(f"A double quote is not closed: {_snippet(text[start:])}")
+                    raise CommandTextError(f"A double quote is not closed: {one_line(text[start:])}")
                 parts.append(text[position + 1 : close.start()])
                 position = close.end()
             else:
@@ -100,6 +100,11 @@ def _tokens(text: str) -> list[_Token]:
     return tokens
 
 
-def _snippet(text: str) -> str:
-    """Shorten text quoted back in an error message."""
+def one_line(text: str) -> str:
+    """Typed text as an error message may show it back: short, on one line, every character visible.
+
+    Control characters, line breaks and direction overrides (U+202E) become spaces, so an echo can neither break the
+    message's layout nor make it read backwards.
+    """
+    text = " ".join("".join(char if char.isprintable() else " " for char in text).split())
     return text if len(text) <= _SNIPPET_MAX else text[:_SNIPPET_MAX] + "…"

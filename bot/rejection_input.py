@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from bot.command_text import CommandTextError, split_command
+from bot.command_text import CommandTextError, one_line, split_command
 from models.rejection import STAGES
 
 FIELDS = ("name", "email", "linkedin", "role", "stage", "rating", "tags", "note")  # also the modal's block ids
@@ -23,7 +23,6 @@ TAG_MAX = 40
 TAGS_MAX = 20
 
 _COMMAND_KEYS = FIELDS[1:]  # the name is the command's leading words, never a key
-_SNIPPET_MAX = 40
 _EMAIL = re.compile(r'[^@\s<>()\[\]\\,;:"|]+@[^@\s<>()\[\]\\,;:"|]+')  # no spaces nor characters that need quoting
 _LINK_BREAKERS = frozenset('<>|"')  # would end or split a Slack <url|label> link
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -192,18 +191,30 @@ def _stage(value: str | None) -> str:
 
 
 def _email(value: str | None) -> str | None:
+    """A valid address, lower-cased; its length is checked after lower-casing, as stored.
+
+    Lower-casing can lengthen text ("İ" becomes "i" plus a combining dot), so a limit checked on the typed value would
+    let an address through that overflows candidates.email.
+    """
     if value is None:
         return None
     _refuse_control("Email", value)
-    if len(value) > EMAIL_MAX:
-        raise _FieldError(f"Email {_quote(value)} is {len(value):,} characters; the limit is {EMAIL_MAX}.")
-    domain = value.partition("@")[2]
-    if not _EMAIL.fullmatch(value) or "." not in domain or "" in domain.split("."):
+    email = value.lower()
+    if len(email) > EMAIL_MAX:
+        lowered = " in lower case" if len(email) != len(value) else ""
+        raise _FieldError(f"Email {_quote(value)} is {len(email):,} characters{lowered}; the limit is {EMAIL_MAX}.")
+    domain = email.partition("@")[2]
+    if not _EMAIL.fullmatch(email) or "." not in domain or "" in domain.split("."):
         raise _FieldError(f"Email {_quote(value)} is not a valid address; use the form name@example.com.")
-    return value.lower()
+    return email
 
 
 def _linkedin(value: str | None) -> str | None:
+    """A LinkedIn profile as a full https address; the limit applies to that address, the one stored.
+
+    People type `linkedin.com/in/…` without a scheme, and normalising adds `https://` and lower-cases the host, so
+    the typed length alone would let an address through that overflows candidates.linkedin_url.
+    """
     if value is None:
         return None
     _refuse_control("LinkedIn", value)
@@ -224,7 +235,13 @@ def _linkedin(value: str | None) -> str | None:
         or any(char.isspace() or char in _LINK_BREAKERS for char in value)
     ):
         raise refused
-    return f"https://{host}{parts.path.rstrip('/')}"
+    linkedin = f"https://{host}{parts.path.rstrip('/')}"
+    if len(linkedin) > LINKEDIN_MAX:
+        raise _FieldError(
+            f"LinkedIn {_quote(value)} is {len(linkedin):,} characters as a full https:// address; "
+            f"the limit is {LINKEDIN_MAX}."
+        )
+    return linkedin
 
 
 def _rating(value: str | None) -> int | None:
@@ -265,5 +282,4 @@ def _refuse_control(label: str, value: str) -> None:
 
 def _quote(value: str) -> str:
     """Show a value back in curly quotes, shortened and on one line."""
-    value = " ".join("".join(char if char.isprintable() else " " for char in value).split())
-    return f"“{value}”" if len(value) <= _SNIPPET_MAX else f"“{value[:_SNIPPET_MAX]}…”"
+    return f"“{one_line(value)}”"

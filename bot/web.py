@@ -1,25 +1,44 @@
-"""The WSGI application served in HTTP mode: Slack's requests and a health check."""
+"""The WSGI application served in HTTP mode: Slack's requests and a health check.
+
+Every POST to /slack/events is checked here, in this order, before Bolt sees it: a UTF-8 body (else 400), a valid
+signature inside Slack's five minutes (else 401), a body of Slack's shape (else 400, bot.slack_body), and a signature
+not already taken (else 409, bot.replays). Slack's ssl_check alone is answered unsigned, as Bolt does.
+
+Why here: Bolt 1.30 reads the timestamp with int() and parses the body before it checks the signature, so junk anyone
+could send crashed it into a 500; and its parser takes any form body containing the word "payload" for interactivity.
+Bolt is handed the body already parsed, as JSON, which it reads unambiguously; its own signature check is turned off
+in bot.app, as its documentation allows when a layer in front has verified the request.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qsl
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 
+from bot.replays import SeenSignatures
+from bot.slack_body import BodyError, read_body
 from models.db import database_reachable
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds; int() alone would also take "-1", " 1" and "1_0"
+_RETRY_HEADER = "x-slack-retry-num"
 
 
-def create_wsgi(app: App, engine: Engine) -> WSGIApp:
-    """`POST /slack/events` goes to Bolt (which checks signatures); `GET /healthz` says whether the database answers."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+def create_wsgi(app: App, engine: Engine, *, signing_secret: str) -> WSGIApp:
+    """`POST /slack/events` goes to Bolt once checked; `GET /healthz` says whether the database answers."""
+    slack = CheckedRequestHandler(app, signing_secret=signing_secret, path=EVENTS_PATH)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -32,6 +51,71 @@ def create_wsgi(app: App, engine: Engine) -> WSGIApp:
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
 
     return wsgi
+
+
+class CheckedRequestHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, with the request checked and parsed here before it is dispatched."""
+
+    def __init__(self, app: App, *, signing_secret: str, path: str) -> None:
+        super().__init__(app, path=path)
+        self.verifier = SignatureVerifier(signing_secret)
+        self.seen = SeenSignatures()
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        headers = request.get_headers()
+        try:
+            text = _raw_bytes(request).decode("utf-8")
+        except UnicodeDecodeError:
+            return _refusal(400, "the body is not UTF-8")
+        if _is_ssl_check(text):
+            return BoltResponse(status=200, body="")
+        timestamp = str(headers.get("x-slack-request-timestamp", ""))
+        signature = str(headers.get("x-slack-signature", ""))
+        if not (_TIMESTAMP.fullmatch(timestamp) and signature.isascii()):
+            return _refusal(401, "invalid request")
+        if not self.verifier.is_valid(text, timestamp, signature):
+            return _refusal(401, "invalid request")
+        try:
+            body = read_body(text, str(headers.get("content-type", "")))
+        except BodyError as problem:
+            return _refusal(400, str(problem))
+        if not self.seen.first_sight(signature, timestamp=int(timestamp), now=time.time()):
+            return _repeat(is_retry=_RETRY_HEADER in headers)
+        return self.app.dispatch(
+            BoltRequest(
+                body=json.dumps(body),
+                query=request.query_string,
+                headers={**headers, "content-type": "application/json"},
+            )
+        )
+
+
+def _raw_bytes(request: WsgiHttpRequest) -> bytes:
+    """The raw bytes, as signed; Bolt's adapter decodes them at once, which fails on bytes that are not UTF-8."""
+    environ = request.environ
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return environ["wsgi.input"].read(length) if "wsgi.input" in environ else b""
+
+
+def _is_ssl_check(text: str) -> bool:
+    """Slack's check of our certificate, which Bolt answers before any signature check: it does nothing but say 200."""
+    return "ssl_check=1" in text and not text.startswith("{") and dict(parse_qsl(text)).get("ssl_check") == "1"
+
+
+def _repeat(*, is_retry: bool) -> BoltResponse:
+    """A signature seen before is never processed again.
+
+    Slack never retries a slash command or a click, so a repeat of those is a replay and is refused. It does retry
+    Events API deliveries (marking them X-Slack-Retry-Num) when our answer was slow or failed; a retry whose signature
+    we have seen is one we already took, so it is acknowledged, which stops Slack retrying, and not run twice.
+    """
+    if is_retry:
+        return BoltResponse(status=200, body="")
+    return _refusal(409, "this request was already received")
+
+
+def _refusal(status: int, error: str) -> BoltResponse:
+    return BoltResponse(status=status, body={"error": error})
 
 
 def _json(start_response: Callable[..., Any], status: str, payload: dict[str, Any]) -> Iterable[bytes]:

@@ -76,6 +76,39 @@ def record_rejection(
     return rejection
 
 
+def find_repeat(
+    *, session: Session, team_id: str, user_id: str, entry: RejectionInput, since: datetime
+) -> Rejection | None:
+    """The same recruiter's rejection recorded since `since` that this entry would only duplicate, if any.
+
+    It repeats it when recording it again would add nothing but a second identical row: the same role, stage, rating
+    and note, for a candidate of the same name and email whose LinkedIn and tags already include the entry's.
+    """
+    query = (
+        select(Rejection)
+        .join(Rejection.candidate)
+        .join(Rejection.recruiter)
+        .where(
+            Rejection.team_id == team_id,
+            Recruiter.user_id == user_id,
+            Rejection.rejected_at >= since,
+            Rejection.role_title == entry.role,
+            Rejection.stage == entry.stage,
+            Rejection.rating.is_(None) if entry.rating is None else Rejection.rating == entry.rating,
+            Rejection.note.is_(None) if entry.note is None else Rejection.note == entry.note,
+            Candidate.name == entry.name,
+            Candidate.email.is_(None) if entry.email is None else Candidate.email == entry.email,
+            Candidate.erased.is_(False),
+        )
+        .order_by(Rejection.id.desc())
+    )
+    for rejection in session.scalars(query):
+        candidate = rejection.candidate
+        if entry.linkedin in (None, candidate.linkedin_url) and set(entry.tags) <= set(candidate.tags):
+            return rejection
+    return None
+
+
 def _start_checkins(*, session: Session, rejection: Rejection, policy: Policy) -> None:
     """The newest strong rejection owns the stream, and its first check-in counts from this rejection."""
     checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == rejection.candidate_id)).one_or_none()

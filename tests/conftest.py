@@ -150,7 +150,11 @@ def serve(settings: Settings, engine: Engine) -> Iterator[RunningApp]:
     app = create_app(settings, sessions=sessions, client=client)
     # A short loop timeout lets close() return at once instead of after up to a second.
     server = waitress.create_server(
-        create_wsgi(app, engine), host="127.0.0.1", port=0, asyncore_loop_timeout=0.05, asyncore_use_poll=True
+        create_wsgi(app, engine, signing_secret=settings.slack_signing_secret),
+        host="127.0.0.1",
+        port=0,
+        asyncore_loop_timeout=0.05,
+        asyncore_use_poll=True,
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -22,6 +22,13 @@ BOT_ID = "B0BOT"
 VERIFICATION_TOKEN = "verification-token-test"
 
 _event_serial = itertools.count(1)
+_trigger_serial = itertools.count(1)
+
+
+def _trigger_id() -> str:
+    """Slack gives every command and submission its own trigger_id, so two alike are never the same signed bytes
+    (the app refuses a signature it has already taken as a replay)."""
+    return f"1337.{next(_trigger_serial)}.abcd"
 
 
 @dataclass
@@ -108,7 +115,7 @@ def slash_command_body(
     team_id: str = "T0TEST",
     channel_id: str = "C0CHAN",
     response_url: str = "https://hooks.slack.com/commands/T0TEST/1/x",
-    trigger_id: str = "1337.42.abcd",
+    trigger_id: str | None = None,
 ) -> str:
     """The form body of a slash command, field for field as Slack sends it."""
     return urlencode(
@@ -125,7 +132,7 @@ def slash_command_body(
             "api_app_id": API_APP_ID,
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or _trigger_id(),
         }
     )
 
@@ -151,7 +158,7 @@ def view_submission_payload(
         "user": _user(user_id, team_id),
         "api_app_id": API_APP_ID,
         "token": VERIFICATION_TOKEN,
-        "trigger_id": "1337.42.view",
+        "trigger_id": _trigger_id(),
         "view": {
             "id": view_id,
             "team_id": team_id,

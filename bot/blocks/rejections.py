@@ -84,6 +84,20 @@ def build_confirmation(rejection: Rejection, policy: Policy) -> Message:
     return message(f"Recorded {escape(candidate.name)} for {escape(rejection.role_title)}.", blocks)
 
 
+def build_already_recorded(rejection: Rejection) -> Message:
+    """The answer to a double submit: that very rejection was recorded minutes ago, so nothing new was."""
+    name = escape(rejection.candidate.name)
+    return message(
+        f"Already recorded {name} for {escape(rejection.role_title)}; nothing new was saved.",
+        [
+            section(
+                f":information_source: You recorded *{name}* for {describe(rejection)} a few minutes ago; "
+                "this identical rejection was not saved again."
+            )
+        ],
+    )
+
+
 def build_usage(errors: Mapping[str, str] | None = None, *, refused: str = "Nothing was saved") -> Message:
     """Help for `/rejected`, led by what was wrong (and what was therefore not done) when input was refused."""
     blocks: list[Block] = []

@@ -700,6 +700,9 @@ CASES = [
         "every character escapes to five",
         lambda b: b(record(EXPANDING), POLICY),
     ),
+    Case(rejections.build_already_recorded, "realistic", lambda b: b(record())),
+    Case(rejections.build_already_recorded, "hostile at maximum lengths", lambda b: b(record(WORST))),
+    Case(rejections.build_already_recorded, "every character escapes to five", lambda b: b(record(EXPANDING))),
     Case(rejections.build_usage, "help", lambda b: b()),
     Case(
         rejections.build_usage, "one error", lambda b: b({"stage": "Stage is missing; use screen, interview or final."})

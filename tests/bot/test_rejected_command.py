@@ -6,14 +6,18 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import selectinload
 
+from bot.recording import REPEAT_WINDOW
+from bot.rejection_input import parse_rejection_command
 from models import Candidate, Recruiter, Rejection
 from models.base import utcnow
+from models.records import record_rejection
 from tests.conftest import RunningApp, row_counts
 from tests.fakeslack import FakeSlack
 from tests.slack_http import post_signed, slash_command_body
@@ -235,3 +239,94 @@ def test_simultaneous_recordings_of_a_new_email_make_one_candidate(running: Runn
     assert all("Recorded" in reply for reply in replies), replies
     [candidate] = candidates(running)
     assert sorted(r.role_title for r in candidate.rejections) == [f"Role{n}" for n in range(8)]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Double submits: the same rejection sent again within minutes is answered, not recorded twice
+# ---------------------------------------------------------------------------------------------------------------------
+
+TWICE = "Jane Doe email=jane@x.io role=Backend stage=final rating=4 tags=python,go note=Strong"
+ALREADY = "Already recorded Jane Doe for Backend; nothing new was saved."
+
+
+@pytest.mark.parametrize(
+    "again",
+    [TWICE, TWICE.replace("tags=python,go", "tags=go"), TWICE.replace(" tags=python,go", "")],
+    ids=["identical", "fewer tags", "no tags"],
+)
+def test_the_same_rejection_sent_again_is_answered_as_already_recorded(running: RunningApp, again: str) -> None:
+    """Enter pressed twice, or the command sent again because Slack was slow: recording it would add nothing."""
+    assert run(running, TWICE)["text"] == "Recorded Jane Doe for Backend."
+    before = row_counts(running.engine)
+    reply = run(running, again)
+    assert reply["text"] == ALREADY
+    assert "You recorded *Jane Doe* for Backend · finalist · 4/5 a few minutes ago" in everything(reply)
+    assert row_counts(running.engine) == before
+
+
+def test_the_same_rejection_without_email_is_one_candidate(running: RunningApp) -> None:
+    """Without email or LinkedIn nothing merges candidates, so a double submit would even make a second one."""
+    run(running, "Sam Lee role=QA stage=screen")
+    assert (
+        run(running, "Sam Lee role=QA stage=screen")["text"]
+        == "Already recorded Sam Lee for QA; nothing new was saved."
+    )
+    assert [candidate.name for candidate in candidates(running)] == ["Sam Lee"]
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        TWICE.replace("role=Backend", "role=Platform"),
+        TWICE.replace("stage=final", "stage=interview"),
+        TWICE.replace("rating=4", "rating=5"),
+        TWICE.replace(" rating=4", ""),
+        TWICE.replace("note=Strong", "note=Stronger"),
+        TWICE.replace(" note=Strong", ""),
+        TWICE.replace("tags=python,go", "tags=python,go,rust"),
+        TWICE.replace("Jane Doe", "Jane Q. Doe"),
+        TWICE.replace("jane@x.io", "jane@y.io"),
+        TWICE + " linkedin=linkedin.com/in/jane",
+    ],
+    ids=["role", "stage", "rating", "no rating", "note", "no note", "a new tag", "name", "email", "a linkedin"],
+)
+def test_a_rejection_that_differs_in_anything_is_recorded(running: RunningApp, again: str) -> None:
+    run(running, TWICE)
+    assert run(running, again)["text"].startswith("Recorded ")
+    assert len(rejections(running)) == 2
+
+
+def test_another_recruiter_sending_the_same_rejection_records_it(running: RunningApp) -> None:
+    run(running, TWICE, user_id="U0REC")
+    assert run(running, TWICE, user_id="U0REC2")["text"] == "Recorded Jane Doe for Backend."
+    assert sorted(r.recruiter.user_id for r in rejections_with_recruiters(running)) == ["U0REC", "U0REC2"]
+
+
+def test_the_same_rejection_after_the_window_is_recorded_again(running: RunningApp) -> None:
+    """A candidate rejected again for the same role later (they reapplied) is a second rejection."""
+    entry = parse_rejection_command(TWICE)
+    with running.sessions.begin() as session:
+        record_rejection(
+            session=session,
+            team_id="T0TEST",
+            user_id="U0REC",
+            entry=entry,
+            policy=running.settings.policy,
+            now=utcnow() - REPEAT_WINDOW - timedelta(seconds=1),
+        )
+    reply = run(running, TWICE)
+    assert reply["text"] == "Recorded Jane Doe for Backend."
+    assert "1 earlier rejection on record" in everything(reply)
+    assert len(rejections(running)) == 2
+
+
+def test_the_same_rejection_after_the_candidate_was_forgotten_is_recorded(running: RunningApp) -> None:
+    run(running, TWICE)
+    assert run(running, "forget jane@x.io")["text"] == "Erased the candidate with email jane@x.io."
+    assert run(running, TWICE)["text"] == "Recorded Jane Doe for Backend."
+
+
+def rejections_with_recruiters(app: RunningApp) -> list[Rejection]:
+    with app.sessions() as session:
+        query = select(Rejection).options(selectinload(Rejection.recruiter)).order_by(Rejection.id)
+        return list(session.scalars(query))

@@ -79,6 +79,23 @@ def test_a_recruiter_whose_zone_is_fresh_costs_the_database_one_transaction(
     assert fake_slack.calls_to("users.info") == []
 
 
+def test_the_same_form_sent_again_closes_and_says_it_was_already_recorded(
+    running: RunningApp, fake_slack: FakeSlack
+) -> None:
+    """The form filled in again with what the command just recorded, say: a double submit, so nothing new is saved."""
+    metadata = json.dumps({"response_url": fake_slack.response_url("form")})
+    assert submit(running, state(**FULL), metadata) == {}
+    before = row_counts(running.engine)
+    assert submit(running, state(**FULL), metadata) == {}
+    assert row_counts(running.engine) == before
+    # Each answer is sent after its form closes, so the two may arrive in either order.
+    answers = sorted(call.params["text"] for call in fake_slack.wait_for("response_url", count=2))
+    assert answers == [
+        "Already recorded Zoë Ångström for Staff Engineer; nothing new was saved.",
+        "Recorded Zoë Ångström for Staff Engineer.",
+    ]
+
+
 def test_optional_fields_may_be_left_empty(running: RunningApp, fake_slack: FakeSlack) -> None:
     metadata = json.dumps({"response_url": fake_slack.response_url()})
     submit(running, state(name="Sam Roe", role="Analyst", stage="screen", rating=None, email=None, note=None), metadata)

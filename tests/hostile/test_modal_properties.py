@@ -28,6 +28,7 @@ from tests.conftest import RunningApp, row_counts
 from tests.fakeslack import FakeSlack
 from tests.hostile.test_parsers_properties import (
     SLACK_ACK_SECONDS,
+    already_on_record,
     anything,
     check_refusal,
     check_rejection,
@@ -197,18 +198,27 @@ def test_the_rejection_form_over_http_saves_one_rejection_or_nothing(
     metadata = json.dumps({"response_url": fake_slack.response_url(name)})
     answered = len(fake_slack.calls_to("response_url"))
     before = row_counts(running.engine)
+    try:
+        entry: RejectionInput | InputErrors = validate_rejection(submitted_values({"state": {"values": state(values)}}))
+    except InputErrors as error:
+        entry = error
+    repeat = isinstance(entry, RejectionInput) and already_on_record(running, entry)
     answer, elapsed = submit(running, REJECTION_MODAL, values, metadata)
     assert elapsed < SLACK_ACK_SECONDS
-    try:
-        entry = validate_rejection(submitted_values({"state": {"values": state(values)}}))
-    except InputErrors as error:
+    if isinstance(entry, InputErrors):
         event("refused")
-        check_errors_ack(answer, error, build_rejection_modal())
+        check_errors_ack(answer, entry, build_rejection_modal())
         assert row_counts(running.engine) == before
         return
-    event("saved")
     assert answer == {}  # the form closes
     after = row_counts(running.engine)
+    if repeat:
+        event("already recorded")
+        assert after == before
+        said = confirmation(fake_slack, name, answered)
+        assert said["text"] == f"Already recorded {escape(entry.name)} for {escape(entry.role)}; nothing new was saved."
+        return
+    event("saved")
     assert after["rejections"] == before["rejections"] + 1
     assert {name for name in after if after[name] != before[name]} <= MAY_CHANGE[REJECTION_MODAL]
     with running.sessions() as session:
@@ -275,8 +285,12 @@ metadata_values = st.one_of(
 def test_any_private_metadata_saves_under_the_submitter_and_confirms_by_dm(
     running: RunningApp, fake_slack: FakeSlack, metadata: str, form: str
 ) -> None:
-    """With no usable response_url the confirmation goes to the submitter by DM; ids in the metadata are ignored."""
-    values = {"name": "Jane Doe", "role": "QA", "stage": "final"} if form == REJECTION_MODAL else {"title": "QA Lead"}
+    """With no usable response_url the confirmation goes to the submitter by DM; ids in the metadata are ignored.
+
+    Each rejection is another candidate, so that none is the double submit of an earlier example.
+    """
+    candidate = f"Jane Doe {next(_answer_names)}"
+    values = {"name": candidate, "role": "QA", "stage": "final"} if form == REJECTION_MODAL else {"title": "QA Lead"}
     table = "rejections" if form == REJECTION_MODAL else "roles"
     dms = len(fake_slack.calls_to("chat.postMessage"))
     before = row_counts(running.engine)
@@ -292,4 +306,4 @@ def test_any_private_metadata_saves_under_the_submitter_and_confirms_by_dm(
         assert (stored.team_id, owner) == ("T0TEST", "U0REC")
     [dm] = fake_slack.wait_for("chat.postMessage", count=dms + 1)[dms:]
     assert dm.params["channel"] == "U0REC"
-    assert dm.params["text"].startswith("Recorded Jane Doe" if form == REJECTION_MODAL else "Opened role #")
+    assert dm.params["text"].startswith(f"Recorded {candidate}" if form == REJECTION_MODAL else "Opened role #")

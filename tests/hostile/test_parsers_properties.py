@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -42,9 +43,7 @@ from tests.slack_http import post_signed, slash_command_body
 
 SLACK_ACK_SECONDS = 3.0
 QUOTES = '"\u201c\u201d'
-# U+0130 (İ) is the one character whose lower case is longer than itself; it is left out of the random alphabet so
-# these broad properties stay deterministic, and the bug it triggers is pinned by test_a_valid_email_stays_within_*.
-SAFE_CHARACTERS = st.characters(exclude_categories=("Cs",), exclude_characters="\u0130")
+SAFE_CHARACTERS = st.characters(exclude_categories=("Cs",))
 FRAGMENTS = (
     # Slack's escaping, and what a person may paste that Slack then turns into a link or a mention
     "&lt;",
@@ -120,6 +119,10 @@ FRAGMENTS = (
     "{0}",
     "\\",
     "NULL",
+    # what Bolt 1.30 took for an interactivity payload, and the one character whose lower case is longer (İ -> i̇)
+    "payload",
+    "payload=",
+    "\u0130",
 )
 TYPED_KEY = re.compile(r"[a-z_]+")  # how a typed key= comes back: lower-cased, letters and underscores only
 MENTIONS = ("<!channel>", "<!here>", "<@U123", "<#C123")
@@ -156,7 +159,7 @@ def clean_line(text: str) -> str:
 
 def free_text(limit: int) -> st.SearchStrategy[str]:
     """A one-line value as the parser would store it: any letters, marks, emoji, symbols; no quotes."""
-    alphabet = st.characters(exclude_categories=("Cs", "Cc"), exclude_characters=QUOTES + "\u0130")
+    alphabet = st.characters(exclude_categories=("Cs", "Cc"), exclude_characters=QUOTES)
     return st.text(alphabet, min_size=1, max_size=limit).map(clean_line).filter(lambda v: is_clean_line(v, limit))
 
 
@@ -165,7 +168,7 @@ def clean_tag(text: str) -> str:
 
 
 tag = (
-    st.text(st.characters(exclude_categories=("Cs", "Cc"), exclude_characters=QUOTES + ",\u0130"), max_size=TAG_MAX)
+    st.text(st.characters(exclude_categories=("Cs", "Cc"), exclude_characters=QUOTES + ","), max_size=TAG_MAX)
     .map(clean_tag)
     .filter(lambda t: 0 < len(t) <= TAG_MAX and clean_tag(t) == t and unicodedata.is_normalized("NFC", t))
 )
@@ -377,9 +380,9 @@ def check_refusal(error: InputErrors, fields: tuple[str, ...], *, typed_keys: bo
     for key, problem in error.errors.items():
         assert isinstance(problem, str) and problem.strip(), key
         assert key in fields or (typed_keys and (key == "text" or TYPED_KEY.fullmatch(key))), key
-        if key != "text":  # the unclosed-quote message is pinned by test_an_unclosed_quote_is_echoed_*
+        assert all(char.isprintable() for char in problem), problem
+        if key != "text":  # the unclosed-quote message ends with the text it quotes
             assert problem.endswith("."), problem
-            assert all(char.isprintable() for char in problem), problem
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -552,42 +555,68 @@ def test_a_valid_role_typed_back_parses_to_itself(entry: RoleInput, data: st.Dat
 # ---------------------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a LinkedIn address typed without https:// (or with http://) is accepted up to 300 characters, then "
-    "normalised to up to 308: longer than the documented limit and than candidates.linkedin_url (VARCHAR 300), so "
-    "PostgreSQL refuses the insert and the recruiter is told the database is not answering",
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("linkedin.com/in/" + "a" * 276, "https://linkedin.com/in/" + "a" * 276),
+        ("http://LinkedIn.com/in/" + "a" * 276, "https://linkedin.com/in/" + "a" * 276),
+    ],
+    ids=["without a scheme", "http"],
 )
-@pytest.mark.parametrize("typed", ["linkedin.com/in/" + "a" * 284, "http://linkedin.com/in/" + "a" * 277])
-def test_a_valid_linkedin_address_stays_within_its_limit_once_normalised(typed: str) -> None:
+def test_a_linkedin_address_is_accepted_up_to_its_limit_as_stored(typed: str, stored: str) -> None:
+    """The limit applies to the full https address that is stored, not to what was typed."""
+    assert len(stored) == LINKEDIN_MAX
+    assert parse_rejection_command(f"Jane Doe role=Backend stage=final linkedin={typed}").linkedin == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored_length"),
+    [("linkedin.com/in/" + "a" * 284, 308), ("http://linkedin.com/in/" + "a" * 277, 301)],
+    ids=["without a scheme", "http"],
+)
+def test_a_linkedin_address_over_its_limit_once_normalised_is_refused(typed: str, stored_length: int) -> None:
+    """300 characters typed, longer once written as https://: over the column (VARCHAR 300), so refused, with why."""
     assert len(typed) == LINKEDIN_MAX
-    entry = parse_rejection_command(f"Jane Doe role=Backend stage=final linkedin={typed}")
-    assert entry.linkedin is not None and len(entry.linkedin) <= LINKEDIN_MAX
+    with pytest.raises(InputErrors) as refused:
+        parse_rejection_command(f"Jane Doe role=Backend stage=final linkedin={typed}")
+    assert refused.value.errors == {
+        "linkedin": f"LinkedIn “{typed[:40]}…” is {stored_length} characters as a full https:// address; "
+        "the limit is 300."
+    }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the email's length is checked before lower-casing, and 'İ'.lower() is two characters: an accepted "
-    "254-character address can come out up to 508 long, over EMAIL_MAX and candidates.email (VARCHAR 254)",
-)
-def test_a_valid_email_stays_within_its_limit_once_lower_cased() -> None:
+def test_an_email_is_accepted_up_to_its_limit_in_lower_case() -> None:
+    """'İ' lower-cases to two characters (i and a combining dot): the limit applies to the address as stored."""
+    typed = "\u0130" * 121 + "@example.com"
+    entry = validate_rejection({"name": "Jane Doe", "role": "Backend", "stage": "final", "email": typed})
+    assert entry.email == "i\u0307" * 121 + "@example.com"
+    assert len(entry.email) == 254 == EMAIL_MAX
+
+
+def test_an_email_over_its_limit_once_lower_cased_is_refused() -> None:
     typed = "\u0130" * 200 + "@example.com"
     assert len(typed) <= EMAIL_MAX
-    entry = validate_rejection({"name": "Jane Doe", "role": "Backend", "stage": "final", "email": typed})
-    assert entry.email is not None and len(entry.email) <= EMAIL_MAX
+    with pytest.raises(InputErrors) as refused:
+        validate_rejection({"name": "Jane Doe", "role": "Backend", "stage": "final", "email": typed})
+    assert refused.value.errors == {
+        "email": f"Email “{typed[:40]}…” is 412 characters in lower case; the limit is 254."
+    }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the unclosed-quote refusal quotes the raw text (bot.command_text._snippet), not through _quote like every "
-    "other refusal: newlines, NUL and right-to-left overrides are echoed into the reply",
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ('Jane "Doe\nrole=QA', '"Doe role=QA'),
+        ('Jane "\u202eevil role=QA', '" evil role=QA'),
+        ('Jane "\x00 role=QA', '" role=QA'),
+        ('Jane "a\r\n\tb\u2028c\u200bd', '"a b c d'),
+    ],
 )
-@pytest.mark.parametrize("typed", ['Jane "Doe\nrole=QA', 'Jane "\u202eevil role=QA', 'Jane "\x00 role=QA'])
-def test_an_unclosed_quote_is_echoed_on_one_printable_line(typed: str) -> None:
+def test_an_unclosed_quote_is_echoed_on_one_printable_line(typed: str, shown: str) -> None:
+    """Line breaks, NUL and direction overrides typed are shown as spaces, as in every other refusal."""
     with pytest.raises(InputErrors) as refused:
         parse_rejection_command(typed)
-    problem = refused.value.errors["text"]
-    assert all(char.isprintable() for char in problem), problem
+    assert refused.value.errors == {"text": f"A double quote is not closed: {shown}"}
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -603,13 +632,13 @@ UNCHANGED_BY_A_REJECTION = ("roles", "role_outreach", "role_alerts", "touchpoint
 
 
 def typed_for(verbs: tuple[str, ...]) -> st.SearchStrategy[str]:
-    """Texts that reach the record path: not empty, not help, not a subcommand; never the word Bolt trips on."""
+    """Texts that reach the record path: not empty, not help, not a subcommand."""
 
     def records(text: str) -> bool:
         stripped = text.strip()
         words = stripped.split()
         subcommand = bool(words) and words[0].lower() in verbs and "=" not in stripped
-        return bool(stripped) and stripped.lower() != "help" and not subcommand and "payload" not in text
+        return bool(stripped) and stripped.lower() != "help" and not subcommand
 
     return (rejected_text() if "forget" in verbs else role_text()).filter(records)
 
@@ -646,21 +675,50 @@ def check_no_mention_injected(payload: dict[str, Any]) -> None:
     assert not any(mention in text for mention in MENTIONS), text
 
 
+def already_on_record(app: RunningApp, entry: RejectionInput) -> bool:
+    """Whether U0REC recorded this very rejection in the last ten minutes, so that sending it again records nothing:
+    same role, stage, rating and note, for a live candidate of that name and email whose LinkedIn and tags already
+    include the entry's (a double submit, bot.recording)."""
+    since = datetime.now(UTC) - timedelta(minutes=10)
+    with app.sessions() as session:
+        recent = session.scalars(select(Rejection).where(Rejection.rejected_at >= since)).all()
+        return any(
+            (rejection.team_id, rejection.recruiter.user_id) == ("T0TEST", "U0REC")
+            and (rejection.role_title, rejection.stage, rejection.rating, rejection.note)
+            == (entry.role, entry.stage, entry.rating, entry.note)
+            and (rejection.candidate.name, rejection.candidate.email, rejection.candidate.erased)
+            == (entry.name, entry.email, False)
+            and entry.linkedin in (None, rejection.candidate.linkedin_url)
+            and set(entry.tags) <= set(rejection.candidate.tags)
+            for rejection in recent
+        )
+
+
 @HTTP
 @given(text=typed_for(("list", "forget")))
 @example(text='Bobby <!channel> Tables email=<mailto:Bob@X.io|Bob@X.io> role="R&amp;D" stage=final tags=a,A,a')
 @example(text='Robert\'); DROP TABLE candidates; -- role=QA stage=final note="1 OR 1=1"')
 def test_rejected_over_http_records_exactly_one_rejection_or_nothing(running: RunningApp, text: str) -> None:
+    try:
+        entry: RejectionInput | InputErrors = parse_rejection_command(text.strip())
+    except InputErrors as error:
+        entry = error
+    repeat = isinstance(entry, RejectionInput) and already_on_record(running, entry)
     before = row_counts(running.engine)
     payload, elapsed = send(running, "/rejected", text)
     after = row_counts(running.engine)
     assert elapsed < SLACK_ACK_SECONDS
     check_no_mention_injected(payload)
-    try:
-        entry = parse_rejection_command(text.strip())
-    except InputErrors as error:
+    if isinstance(entry, InputErrors):
         event("refused")
-        check_refusal_reply(payload, error)
+        check_refusal_reply(payload, entry)
+        assert after == before
+        return
+    if repeat:
+        event("already recorded")
+        assert (
+            payload["text"] == f"Already recorded {escape(entry.name)} for {escape(entry.role)}; nothing new was saved."
+        )
         assert after == before
         return
     event("recorded")
@@ -728,7 +786,7 @@ def test_role_subcommands_with_any_argument_answer_and_change_nothing(
 ) -> None:
     """No role exists, so whatever follows the verb, the answer is usage or "no such role" and nothing is written."""
     text = f"{verb} {argument}"
-    assume("=" not in text and "payload" not in text)  # with an = it is a role title, covered above
+    assume("=" not in text)  # with an = it is a role title, covered above
     before = row_counts(running.engine)
     payload, elapsed = send(running, "/role", text)
     assert elapsed < SLACK_ACK_SECONDS
@@ -751,7 +809,7 @@ def test_rejected_subcommands_with_any_argument_answer_and_change_nothing(
     running: RunningApp, verb: str, argument: str
 ) -> None:
     text = f"{verb} {argument}"
-    assume("=" not in text and "payload" not in text)  # with an = it is a rejection to record, covered above
+    assume("=" not in text)  # with an = it is a rejection to record, covered above
     before = row_counts(running.engine)
     payload, elapsed = send(running, "/rejected", text)
     assert elapsed < SLACK_ACK_SECONDS
@@ -759,38 +817,56 @@ def test_rejected_subcommands_with_any_argument_answer_and_change_nothing(
     check_no_mention_injected(payload)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="values the parser accepts but lengthens (LinkedIn without https://, an email with 'İ') exceed their "
-    "VARCHAR columns: PostgreSQL refuses the insert and the recruiter is wrongly told the database is not answering; "
-    "SQLite stores the over-long value",
-)
 @pytest.mark.parametrize(
-    "typed",
-    ["linkedin=linkedin.com/in/" + "a" * 284, "email=" + "\u0130" * 200 + "@example.com"],
+    ("typed", "stored"),
+    [
+        ("linkedin=linkedin.com/in/" + "a" * 276, {"linkedin_url": "https://linkedin.com/in/" + "a" * 276}),
+        ("email=" + "\u0130" * 121 + "@example.com", {"email": "i\u0307" * 121 + "@example.com"}),
+    ],
     ids=["linkedin", "email"],
 )
-def test_an_accepted_value_is_saved_within_its_column(running: RunningApp, typed: str) -> None:
+def test_a_value_lengthened_by_cleaning_is_saved_at_its_column_limit(
+    running: RunningApp, typed: str, stored: dict[str, str]
+) -> None:
+    """Cleaning may lengthen a value (https:// added, 'İ' lower-cased); one that still fits is saved whole."""
     payload, _ = send(running, "/rejected", f"Jane Doe role=Backend stage=final {typed}")
     assert payload["text"] == "Recorded Jane Doe for Backend.", payload["text"]
     with running.sessions() as session:
         candidate = session.scalars(select(Candidate)).one()
+        assert {key: getattr(candidate, key) for key in stored} == stored
         assert len(candidate.linkedin_url or "") <= LINKEDIN_MAX and len(candidate.email or "") <= EMAIL_MAX
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="slack_bolt 1.30's parse_body treats any form body containing the substring 'payload' as an "
-    "interactivity payload without a payload field and returns {}: the slash command is then unhandled (HTTP 404) "
-    "and Slack shows the recruiter an error instead of an answer",
-)
 @pytest.mark.parametrize(
-    ("command", "text"),
+    ("typed", "field"),
+    [("linkedin=linkedin.com/in/" + "a" * 284, "LinkedIn"), ("email=" + "\u0130" * 200 + "@example.com", "Email")],
+    ids=["linkedin", "email"],
+)
+def test_a_value_lengthened_past_its_column_is_refused_as_too_long(running: RunningApp, typed: str, field: str) -> None:
+    """Not a database error ("the database is not answering", as PostgreSQL refused the insert): the field's limit."""
+    before = row_counts(running.engine)
+    payload, _ = send(running, "/rejected", f"Jane Doe role=Backend stage=final {typed}")
+    assert payload["text"].startswith("Nothing was saved: "), payload["text"]
+    assert (
+        f"{field} “" in payload["blocks"][0]["text"]["text"] and "the limit is" in payload["blocks"][0]["text"]["text"]
+    )
+    assert row_counts(running.engine) == before
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "answer"),
     [
-        ("/rejected", 'Jane Doe role=Backend stage=final note="wrote the payload parser"'),
-        ("/role", "Payments payload engineer"),
+        (
+            "/rejected",
+            'Jane Doe role=Backend stage=final note="wrote the payload parser"',
+            "Recorded Jane Doe for Backend.",
+        ),
+        ("/role", "Payments payload engineer", "Opened role #1: Payments payload engineer"),
+        ("/role", "payload=1", "Nothing was saved: "),
     ],
 )
-def test_a_command_mentioning_payload_is_answered(running: RunningApp, command: str, text: str) -> None:
+def test_a_command_mentioning_payload_is_answered(running: RunningApp, command: str, text: str, answer: str) -> None:
+    """Bolt 1.30 took any form body containing "payload" for a click or a form and left the command unanswered."""
     reply = post_signed(running.events_url, slash_command_body(command=command, text=text))
     assert reply.status == 200, (reply.status, reply.body)
+    assert reply.json()["text"].startswith(answer), reply.body
