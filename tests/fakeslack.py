@@ -181,6 +181,7 @@ class FakeSlack:
         self._serial = 0
         self._limiter: _Limiter | None = None
         self._limited: Counter[str] = Counter()
+        self._standing: dict[str, Reply] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -277,11 +278,23 @@ class FakeSlack:
             self._channels.clear()
             self._limiter = None
             self._limited.clear()
+            self._standing.clear()
 
     def script(self, method: str, *responses: Reply) -> None:
         """Queue one-shot replies for `method`; once used up, the default reply comes back."""
         with self._cond:
             self._scripts[method].extend(responses)
+
+    def answer_every(self, method: str, reply: Reply | None) -> None:
+        """Answer every call to `method` with `reply` (a 429 storm, an outage) until called with None or reset().
+
+        One-shot scripted replies still come first.
+        """
+        with self._cond:
+            if reply is None:
+                self._standing.pop(method, None)
+            else:
+                self._standing[method] = reply
 
     def enforce_rate_limits(
         self, limits: RateLimits | None = None, *, clock: Callable[[], float] = time.monotonic
@@ -346,7 +359,7 @@ class FakeSlack:
             self._calls.append(call)
             self._cond.notify_all()
             queue = self._scripts.get(call.method)
-            scripted = queue.popleft() if queue else None
+            scripted = (queue.popleft() if queue else None) or self._standing.get(call.method)
             limiter = self._limiter
         if scripted is None and limiter is not None and call.path.startswith("/api/"):
             wait = limiter.admit(call.method, call.params)

@@ -251,6 +251,23 @@ def test_least_seconds_is_what_the_bucket_allows() -> None:
     assert Limit(per_minute=100, burst=10).least_seconds(1000) == pytest.approx(594)
 
 
+def test_answer_every_holds_until_cleared_and_scripts_come_first(fake: FakeSlack, client: WebClient) -> None:
+    fake.answer_every("chat.postMessage", Reply({"ok": False, "error": "ratelimited"}, status=429))
+    fake.script("chat.postMessage", Reply({"ok": True, "channel": "C0CHAN", "ts": "1.000001"}))
+    assert client.chat_postMessage(channel="C0CHAN", text="scripted")["ts"] == "1.000001"
+    for _ in range(3):
+        with pytest.raises(SlackApiError):
+            client.chat_postMessage(channel="C0CHAN", text="storm")
+    client.auth_test()  # other methods answer as usual
+    fake.answer_every("chat.postMessage", None)
+    client.chat_postMessage(channel="C0CHAN", text="after")
+    assert [m["text"] for m in fake.messages("C0CHAN")] == ["after"]
+
+    fake.answer_every("auth.test", Reply({"ok": False, "error": "invalid_auth"}))
+    fake.reset()
+    assert client.auth_test()["ok"]
+
+
 def test_scripted_malformed_json(client: WebClient, fake: FakeSlack) -> None:
     fake.script("auth.test", Reply("<html>upstream error</html>", status=200))
 
