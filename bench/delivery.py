@@ -33,6 +33,7 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.machine import describe
@@ -331,7 +332,9 @@ def _sweep_once_more(env: dict[str, str], result: Result) -> None:
         result.problems.append(f"the sweep after delivery did more: {summary[0]}")
 
 
-def _check(fake: FakeSlack, sessions: Any, users: Sequence[str], expected: dict[int, str], result: Result) -> None:
+def _check(
+    fake: FakeSlack, sessions: sessionmaker[Session], users: Sequence[str], expected: dict[int, str], result: Result
+) -> None:
     """Each check-in in exactly one DM, to its owner, under a claim token no other DM carries, and the database's
     record of it pointing at that very message; nothing left claimed or due."""
     counts: Counter[int] = Counter()
