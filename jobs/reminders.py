@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.ids import REMINDER_METADATA_TYPE
 from bot.timezones import refresh_timezone
 from jobs.delivery import find_posted, metadata, posted
-from jobs.slack_errors import Outcome, classify
+from jobs.slack_errors import RATELIMITED, Failure, Outcome, classify
 from models import ACTIVE, Candidate, Checkin, Recruiter, ReminderSent
 from models.policy import Policy
 
@@ -82,10 +82,10 @@ def run_reminders(
     if not dry_run:
         settle_uncertain(sessions=sessions, client=client, policy=settings.policy, now=now, report=report)
     with sessions.begin() as session:
-        recruiter_ids = session.scalars(select(Checkin.recruiter_id).where(eligible(now)).distinct()).all()
-    for recruiter_id in sorted(recruiter_ids):
+        recruiter_ids = sorted(session.scalars(select(Checkin.recruiter_id).where(eligible(now)).distinct()).all())
+    for served, recruiter_id in enumerate(recruiter_ids, start=1):
         try:
-            deliver(
+            rate_limited = deliver(
                 sessions=sessions,
                 client=client,
                 settings=settings,
@@ -98,6 +98,13 @@ def run_reminders(
         except Exception:  # one recruiter's failure must not block the others
             logger.exception("reminder delivery to recruiter %s failed", recruiter_id)
             report.failed += 1
+            continue
+        if rate_limited and (left := len(recruiter_ids) - served):
+            # Refused again after waiting Retry-After: posting on for the others would most likely be refused too
+            # (the limit is the workspace's) and hold this sweep, and the clock, for Retry-After per recruiter.
+            logger.warning("Slack is rate limiting reminders: %s other recruiter(s) wait for the next sweep", left)
+            report.deferred += left
+            break
     logger.info(
         "reminder sweep: %s messages, %s check-ins, %s waiting for working hours, %s deferred, %s failed",
         report.messages,
@@ -119,8 +126,11 @@ def deliver(
     clock: Callable[[], datetime],
     dry_run: bool,
     report: SweepReport,
-) -> None:
-    """Claim, post and record one recruiter's due check-ins, if it is working hours where they are."""
+) -> bool:
+    """Claim, post and record one recruiter's due check-ins, if it is working hours where they are.
+
+    Returns True when Slack refused the post for its rate even after the client waited Retry-After once.
+    """
     with sessions.begin() as session:
         recruiter = session.get_one(Recruiter, recruiter_id)
         team_id, user_id, tz = recruiter.team_id, recruiter.user_id, recruiter.tz
@@ -129,13 +139,13 @@ def deliver(
     if not settings.working_hours.allows(now, tz):
         report.waiting_for_working_hours += 1
         report.lines.append(f"<@{user_id}>: waiting for working hours ({tz or settings.working_hours.default_tz})")
-        return
+        return False
     if dry_run:
         with sessions.begin() as session:
             due = _due(session, recruiter_id, now, limit=MAX_ITEMS)
             names = ", ".join(f"{c.candidate.name} ({c.rejection.role_title})" for c in due)
             report.lines.append(f"<@{user_id}>: would DM {len(due)} check-in(s): {names}")
-        return
+        return False
 
     token = str(uuid.uuid4())
     claimed_at = clock()
@@ -150,7 +160,7 @@ def deliver(
     with sessions.begin() as session:
         claimed = _claimed(session, token)
         if not claimed:
-            return  # another sweep got there first
+            return False  # another sweep got there first
         more = session.scalar(select(func.count()).where(eligible(now), Checkin.recruiter_id == recruiter_id)) or 0
         reply = build_reminder(claimed, more=more, policy=settings.policy, now=now)
         count = len(claimed)
@@ -164,12 +174,13 @@ def deliver(
         )
         channel, ts = posted(response)
     except (SlackClientError, OSError, ValueError) as error:  # ValueError: a body that is not JSON
-        _failed(sessions=sessions, token=token, error=error, now=now, report=report, user_id=user_id)
-        return
+        failure = _failed(sessions=sessions, token=token, error=error, now=now, report=report, user_id=user_id)
+        return failure.outcome is Outcome.RETRY and failure.reason == RATELIMITED
     record_sent(sessions=sessions, token=token, channel=channel, ts=ts, policy=settings.policy, now=now)
     report.messages += 1
     report.checkins += count
     report.lines.append(f"<@{user_id}>: sent {count} check-in(s)")
+    return False
 
 
 def _with_details() -> Select[tuple[Checkin]]:
@@ -221,7 +232,7 @@ def record_sent(
 
 def _failed(
     *, sessions: sessionmaker[Session], token: str, error: Exception, now: datetime, report: SweepReport, user_id: str
-) -> None:
+) -> Failure:
     """Give up (permanent), wait and retry (rate limits and the like), or verify before retrying (unknown)."""
     failure = classify(error)
     claim = Checkin.claim_token == token
@@ -243,6 +254,7 @@ def _failed(
         report.deferred += 1
     with sessions.begin() as session:
         session.execute(update(Checkin).where(claim).values(**values).execution_options(synchronize_session=False))
+    return failure
 
 
 def settle_uncertain(

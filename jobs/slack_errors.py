@@ -35,6 +35,7 @@ PERMANENT = frozenset(
 # Slack may have done the work before failing: "It's possible some aspect of the operation succeeded".
 MAYBE_DONE = frozenset({"fatal_error", "internal_error"})
 DEFAULT_RETRY = timedelta(minutes=1)
+RATELIMITED = "ratelimited"
 SLACK_CODE = re.compile(r"[a-z0-9_]+")
 
 
@@ -61,10 +62,10 @@ def classify(error: Exception) -> Failure:
     if not SLACK_CODE.fullmatch(code):
         # Not Slack's own answer (slack_sdk stands in for a body it could not read): the call may have worked.
         return Failure(Outcome.UNCERTAIN, f"unreadable answer (HTTP {response.status_code})")
-    if response.status_code == 429 or code == "ratelimited":
+    if response.status_code == 429 or code == RATELIMITED:
         seconds = response.headers.get("Retry-After") or response.headers.get("retry-after") or "60"
         retry = timedelta(seconds=int(seconds)) if str(seconds).isdigit() else DEFAULT_RETRY
-        return Failure(Outcome.RETRY, "ratelimited", retry)
+        return Failure(Outcome.RETRY, RATELIMITED, retry)
     if response.status_code >= 500 or code in MAYBE_DONE:
         return Failure(Outcome.UNCERTAIN, code)
     if code in PERMANENT:

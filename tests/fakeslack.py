@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sys
 import threading
 import time
-from collections import defaultdict, deque
-from collections.abc import Callable
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +21,11 @@ TEAM_ID = "T0TEST"
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
 APP_ID = "A0APP"
+
+# Each method's documented tier, for the methods the reminder sweep calls (slackapi/java-slack-sdk's MethodsRateLimits
+# lists every method's tier as its reference page states it). chat.postMessage has a special tier of its own.
+TIER_2, TIER_3, TIER_4 = "Tier 2", "Tier 3", "Tier 4"
+METHOD_TIERS = {"users.info": TIER_4, "conversations.open": TIER_3, "conversations.history": TIER_3}
 
 # Slack accepts these as JSON-encoded strings in form bodies; tests want to assert on their structure, not their text.
 _JSON_FIELDS = frozenset({"view", "blocks", "attachments", "metadata"})
@@ -46,6 +52,70 @@ class Reply:
     # Do what the default reply would do (e.g. really post the message) but answer with this reply: Slack acted,
     # and the app never heard (a lost response, a 500 after the fact).
     applied: bool = False
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A token bucket: `per_minute` calls a minute on average, and up to `burst` of them back to back."""
+
+    per_minute: float
+    burst: int
+
+    def least_seconds(self, calls: int) -> float:
+        """The least time `calls` calls take through a full bucket: what a lower bound on delivery is made of."""
+        return max(0, calls - self.burst) * 60 / self.per_minute
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Slack's documented Web API limits (docs.slack.dev/apis/web-api/rate-limits), enforced per app and workspace.
+
+    - chat.postMessage: "generally allows posting one message per second per channel", "short bursts >1 allowed",
+      "while also maintaining a workspace-wide limit": "several hundred messages per minute" (slack_sdk for Java's
+      description of the special tier). We take 300 a minute.
+    - Tier 2 "20+ per minute", Tier 3 "50+ per minute", Tier 4 "100+ per minute": the documented floor of each.
+    Slack does not publish burst sizes; we allow 3 posts at once per channel and a tenth of a minute's quota
+    elsewhere. Beyond a limit: HTTP 429, {"ok": false, "error": "ratelimited"}, and Retry-After in whole seconds.
+    """
+
+    post_per_channel: Limit = Limit(60, 3)
+    post_per_workspace: Limit = Limit(300, 30)
+    tiers: Mapping[str, Limit] = field(
+        default_factory=lambda: {TIER_2: Limit(20, 2), TIER_3: Limit(50, 5), TIER_4: Limit(100, 10)}
+    )
+
+    def buckets(self, method: str, params: Mapping[str, Any]) -> list[tuple[tuple[str, str], Limit]]:
+        """The buckets a call draws from, each named (method, scope); methods not listed here are not limited."""
+        if method == "chat.postMessage":
+            channel = _posted_channel(str(params.get("channel", "")))
+            return [((method, channel), self.post_per_channel), ((method, TEAM_ID), self.post_per_workspace)]
+        tier = METHOD_TIERS.get(method)
+        return [] if tier is None else [((method, TEAM_ID), self.tiers[tier])]
+
+
+class _Limiter:
+    """Token buckets refilled continuously: a call goes ahead only when every bucket it draws from has a token."""
+
+    def __init__(self, limits: RateLimits, clock: Callable[[], float]) -> None:
+        self._limits, self._clock = limits, clock
+        self._levels: dict[tuple[str, str], tuple[float, float]] = {}  # bucket -> (tokens, when counted)
+        self._lock = threading.Lock()
+
+    def admit(self, method: str, params: Mapping[str, Any]) -> float | None:
+        """None when the call may go ahead (its tokens are taken), else the seconds until it could."""
+        buckets = self._limits.buckets(method, params)
+        with self._lock:
+            now = self._clock()
+            levels = [(key, limit, self._level(key, limit, now)) for key, limit in buckets]
+            waits = [(1 - level) * 60 / limit.per_minute for _, limit, level in levels if level < 1]
+            taken = 0 if waits else 1  # a refused call takes nothing
+            for key, _, level in levels:
+                self._levels[key] = (level - taken, now)
+        return max(waits) if waits else None
+
+    def _level(self, key: tuple[str, str], limit: Limit, now: float) -> float:
+        tokens, counted = self._levels.get(key, (float(limit.burst), now))
+        return min(float(limit.burst), tokens + (now - counted) * limit.per_minute / 60)
 
 
 @dataclass
@@ -77,6 +147,11 @@ class _User:
     is_bot: bool
 
 
+def _posted_channel(channel: str) -> str:
+    """Posting to a user id lands in the bot's DM with that user."""
+    return "D" + channel if channel.startswith(("U", "W")) else channel
+
+
 def _canonical_header(name: str) -> str:
     """urllib sends "X-slack-signature"; normalise so tests can write the names the way Slack's docs do."""
     return "-".join(part.capitalize() for part in name.split("-"))
@@ -106,6 +181,9 @@ class FakeSlack:
         self._channels: dict[str, _Channel] = {}
         self._history: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._serial = 0
+        self._limiter: _Limiter | None = None
+        self._limited: Counter[str] = Counter()
+        self._standing: dict[str, Reply] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -201,6 +279,9 @@ class FakeSlack:
             self._history.clear()
             self._channels.clear()
             self._latency.clear()
+            self._limiter = None
+            self._limited.clear()
+            self._standing.clear()
 
     def script(self, method: str, *responses: Reply) -> None:
         """Queue one-shot replies for `method`; once used up, the default reply comes back."""
@@ -212,6 +293,33 @@ class FakeSlack:
         stop the app while a call is in flight. The call takes effect (a message is posted) before the wait."""
         with self._cond:
             self._latency[method] = seconds
+
+    def answer_every(self, method: str, reply: Reply | None) -> None:
+        """Answer every call to `method` with `reply` (a 429 storm, an outage) until called with None or reset().
+
+        One-shot scripted replies still come first.
+        """
+        with self._cond:
+            if reply is None:
+                self._standing.pop(method, None)
+            else:
+                self._standing[method] = reply
+
+    def enforce_rate_limits(
+        self, limits: RateLimits | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """Answer 429 beyond Slack's limits from now until reset(); off by default, so no other test is slowed.
+
+        Scripted replies still come first. `clock` (seconds) lets a test step time instead of sleeping.
+        """
+        with self._cond:
+            self._limiter = _Limiter(limits or RateLimits(), clock)
+            self._limited.clear()
+
+    def rate_limited(self) -> Counter[str]:
+        """How many calls to each method were refused with a 429 by the limits (scripted 429s not counted)."""
+        with self._cond:
+            return Counter(self._limited)
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
         """What a channel shows now, oldest first: posted messages as last updated."""
@@ -260,8 +368,16 @@ class FakeSlack:
             self._calls.append(call)
             self._cond.notify_all()
             queue = self._scripts.get(call.method)
-            scripted = queue.popleft() if queue else None
+            scripted = (queue.popleft() if queue else None) or self._standing.get(call.method)
+            limiter = self._limiter
             latency = self._latency.get(call.method, 0.0)
+        if scripted is None and limiter is not None and call.path.startswith("/api/"):
+            wait = limiter.admit(call.method, call.params)
+            if wait is not None:
+                with self._cond:
+                    self._limited[call.method] += 1
+                retry_after = str(max(1, math.ceil(wait)))
+                return Reply({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": retry_after})
         if scripted is not None and scripted.applied:
             self._default_reply(call)
         if scripted is not None:
@@ -319,9 +435,7 @@ class FakeSlack:
         return message
 
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = str(params.get("channel", ""))
-        if channel.startswith(("U", "W")):
-            channel = "D" + channel  # posting to a user id lands in the bot's DM with that user
+        channel = _posted_channel(str(params.get("channel", "")))
         refusal = self._channel(channel).refusal(posting=True)
         if refusal is not None:
             return {"ok": False, "error": refusal}

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qsl
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.fakeslack import FakeSlack, Reply
+from tests.fakeslack import TIER_2, FakeSlack, Limit, RateLimits, Reply
 from tests.slack_http import (
     SIGNING_SECRET,
     block_actions_payload,
@@ -118,6 +120,152 @@ def test_scripted_429_surfaces_without_retry_handlers(fake: FakeSlack, client: W
     # One-shot: the next call gets the default reply, and both calls were recorded.
     assert client.chat_postMessage(channel="C0CHAN", text="hi")["ok"]
     assert len(fake.calls_to("chat.postMessage")) == 2
+
+
+# --- Rate limits (opt-in) ---------------------------------------------------------------------------------------------
+
+
+class StepClock:
+    """Time that moves only when the test says, so the limiter's arithmetic is checked exactly."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def refused(call: Callable[[], object]) -> str:
+    """The Retry-After of a call Slack refused for its rate, after checking the rest of the 429's shape."""
+    with pytest.raises(SlackApiError) as excinfo:
+        call()
+    response = excinfo.value.response
+    assert (response.status_code, response["ok"], response["error"]) == (429, False, "ratelimited")
+    return str(response.headers["Retry-After"])
+
+
+def test_rate_limits_are_off_unless_asked_for_and_reset_turns_them_off(fake: FakeSlack, client: WebClient) -> None:
+    for _ in range(20):
+        client.chat_postMessage(channel="C0CHAN", text="hi")
+    fake.enforce_rate_limits(clock=StepClock())
+    for _ in range(3):
+        client.chat_postMessage(channel="C0CHAN", text="hi")
+    assert refused(lambda: client.chat_postMessage(channel="C0CHAN", text="hi")) == "1"
+
+    fake.reset()
+    for _ in range(20):
+        client.chat_postMessage(channel="C0CHAN", text="hi")
+    assert fake.rate_limited() == {}
+
+
+def test_post_message_allows_a_burst_then_one_a_second_per_channel(fake: FakeSlack, client: WebClient) -> None:
+    clock = StepClock()
+    fake.enforce_rate_limits(clock=clock)
+    for i in range(3):
+        client.chat_postMessage(channel="U0REC", text=f"burst {i}")
+    assert refused(lambda: client.chat_postMessage(channel="U0REC", text="too soon")) == "1"
+    # Posting to the user and to the DM is one channel; another channel has its own allowance.
+    assert refused(lambda: client.chat_postMessage(channel="DU0REC", text="too soon")) == "1"
+    client.chat_postMessage(channel="U0OTHER", text="elsewhere")
+
+    clock.now += 0.5
+    assert refused(lambda: client.chat_postMessage(channel="U0REC", text="half a second")) == "1"
+    clock.now += 0.5
+    client.chat_postMessage(channel="U0REC", text="a second later")
+    assert refused(lambda: client.chat_postMessage(channel="U0REC", text="again")) == "1"
+
+    assert [m["text"] for m in fake.messages("DU0REC")] == ["burst 0", "burst 1", "burst 2", "a second later"]
+    assert fake.rate_limited() == {"chat.postMessage": 4}
+    assert len(fake.calls_to("chat.postMessage")) == 9  # refused calls are recorded too
+
+
+def test_post_message_has_a_workspace_wide_limit_across_channels(fake: FakeSlack, client: WebClient) -> None:
+    clock = StepClock()
+    fake.enforce_rate_limits(RateLimits(post_per_workspace=Limit(per_minute=120, burst=2)), clock=clock)
+    client.chat_postMessage(channel="U0A", text="a")
+    client.chat_postMessage(channel="U0B", text="b")
+    assert refused(lambda: client.chat_postMessage(channel="U0C", text="c")) == "1"
+    clock.now += 0.5  # 120 a minute: a token every half second
+    client.chat_postMessage(channel="U0C", text="c")
+    assert fake.messages("DU0C")[0]["text"] == "c"
+
+
+@pytest.mark.parametrize(
+    ("method", "call", "burst", "seconds_per_call"),
+    [
+        ("users.info", lambda c: c.users_info(user="U0REC"), 10, 0.6),  # Tier 4: 100 a minute
+        ("conversations.history", lambda c: c.conversations_history(channel="DU0REC"), 5, 1.2),  # Tier 3: 50
+        ("conversations.open", lambda c: c.conversations_open(users="U0REC"), 5, 1.2),  # Tier 3: 50
+    ],
+)
+def test_tiered_methods_allow_their_burst_then_their_rate(
+    method: str,
+    call: Callable[[WebClient], object],
+    burst: int,
+    seconds_per_call: float,
+    fake: FakeSlack,
+    client: WebClient,
+) -> None:
+    fake.set_user("U0REC")
+    clock = StepClock()
+    fake.enforce_rate_limits(clock=clock)
+    for _ in range(burst):
+        call(client)
+    assert refused(lambda: call(client)) == str(math.ceil(seconds_per_call))
+    clock.now += seconds_per_call - 0.01
+    refused(lambda: call(client))  # a refused call takes no token, so the next one is still owed the same wait
+    clock.now += 0.01
+    call(client)
+    refused(lambda: call(client))
+    assert fake.rate_limited() == {method: 3}
+
+
+def test_untiered_methods_and_scripted_replies_are_not_limited(fake: FakeSlack, client: WebClient) -> None:
+    fake.enforce_rate_limits(RateLimits(tiers={TIER_2: Limit(20, 2)}), clock=StepClock())
+    for _ in range(50):
+        client.auth_test()
+    for _ in range(3):
+        client.chat_postMessage(channel="C0CHAN", text="burst")
+    fake.script("chat.postMessage", Reply({"ok": True, "channel": "C0CHAN", "ts": "1.000001"}))
+    assert client.chat_postMessage(channel="C0CHAN", text="scripted")["ts"] == "1.000001"
+    assert fake.rate_limited() == {}
+
+
+def test_slack_sdk_waits_out_a_real_retry_after(fake: FakeSlack) -> None:
+    """What the app's client does with the limiter's 429, on the real clock: waits Retry-After, then succeeds."""
+    client = WebClient(
+        token="xoxb-test", base_url=fake.api_url, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)]
+    )
+    fake.enforce_rate_limits(RateLimits(post_per_channel=Limit(per_minute=60, burst=1)))
+    client.chat_postMessage(channel="C0CHAN", text="first")
+    started = time.monotonic()
+    client.chat_postMessage(channel="C0CHAN", text="second")
+    assert time.monotonic() - started >= 0.9
+    assert [m["text"] for m in fake.messages("C0CHAN")] == ["first", "second"]
+    assert fake.rate_limited() == {"chat.postMessage": 1}
+
+
+def test_least_seconds_is_what_the_bucket_allows() -> None:
+    assert Limit(per_minute=60, burst=3).least_seconds(3) == 0
+    assert Limit(per_minute=60, burst=3).least_seconds(13) == 10
+    assert Limit(per_minute=100, burst=10).least_seconds(1000) == pytest.approx(594)
+
+
+def test_answer_every_holds_until_cleared_and_scripts_come_first(fake: FakeSlack, client: WebClient) -> None:
+    fake.answer_every("chat.postMessage", Reply({"ok": False, "error": "ratelimited"}, status=429))
+    fake.script("chat.postMessage", Reply({"ok": True, "channel": "C0CHAN", "ts": "1.000001"}))
+    assert client.chat_postMessage(channel="C0CHAN", text="scripted")["ts"] == "1.000001"
+    for _ in range(3):
+        with pytest.raises(SlackApiError):
+            client.chat_postMessage(channel="C0CHAN", text="storm")
+    client.auth_test()  # other methods answer as usual
+    fake.answer_every("chat.postMessage", None)
+    client.chat_postMessage(channel="C0CHAN", text="after")
+    assert [m["text"] for m in fake.messages("C0CHAN")] == ["after"]
+
+    fake.answer_every("auth.test", Reply({"ok": False, "error": "invalid_auth"}))
+    fake.reset()
+    assert client.auth_test()["ok"]
 
 
 def test_scripted_malformed_json(client: WebClient, fake: FakeSlack) -> None:

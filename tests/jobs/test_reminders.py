@@ -519,6 +519,51 @@ def test_a_second_429_defers_the_checkin_until_retry_after(
     assert len(sent_rows(sessions)) == 1
 
 
+def test_a_429_storm_defers_without_spinning_and_everything_goes_out_once_it_passes(
+    sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """Slack refuses every post for a while. Each storm sweep spends one post and the client's one retry after
+    Retry-After, then leaves the other recruiters for the next sweep instead of being refused for each of them."""
+    users = ["U0STORM1", "U0STORM2", "U0STORM3"]
+    for i, user in enumerate(users):
+        fake_slack.set_user(user, tz="UTC")
+        reject(sessions, settings, user=user, name=f"Candidate {i} A", at=MONDAY + i * MINUTE)
+    reject(sessions, settings, user=users[2], name="Candidate 2 B", at=MONDAY + 3 * MINUTE)
+    ids = checkin_ids(sessions)
+    fake_slack.answer_every("chat.postMessage", rate_limited())
+
+    storm = [DUE + HOUR, DUE + HOUR + 5 * MINUTE]
+    for n, when in enumerate(storm, start=1):
+        assert tally(sweep(when)) == expected(deferred=3)
+        assert [call.params["channel"] for call in fake_slack.calls_to("chat.postMessage")] == [users[0]] * 2 * n
+        with sessions.begin() as session:
+            rows = session.scalars(select(Checkin).order_by(Checkin.id)).all()
+            assert [(r.claim_token, r.step) for r in rows] == [(None, 0)] * len(ids)  # released, not lost
+            assert [r.retry_at for r in rows] == [when + timedelta(seconds=1)] + [None] * (len(ids) - 1)
+    assert fake_slack.messages(dm(users[0])) == []
+    assert sent_rows(sessions) == []
+
+    fake_slack.answer_every("chat.postMessage", None)  # the storm passes
+    assert tally(sweep(storm[-1] + 5 * MINUTE)) == expected(messages=3, checkins=4)
+    assert tally(sweep(storm[-1] + HOUR)) == expected()
+    assert posts(fake_slack) == 2 * len(storm) + 3
+    assert delivered(fake_slack, users) == Counter(dict.fromkeys(ids, 1))
+    assert sorted(c for c, _, _, _ in sent_rows(sessions)) == ids
+
+
+def test_an_error_to_retry_that_is_not_a_rate_limit_does_not_hold_back_the_others(
+    sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
+) -> None:
+    users = ["U0ODD", "U0EVEN"]
+    for i, user in enumerate(users):
+        fake_slack.set_user(user, tz="UTC")
+        reject(sessions, settings, user=user, name=f"Candidate {i}", at=MONDAY + i * MINUTE)
+    fake_slack.script("chat.postMessage", Reply({"ok": False, "error": "some_new_error"}))
+
+    assert tally(sweep(DUE + HOUR)) == expected(messages=1, checkins=1, deferred=1)
+    assert [len(fake_slack.messages(dm(user))) for user in users] == [0, 1]
+
+
 UNCERTAIN = {
     "http_500": lambda applied: Reply({"ok": False, "error": "internal_error"}, status=500, applied=applied),
     "bad_gateway_html": lambda applied: Reply(
