@@ -501,12 +501,10 @@ def unparseable_requests() -> dict[str, tuple[bytes, dict[str, str], int]]:
     return unsigned | signed
 
 
-@pytest.mark.parametrize(
-    ("body", "headers", "status"), unparseable_requests().values(), ids=unparseable_requests().keys()
-)
-def test_an_unparseable_request_is_refused_not_a_500(
-    running: RunningApp, body: bytes, headers: dict[str, str], status: int
-) -> None:
+@pytest.mark.parametrize("case", unparseable_requests().keys())
+def test_an_unparseable_request_is_refused_not_a_500(running: RunningApp, case: str) -> None:
+    # Signed when the test runs, not when it is collected: a long suite would otherwise send it past Slack's 5 minutes.
+    body, headers, status = unparseable_requests()[case]
     before = nothing_yet(running)
     reply = send(running.events_url, body, headers)
     check_refused(running, reply, before, status)
