@@ -128,6 +128,11 @@ class Recruiter:
         assert answer.method == "chat.update" or answer.params["text"] != UNAVAILABLE, answer.params
 
 
+def swept(log: str) -> int:
+    """How many DMs a process's sweeps say they sent."""
+    return sum(int(n) for n in SWEEP_LINE.findall(log))
+
+
 def clean(log: str) -> bool:
     return "Traceback" not in log and " ERROR " not in log
 
@@ -173,6 +178,11 @@ def test_two_clocks_and_a_web_process_for_a_sustained_run(
         assert feeder.error is None, feeder.error
         # The next sweeps (a minute after the first) take what is left.
         wait(lambda: settled(sessions), "every due check-in to be settled", 150, alive=processes)
+        # A sweep logs its summary once past its last recruiter, a little after the data is settled.
+        posts = len(fake_slack.calls_to("chat.postMessage"))
+        wait(
+            lambda: sum(swept(bot.output()) for bot in processes) >= posts, "the sweeps' summaries", 60, alive=processes
+        )
         logs = {bot.log.parent.name: bot.output() for bot in processes}
 
     due = seeded + feeder.ids
@@ -180,15 +190,15 @@ def test_two_clocks_and_a_web_process_for_a_sustained_run(
     with sessions.begin() as session:
         acted = set(session.scalars(select(Touchpoint.checkin_id)))
         recorded = list(session.scalars(select(ReminderSent.checkin_id).where(ReminderSent.step == 0)))
-    swept = {name: sum(int(n) for n in SWEEP_LINE.findall(log)) for name, log in logs.items()}
+    swept_by = {name: swept(log) for name, log in logs.items()}
     print(  # shown with -s
         f"{len(due)} due check-ins, {sum(posted.values())} posted in {len(fake_slack.calls_to('chat.postMessage'))}"
-        f" DMs, messages per process {swept}, requests {recruiter.counts}, slowest {recruiter.slowest}"
+        f" DMs, messages per process {swept_by}, requests {recruiter.counts}, slowest {recruiter.slowest}"
     )
     assert [checkin for checkin, times in posted.items() if times > 1] == []  # none posted twice
     assert [checkin for checkin in due if checkin not in posted and checkin not in acted] == []  # none lost
     assert sorted(recorded) == sorted(posted)  # every post is on record, once
-    assert sum(swept.values()) == len(fake_slack.calls_to("chat.postMessage"))  # each DM sent by exactly one sweep
+    assert sum(swept_by.values()) == len(fake_slack.calls_to("chat.postMessage"))  # each DM sent by exactly one sweep
     assert sum(posted.values()) > len(due) // 2, "Home clicks left the sweeps too little to contend for"
     assert all(recruiter.counts.get(what, 0) > 3 for what in ("/rejected", "home", "dm click")), recruiter.counts
     assert {name: clean(log) for name, log in logs.items()} == dict.fromkeys(logs, True), logs
