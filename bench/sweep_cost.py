@@ -1,0 +1,335 @@
+"""What the reminder sweep costs the database as a team's history grows: 10k, 100k and 1M rejections, SQLite and
+PostgreSQL, with 1% of the check-ins due, and with a fixed number due at every size.
+
+    .venv/bin/python -m bench.sweep_cost [--sizes 10000,100000,1000000] [--databases sqlite,postgresql]
+                                         [--due-fraction 0.01] [--fixed-due 1000] [--repeats 3] [--postgres-url URL]
+
+Each database is a throwaway one, seeded cumulatively with the same history (bench/history.py) as the sweep leaves
+it when it has run on time until the measured instant (bench/seed.py, `swept_until`): every step due so far sent and
+logged, stopped and opted-out streams left alone. Then some check-ins are made due by taking back their last sent
+step, and the real sweep (jobs/reminders.py `run_reminders`, against tests/fakeslack.py over HTTP, working hours
+always open) runs until nothing is due. What is timed is the sweep minus its Slack calls: the finding, claiming and
+recording in the database, and the building of the messages. It must grow with the number due, not the history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import signal
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from sqlalchemy import Engine, delete, event, func, select, tuple_, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
+from bench.history import NOW, RECRUITERS, SEED
+from bench.machine import describe
+from bench.matching import _databases, _positive, _sizes
+from bench.seed import Seeder
+from bot.config import Settings, load_settings, normalize_database_url
+from jobs.reminders import SweepReport, eligible, run_reminders
+from jobs.working_hours import WorkingHours
+from models import ACTIVE, Candidate, Checkin, ReminderSent
+from models.db import make_engine, make_session_factory
+from models.policy import Policy
+from tests.fakeslack import FakeSlack
+from tests.jobs.sweeps import checkins_in
+
+SIZES = (10_000, 100_000, 1_000_000)
+RESULTS = Path(__file__).parent / "results"
+# Every minute of every day: the benchmark measures the sweep's work, not the wait for a recruiter's morning.
+ALWAYS_OPEN = WorkingHours(start=clock_time(0), end=clock_time.max, days=frozenset(range(7)))
+HEADER = (
+    f"{'database':<11}{'due':<7}{'rejections':>11}{'check-ins':>10}{'due':>7}{'sweeps':>7}{'DMs':>5}"
+    f"{'first sweep ms':>22}{'all due claimed ms':>24}{'SQL ms':>8}{'stmts':>7}{'idle ms':>9}"
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One pass from "these are due" to "nothing is due", in milliseconds outside Slack."""
+
+    first_ms: float  # the first sweep: what one scheduled sweep costs with this many due
+    drain_ms: float  # every sweep until all were sent (each recruiter gets at most one DM of 16 per sweep)
+    sql_ms: float  # of drain_ms, inside the database driver's execute
+    slack_ms: float  # left out of the figures above
+    sweeps: int
+    messages: int
+    statements: int
+    idle_ms: float  # the sweep that then found nothing due
+
+
+@dataclass(frozen=True)
+class Result:
+    """One database, one size, one series: the runs, repeated with the same check-ins made due again."""
+
+    database: str
+    series: str
+    rejections: int
+    checkins: int
+    due: int
+    runs: tuple[Run, ...]
+
+    def line(self) -> str:
+        def spread(values: list[float]) -> str:
+            return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
+
+        runs = self.runs
+        return (
+            f"{self.database:<11}{self.series:<7}{self.rejections:>11,}{self.checkins:>10,}{self.due:>7,}"
+            f"{runs[0].sweeps:>7}{runs[0].messages:>5}{spread([r.first_ms for r in runs]):>22}"
+            f"{spread([r.drain_ms for r in runs]):>24}{statistics.median(r.sql_ms for r in runs):>8.1f}"
+            f"{runs[0].statements:>7}{statistics.median(r.idle_ms for r in runs):>9.1f}"
+        )
+
+
+class TimedClient(WebClient):
+    """The production Web API client, keeping count of the time spent waiting for Slack, to leave it out."""
+
+    slack_seconds = 0.0
+
+    def api_call(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        started = time.perf_counter()
+        try:
+            return super().api_call(*args, **kwargs)
+        finally:
+            self.slack_seconds += time.perf_counter() - started
+
+
+class StatementTimer:
+    """Time spent in, and the number of, the statements an engine executes: the database's share of a sweep."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.seconds = 0.0
+        self.statements = 0
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, _conn: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
+        context._bench_started = time.perf_counter()
+
+    def _after(self, _conn: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
+        self.seconds += time.perf_counter() - context._bench_started
+        self.statements += 1
+
+
+def choose_due(sessions: sessionmaker[Session], count: int, seed: int) -> list[int]:
+    """`count` check-ins that could be due now: active, of a candidate one may contact, with a step already sent."""
+    with sessions.begin() as session:
+        ids = session.scalars(
+            select(Checkin.id)
+            .join(Checkin.candidate)
+            .where(
+                Checkin.status == ACTIVE,
+                Checkin.step >= 1,
+                Candidate.erased.is_(False),
+                Candidate.opted_out.is_(False),
+            )
+            .order_by(Checkin.id)
+        ).all()
+    if count > len(ids):
+        raise SystemExit(f"only {len(ids):,} check-ins can be made due, not {count:,}: lower --fixed-due")
+    return sorted(random.Random(seed).sample(ids, count))
+
+
+def make_due(sessions: sessionmaker[Session], ids: Sequence[int], policy: Policy) -> None:
+    """Take back each check-in's last sent step, as it stood just before the sweep sent it: the step and due date
+    before record_sent advanced them, and no reminders_sent row for it. Sending it again restores today's state."""
+    with sessions.begin() as session:
+        rows = session.execute(select(Checkin.id, Checkin.step, Checkin.due_at).where(Checkin.id.in_(ids))).all()
+        back = [{"id": i, "step": step - 1, "due_at": due_at - policy.gap(step)} for i, step, due_at in rows]
+        assert all(row["due_at"] < NOW for row in back)
+        session.execute(update(Checkin), back)
+        session.execute(
+            delete(ReminderSent).where(
+                tuple_(ReminderSent.checkin_id, ReminderSent.step).in_([(row["id"], row["step"]) for row in back])
+            )
+        )
+
+
+def due_now(sessions: sessionmaker[Session]) -> int:
+    with sessions.begin() as session:
+        return session.scalar(select(func.count()).where(eligible(NOW))) or 0
+
+
+def drain(sessions: sessionmaker[Session], settings: Settings, fake: FakeSlack, timer: StatementTimer) -> Run:
+    """Sweep at the measured instant until a sweep finds nothing due; each sweep's time outside Slack."""
+    fake.reset()
+    client = TimedClient(
+        token="xoxb-bench", base_url=fake.api_url, timeout=30, retry_handlers=[RateLimitErrorRetryHandler(1)]
+    )
+    sweeps: list[tuple[float, float, int]] = []  # outside Slack ms, SQL ms, statements
+    while True:
+        slack, sql, statements = client.slack_seconds, timer.seconds, timer.statements
+        started = time.perf_counter()
+        report: SweepReport = run_reminders(sessions=sessions, client=client, settings=settings, now=NOW)
+        outside = time.perf_counter() - started - (client.slack_seconds - slack)
+        sweeps.append((outside * 1000, (timer.seconds - sql) * 1000, timer.statements - statements))
+        if report.failed or report.deferred or report.waiting_for_working_hours:
+            raise SystemExit(f"the sweep did not deliver everything: {report.summary()}")
+        if report.checkins == 0:
+            break
+    idle = sweeps.pop()
+    return Run(
+        first_ms=sweeps[0][0] if sweeps else 0.0,
+        drain_ms=sum(ms for ms, _, _ in sweeps),
+        sql_ms=sum(sql for _, sql, _ in sweeps),
+        slack_ms=client.slack_seconds * 1000,
+        sweeps=len(sweeps),
+        messages=len(fake.calls_to("chat.postMessage")),
+        statements=sum(n for _, _, n in sweeps),
+        idle_ms=idle[0],
+    )
+
+
+def delivered(fake: FakeSlack) -> Counter[int]:
+    """How often each check-in was listed in a DM: exactly once is the sweep's promise."""
+    counts: Counter[int] = Counter()
+    for user in RECRUITERS:
+        for message in fake.messages("D" + user):
+            counts.update(checkins_in(message))
+    return counts
+
+
+def measure(
+    database: str,
+    series: str,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    fake: FakeSlack,
+    timer: StatementTimer,
+    due: int,
+    repeats: int,
+    rejections: int,
+) -> Result:
+    """Make `due` check-ins due and sweep them all, `repeats` times; check each time that every one was sent once
+    and that the sweeps left the history as they found it."""
+    with sessions.begin() as session:
+        checkins = session.scalar(select(func.count()).select_from(Checkin)) or 0
+    ids = choose_due(sessions, due, seed=SEED + rejections + due)
+    runs = []
+    for _ in range(repeats):
+        make_due(sessions, ids, settings.policy)
+        if (found := due_now(sessions)) != due:
+            raise SystemExit(f"{found:,} check-ins are due, not the {due:,} made due")
+        runs.append(drain(sessions, settings, fake, timer))
+        sent = delivered(fake)
+        if sorted(sent) != list(ids) or set(sent.values()) != {1}:
+            raise SystemExit(f"{database}: the sweep sent {sum(sent.values()):,} for {due:,} due, not each once")
+        if due_now(sessions):
+            raise SystemExit(f"{database}: check-ins still due after the sweeps")
+    return Result(database, series, rejections, checkins, due, tuple(runs))
+
+
+@contextmanager
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        for user in RECRUITERS:
+            fake.set_user(user, tz="UTC")
+        yield fake
+
+
+def run(database: str, args: argparse.Namespace, postgres_url: str) -> list[Result]:
+    """Seed one throwaway database up to each size in turn and measure both series after each step."""
+    results = []
+    with scratch_database(database, postgres_url) as url, fake_slack() as fake:
+        seeder = Seeder(url, swept_until=NOW)
+        for size in args.sizes:
+            started = time.perf_counter()
+            seeder.grow(size)
+            seeded = time.perf_counter() - started
+            engine = make_engine(url)  # the production engine, as the clock process runs it
+            try:
+                timer = StatementTimer(engine)
+                sessions = make_session_factory(engine)
+                settings = replace(
+                    load_settings(
+                        {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": "bench", "DATABASE_URL": url},
+                        serving=False,
+                    ),
+                    working_hours=ALWAYS_OPEN,
+                )
+                with sessions.begin() as session:
+                    checkins = session.scalar(select(func.count()).select_from(Checkin)) or 0
+                plan = [(f"{args.due_fraction:.0%}", max(1, round(args.due_fraction * checkins)))]
+                plan.append((f"{args.fixed_due:,}", args.fixed_due))
+                for series, due in plan:
+                    result = measure(
+                        database, series, sessions, settings, fake, timer, due, args.repeats, seeder.rejections
+                    )
+                    print(result.line(), f"  (seeded in {seeded:.0f} s)" if series == plan[0][0] else "", flush=True)
+                    results.append(result)
+            finally:
+                engine.dispose()
+    return results
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 0.5:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction of the check-ins between 0 and 0.5, e.g. 0.01")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.sweep_cost", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=_sizes, default=list(SIZES), help="past rejections, seeded cumulatively")
+    parser.add_argument("--databases", type=_databases, default=list(KINDS), help="sqlite, postgresql or both")
+    parser.add_argument("--due-fraction", type=_fraction, default=0.01, help="share of the check-ins made due")
+    parser.add_argument("--fixed-due", type=_positive, default=1000, help="check-ins due at every size (flat series)")
+    parser.add_argument("--repeats", type=_positive, default=3, help="runs per measurement, the same ones made due")
+    parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
+    parser.add_argument("--json", type=Path, default=RESULTS / "sweep_cost.json", help="where to write the results")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # so `kill` drops the scratch databases
+    postgres_url = normalize_database_url(args.postgres_url)
+    machine = describe(postgres_url if "postgresql" in args.databases else None)
+    try:
+        for line in machine:
+            print(line)
+        print(
+            f"Measured at {NOW:%Y-%m-%d %H:%M} UTC; {args.repeats} runs each: median (min-max), outside Slack; "
+            "a run sweeps until nothing is due"
+        )
+        print()
+        print(HEADER, flush=True)
+        results = [result for database in args.databases for result in run(database, args, postgres_url)]
+    except OperationalError as error:
+        print(f"Database unreachable or failing: {error.orig or error}", file=sys.stderr)
+        return 1
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps(
+            {
+                "machine": machine,
+                "measured_at": NOW.isoformat(),
+                "options": {"due_fraction": args.due_fraction, "fixed_due": args.fixed_due, "repeats": args.repeats},
+                "results": [asdict(result) for result in results],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"\nResults: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
