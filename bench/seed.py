@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, Table, event, insert, literal, text, update
+from sqlalchemy import JSON, Connection, Engine, Table, event, func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bench.history import NOW, RECRUITERS, TEAM, History, PastCandidate
@@ -93,6 +93,8 @@ class Seeder:
             if self.rejections == 0:
                 with engine.begin() as connection:
                     _write(connection, Recruiter.__table__, [(n, TEAM, u, NOW) for u, n in self.recruiter_ids.items()])
+            with engine.begin() as connection:  # the sweep may have logged reminders since the last step
+                self.sent_id = max(self.sent_id, connection.scalar(select(func.max(ReminderSent.id))) or 0)
             while self.rejections < total:
                 rows = self._batch(total)
                 with engine.begin() as connection:

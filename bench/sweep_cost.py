@@ -35,6 +35,7 @@ from sqlalchemy import Engine, delete, event, func, select, tuple_, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench.chart import Series, write_chart
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import NOW, RECRUITERS, SEED
 from bench.machine import describe
@@ -51,11 +52,13 @@ from tests.jobs.sweeps import checkins_in
 
 SIZES = (10_000, 100_000, 1_000_000)
 RESULTS = Path(__file__).parent / "results"
+TOKEN = "xoxb-bench"
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 # Every minute of every day: the benchmark measures the sweep's work, not the wait for a recruiter's morning.
 ALWAYS_OPEN = WorkingHours(start=clock_time(0), end=clock_time.max, days=frozenset(range(7)))
 HEADER = (
-    f"{'database':<11}{'due':<7}{'rejections':>11}{'check-ins':>10}{'due':>7}{'sweeps':>7}{'DMs':>5}"
-    f"{'first sweep ms':>22}{'all due claimed ms':>24}{'SQL ms':>8}{'stmts':>7}{'idle ms':>9}"
+    f"{'database':<11}{'series':<8}{'rejections':>11}{'check-ins':>10}{'due':>7}{'sweeps':>7}{'DMs':>6}"
+    f"{'first sweep ms':>25}{'all due sent ms':>27}{'CPU ms':>9}{'SQL ms':>9}{'stmts':>7}{'idle ms':>9}"
 )
 
 
@@ -65,7 +68,8 @@ class Run:
 
     first_ms: float  # the first sweep: what one scheduled sweep costs with this many due
     drain_ms: float  # every sweep until all were sent (each recruiter gets at most one DM of 16 per sweep)
-    sql_ms: float  # of drain_ms, inside the database driver's execute
+    drain_cpu_ms: float  # of drain_ms, CPU time of the sweeping thread: on SQLite that includes the database
+    sql_ms: float  # of drain_ms, inside the database driver's execute (commits not included)
     slack_ms: float  # left out of the figures above
     sweeps: int
     messages: int
@@ -83,6 +87,7 @@ class Result:
     checkins: int
     due: int
     runs: tuple[Run, ...]
+    plans: tuple[str, ...] = ()  # with --explain: each statement a sweep runs on checkins, and its plan
 
     def line(self) -> str:
         def spread(values: list[float]) -> str:
@@ -90,9 +95,10 @@ class Result:
 
         runs = self.runs
         return (
-            f"{self.database:<11}{self.series:<7}{self.rejections:>11,}{self.checkins:>10,}{self.due:>7,}"
-            f"{runs[0].sweeps:>7}{runs[0].messages:>5}{spread([r.first_ms for r in runs]):>22}"
-            f"{spread([r.drain_ms for r in runs]):>24}{statistics.median(r.sql_ms for r in runs):>8.1f}"
+            f"{self.database:<11}{self.series:<8}{self.rejections:>11,}{self.checkins:>10,}{self.due:>7,}"
+            f"{runs[0].sweeps:>7}{runs[0].messages:>6}{spread([r.first_ms for r in runs]):>25}"
+            f"{spread([r.drain_ms for r in runs]):>27}{statistics.median(r.drain_cpu_ms for r in runs):>9.1f}"
+            f"{statistics.median(r.sql_ms for r in runs):>9.1f}"
             f"{runs[0].statements:>7}{statistics.median(r.idle_ms for r in runs):>9.1f}"
         )
 
@@ -101,13 +107,15 @@ class TimedClient(WebClient):
     """The production Web API client, keeping count of the time spent waiting for Slack, to leave it out."""
 
     slack_seconds = 0.0
+    slack_cpu_seconds = 0.0  # this thread's CPU spent encoding requests and decoding answers
 
     def api_call(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
             return super().api_call(*args, **kwargs)
         finally:
             self.slack_seconds += time.perf_counter() - started
+            self.slack_cpu_seconds += time.thread_time() - cpu
 
 
 class StatementTimer:
@@ -166,34 +174,116 @@ def due_now(sessions: sessionmaker[Session]) -> int:
         return session.scalar(select(func.count()).where(eligible(NOW))) or 0
 
 
-def drain(sessions: sessionmaker[Session], settings: Settings, fake: FakeSlack, timer: StatementTimer) -> Run:
-    """Sweep at the measured instant until a sweep finds nothing due; each sweep's time outside Slack."""
-    fake.reset()
-    client = TimedClient(
-        token="xoxb-bench", base_url=fake.api_url, timeout=30, retry_handlers=[RateLimitErrorRetryHandler(1)]
-    )
-    sweeps: list[tuple[float, float, int]] = []  # outside Slack ms, SQL ms, statements
-    while True:
-        slack, sql, statements = client.slack_seconds, timer.seconds, timer.statements
-        started = time.perf_counter()
-        report: SweepReport = run_reminders(sessions=sessions, client=client, settings=settings, now=NOW)
-        outside = time.perf_counter() - started - (client.slack_seconds - slack)
-        sweeps.append((outside * 1000, (timer.seconds - sql) * 1000, timer.statements - statements))
+@dataclass
+class Sweeping:
+    """One database at one size, as the clock process would see it: the production engine and sessions, settings
+    as production loads them (working hours always open), the fake Slack, and the statement timer."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    settings: Settings
+    fake: FakeSlack
+    timer: StatementTimer
+
+    @classmethod
+    def open(cls, url: str, fake: FakeSlack) -> Sweeping:
+        engine = make_engine(url)
+        env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": "bench", "DATABASE_URL": url}
+        settings = replace(load_settings(env, serving=False), working_hours=ALWAYS_OPEN)
+        return cls(engine, make_session_factory(engine), settings, fake, StatementTimer(engine))
+
+    def client(self) -> TimedClient:
+        """What production's sweep uses (bot.app.make_client): one retry of a 429 after its Retry-After."""
+        return TimedClient(
+            token=TOKEN, base_url=self.fake.api_url, timeout=30, retry_handlers=[RateLimitErrorRetryHandler(1)]
+        )
+
+    def sweep(self, client: WebClient) -> SweepReport:
+        report = run_reminders(sessions=self.sessions, client=client, settings=self.settings, now=NOW)
         if report.failed or report.deferred or report.waiting_for_working_hours:
             raise SystemExit(f"the sweep did not deliver everything: {report.summary()}")
-        if report.checkins == 0:
-            break
-    idle = sweeps.pop()
-    return Run(
-        first_ms=sweeps[0][0] if sweeps else 0.0,
-        drain_ms=sum(ms for ms, _, _ in sweeps),
-        sql_ms=sum(sql for _, sql, _ in sweeps),
-        slack_ms=client.slack_seconds * 1000,
-        sweeps=len(sweeps),
-        messages=len(fake.calls_to("chat.postMessage")),
-        statements=sum(n for _, _, n in sweeps),
-        idle_ms=idle[0],
-    )
+        return report
+
+    def drain(self) -> Run:
+        """Sweep at the measured instant until a sweep finds nothing due; each sweep's time outside Slack."""
+        self.fake.reset()
+        client, timer = self.client(), self.timer
+        sweeps: list[tuple[float, float, float, int]] = []  # outside Slack: ms, CPU ms, SQL ms, statements
+        while True:
+            slack, slack_cpu = client.slack_seconds, client.slack_cpu_seconds
+            sql, statements = timer.seconds, timer.statements
+            started, cpu = time.perf_counter(), time.thread_time()
+            report = self.sweep(client)
+            wall = time.perf_counter() - started - (client.slack_seconds - slack)
+            cpu = time.thread_time() - cpu - (client.slack_cpu_seconds - slack_cpu)
+            sweeps.append((wall * 1000, cpu * 1000, (timer.seconds - sql) * 1000, timer.statements - statements))
+            if report.checkins == 0:
+                break
+        idle = sweeps.pop()
+        return Run(
+            first_ms=sweeps[0][0] if sweeps else 0.0,
+            drain_ms=sum(sweep[0] for sweep in sweeps),
+            drain_cpu_ms=sum(sweep[1] for sweep in sweeps),
+            sql_ms=sum(sweep[2] for sweep in sweeps),
+            slack_ms=client.slack_seconds * 1000,
+            sweeps=len(sweeps),
+            messages=len(self.fake.calls_to("chat.postMessage")),
+            statements=sum(sweep[3] for sweep in sweeps),
+            idle_ms=idle[0],
+        )
+
+    def measure(self, series: str, due: int, repeats: int, rejections: int, plans: bool) -> Result:
+        """Make `due` check-ins due and sweep them all, `repeats` times; check each time that every one was sent
+        once and that the sweeps left the history as they found it. With `plans`, then explain one sweep."""
+        database = self.engine.dialect.name
+        with self.sessions.begin() as session:
+            checkins = session.scalar(select(func.count()).select_from(Checkin)) or 0
+        ids = choose_due(self.sessions, due, seed=SEED + rejections + due)
+        runs = []
+        for _ in range(repeats):
+            make_due(self.sessions, ids, self.settings.policy)
+            if (found := due_now(self.sessions)) != due:
+                raise SystemExit(f"{found:,} check-ins are due, not the {due:,} made due")
+            runs.append(self.drain())
+            sent = delivered(self.fake)
+            if sorted(sent) != list(ids) or set(sent.values()) != {1}:
+                raise SystemExit(f"{database}: the sweep sent {sum(sent.values()):,} for {due:,} due, not each once")
+            if due_now(self.sessions):
+                raise SystemExit(f"{database}: check-ins still due after the sweeps")
+        explained = self.explain(ids) if plans else ()
+        return Result(database, series, rejections, checkins, due, tuple(runs), explained)
+
+    def explain(self, ids: Sequence[int]) -> tuple[str, ...]:
+        """The plan of each statement on checkins that the first sweep over `ids` runs, asked with what is still
+        due after it (EXPLAIN ANALYZE on PostgreSQL, rolled back; EXPLAIN QUERY PLAN on SQLite); then the rest is
+        swept, to leave the history as it was."""
+        statements: dict[str, Any] = {}
+
+        def capture(_conn: Any, _cursor: Any, statement: str, params: Any, _context: Any, many: bool) -> None:
+            if not many and "checkins" in statement and statement.lstrip().startswith(("SELECT", "UPDATE")):
+                statements.setdefault(statement, params)
+
+        make_due(self.sessions, ids, self.settings.policy)
+        event.listen(self.engine, "before_cursor_execute", capture)
+        try:
+            self.sweep(self.client())
+        finally:
+            event.remove(self.engine, "before_cursor_execute", capture)
+        postgres = self.engine.dialect.name == "postgresql"
+        prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN "
+        plans = []
+        with self.engine.connect() as connection:
+            transaction = connection.begin()
+            cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            for statement, params in statements.items():
+                cursor.execute(prefix + statement, params)
+                lines = [row[0] if postgres else row[3] for row in cursor.fetchall()]
+                plans.append("\n".join([" ".join(statement.split()), *("    " + line for line in lines)]))
+            transaction.rollback()  # EXPLAIN ANALYZE ran the claims
+        self.drain()
+        if due_now(self.sessions):
+            raise SystemExit("check-ins still due after explaining")
+        return tuple(plans)
 
 
 def delivered(fake: FakeSlack) -> Counter[int]:
@@ -203,36 +293,6 @@ def delivered(fake: FakeSlack) -> Counter[int]:
         for message in fake.messages("D" + user):
             counts.update(checkins_in(message))
     return counts
-
-
-def measure(
-    database: str,
-    series: str,
-    sessions: sessionmaker[Session],
-    settings: Settings,
-    fake: FakeSlack,
-    timer: StatementTimer,
-    due: int,
-    repeats: int,
-    rejections: int,
-) -> Result:
-    """Make `due` check-ins due and sweep them all, `repeats` times; check each time that every one was sent once
-    and that the sweeps left the history as they found it."""
-    with sessions.begin() as session:
-        checkins = session.scalar(select(func.count()).select_from(Checkin)) or 0
-    ids = choose_due(sessions, due, seed=SEED + rejections + due)
-    runs = []
-    for _ in range(repeats):
-        make_due(sessions, ids, settings.policy)
-        if (found := due_now(sessions)) != due:
-            raise SystemExit(f"{found:,} check-ins are due, not the {due:,} made due")
-        runs.append(drain(sessions, settings, fake, timer))
-        sent = delivered(fake)
-        if sorted(sent) != list(ids) or set(sent.values()) != {1}:
-            raise SystemExit(f"{database}: the sweep sent {sum(sent.values()):,} for {due:,} due, not each once")
-        if due_now(sessions):
-            raise SystemExit(f"{database}: check-ins still due after the sweeps")
-    return Result(database, series, rejections, checkins, due, tuple(runs))
 
 
 @contextmanager
@@ -252,30 +312,41 @@ def run(database: str, args: argparse.Namespace, postgres_url: str) -> list[Resu
             started = time.perf_counter()
             seeder.grow(size)
             seeded = time.perf_counter() - started
-            engine = make_engine(url)  # the production engine, as the clock process runs it
+            sweeping = Sweeping.open(url, fake)  # the production engine, as the clock process runs it
             try:
-                timer = StatementTimer(engine)
-                sessions = make_session_factory(engine)
-                settings = replace(
-                    load_settings(
-                        {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": "bench", "DATABASE_URL": url},
-                        serving=False,
-                    ),
-                    working_hours=ALWAYS_OPEN,
-                )
-                with sessions.begin() as session:
+                with sweeping.sessions.begin() as session:
                     checkins = session.scalar(select(func.count()).select_from(Checkin)) or 0
                 plan = [(f"{args.due_fraction:.0%}", max(1, round(args.due_fraction * checkins)))]
                 plan.append((f"{args.fixed_due:,}", args.fixed_due))
                 for series, due in plan:
-                    result = measure(
-                        database, series, sessions, settings, fake, timer, due, args.repeats, seeder.rejections
-                    )
-                    print(result.line(), f"  (seeded in {seeded:.0f} s)" if series == plan[0][0] else "", flush=True)
+                    fixed = series == plan[-1][0]  # explained: the same number due at every size
+                    result = sweeping.measure(series, due, args.repeats, seeder.rejections, args.explain and fixed)
+                    print(result.line(), "" if fixed else f"  (seeded in {seeded:.0f} s)", flush=True)
                     results.append(result)
             finally:
-                engine.dispose()
+                sweeping.engine.dispose()
     return results
+
+
+def draw(results: Sequence[dict[str, Any]], path: Path) -> Path:
+    """The curve: median time to claim and send every due check-in against the history, one line per database and
+    series, log-log so that growing with the number due shows as a slope and not growing as a flat line."""
+    lines: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for result in results:
+        median = statistics.median(run["drain_ms"] for run in result["runs"])
+        lines.setdefault((result["database"], result["series"]), []).append((result["rejections"], median))
+    fixed = {series for _, series in lines if not series.endswith("%")}
+    return write_chart(
+        path,
+        title="Reminder sweep: time to claim and send every due check-in",
+        x_label="rejections recorded (history)",
+        y_label="ms outside Slack, median (log)",
+        series=[
+            Series(f"{NAMES.get(database, database)}, {series} due", tuple(points), dashed=series in fixed)
+            for (database, series), points in lines.items()
+        ],
+        log_y=True,
+    )
 
 
 def _fraction(text: str) -> float:
@@ -297,7 +368,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=_positive, default=3, help="runs per measurement, the same ones made due")
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--json", type=Path, default=RESULTS / "sweep_cost.json", help="where to write the results")
+    parser.add_argument("--redraw", action="store_true", help="only redraw the chart from the JSON of an earlier run")
+    parser.add_argument(
+        "--explain", action="store_true", help="also write the plans of the sweep's queries (fixed series) to a file"
+    )
     args = parser.parse_args(argv)
+    chart = args.json.with_suffix(".svg")
+    if args.redraw:
+        print(f"Chart: {draw(json.loads(args.json.read_text())['results'], chart)}")
+        return 0
     signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # so `kill` drops the scratch databases
     postgres_url = normalize_database_url(args.postgres_url)
     machine = describe(postgres_url if "postgresql" in args.databases else None)
@@ -327,7 +406,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         + "\n"
     )
-    print(f"\nResults: {args.json}")
+    print(f"\nResults: {args.json}\nChart: {draw([asdict(result) for result in results], chart)}")
+    if args.explain:
+        plans = args.json.with_name(args.json.stem + "_plans.txt")
+        plans.write_text(
+            "".join(
+                f"## {r.database}, {r.rejections:,} rejections, {r.due:,} due\n\n" + "\n\n".join(r.plans) + "\n\n"
+                for r in results
+                if r.plans
+            )
+        )
+        print(f"Plans: {plans}")
     return 0
 
 
