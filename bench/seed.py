@@ -3,7 +3,9 @@
 `models.records.record_rejection` costs a few round trips per rejection, hours for a million. This writes the same
 recruiters, candidates, rejections, check-ins and matching index in large batches (SQLAlchemy Core executemany on
 SQLite, COPY on PostgreSQL), computing each rejection's terms with `models.terms.document_terms` under the same
-rules as `models.matching.index_rejection`; tests/bench/test_seed_equivalence.py proves the two paths agree.
+rules as `models.matching.index_rejection`. With `swept_until` it also writes what the reminder sweep, running on
+time until then, leaves behind: every step sent at its due time, its `reminders_sent` row, the stream moved on.
+tests/bench/test_seed_equivalence.py proves both against the real paths (record_rejection, and the real sweep).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from sqlalchemy import Engine, delete, event, func, select, tuple_, update
+from sqlalchemy import Engine, delete, event, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -162,11 +162,8 @@ def make_due(sessions: sessionmaker[Session], ids: Sequence[int], policy: Policy
         back = [{"id": i, "step": step - 1, "due_at": due_at - policy.gap(step)} for i, step, due_at in rows]
         assert all(row["due_at"] < NOW for row in back)
         session.execute(update(Checkin), back)
-        session.execute(
-            delete(ReminderSent).where(
-                tuple_(ReminderSent.checkin_id, ReminderSent.step).in_([(row["id"], row["step"]) for row in back])
-            )
-        )
+        step = select(Checkin.step).where(Checkin.id == ReminderSent.checkin_id).scalar_subquery()
+        session.execute(delete(ReminderSent).where(ReminderSent.checkin_id.in_(ids), ReminderSent.step == step))
 
 
 def due_now(sessions: sessionmaker[Session]) -> int:
@@ -303,9 +300,8 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield fake
 
 
-def run(database: str, args: argparse.Namespace, postgres_url: str) -> list[Result]:
+def run(database: str, args: argparse.Namespace, postgres_url: str) -> Iterator[Result]:
     """Seed one throwaway database up to each size in turn and measure both series after each step."""
-    results = []
     with scratch_database(database, postgres_url) as url, fake_slack() as fake:
         seeder = Seeder(url, swept_until=NOW)
         for size in args.sizes:
@@ -322,10 +318,9 @@ def run(database: str, args: argparse.Namespace, postgres_url: str) -> list[Resu
                     fixed = series == plan[-1][0]  # explained: the same number due at every size
                     result = sweeping.measure(series, due, args.repeats, seeder.rejections, args.explain and fixed)
                     print(result.line(), "" if fixed else f"  (seeded in {seeded:.0f} s)", flush=True)
-                    results.append(result)
+                    yield result
             finally:
                 sweeping.engine.dispose()
-    return results
 
 
 def draw(results: Sequence[dict[str, Any]], path: Path) -> Path:
@@ -359,6 +354,24 @@ def _fraction(text: str) -> float:
     return value
 
 
+def write(path: Path, report: dict[str, Any]) -> None:
+    """The results as JSON, the chart next to them (.svg), and the plans of any explained row (_plans.txt)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    if report["results"]:
+        draw(report["results"], path.with_suffix(".svg"))
+    explained = [r for r in report["results"] if r["plans"]]
+    if explained:
+        path.with_name(path.stem + "_plans.txt").write_text(
+            "".join(
+                f"## {r['database']}, {r['rejections']:,} rejections, {r['due']:,} due\n\n"
+                + "\n\n".join(r["plans"])
+                + "\n\n"
+                for r in explained
+            )
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sweep_cost", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=_sizes, default=list(SIZES), help="past rejections, seeded cumulatively")
@@ -368,18 +381,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=_positive, default=3, help="runs per measurement, the same ones made due")
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--json", type=Path, default=RESULTS / "sweep_cost.json", help="where to write the results")
-    parser.add_argument("--redraw", action="store_true", help="only redraw the chart from the JSON of an earlier run")
     parser.add_argument(
         "--explain", action="store_true", help="also write the plans of the sweep's queries (fixed series) to a file"
     )
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="only combine earlier runs' JSON (e.g. one per database, run side by side) into --json and its chart",
+    )
     args = parser.parse_args(argv)
-    chart = args.json.with_suffix(".svg")
-    if args.redraw:
-        print(f"Chart: {draw(json.loads(args.json.read_text())['results'], chart)}")
+    if args.merge:
+        parts = [json.loads(path.read_text()) for path in args.merge]
+        merged = {**parts[0], "results": [result for part in parts for result in part["results"]]}
+        merged["runs"] = [{"machine": part["machine"], "options": part["options"]} for part in parts]
+        write(args.json, merged)
+        print(f"Results: {args.json}")
         return 0
     signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # so `kill` drops the scratch databases
     postgres_url = normalize_database_url(args.postgres_url)
     machine = describe(postgres_url if "postgresql" in args.databases else None)
+    report: dict[str, Any] = {
+        "machine": machine,
+        "measured_at": NOW.isoformat(),
+        "options": {"due_fraction": args.due_fraction, "fixed_due": args.fixed_due, "repeats": args.repeats},
+        "results": [],
+    }
     try:
         for line in machine:
             print(line)
@@ -389,34 +417,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         print()
         print(HEADER, flush=True)
-        results = [result for database in args.databases for result in run(database, args, postgres_url)]
+        for database in args.databases:
+            for result in run(database, args, postgres_url):
+                report["results"].append(asdict(result))
+                write(args.json, report)  # after every row, so a failure later loses nothing measured
     except OperationalError as error:
         print(f"Database unreachable or failing: {error.orig or error}", file=sys.stderr)
         return 1
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(
-        json.dumps(
-            {
-                "machine": machine,
-                "measured_at": NOW.isoformat(),
-                "options": {"due_fraction": args.due_fraction, "fixed_due": args.fixed_due, "repeats": args.repeats},
-                "results": [asdict(result) for result in results],
-            },
-            indent=2,
-        )
-        + "\n"
-    )
-    print(f"\nResults: {args.json}\nChart: {draw([asdict(result) for result in results], chart)}")
-    if args.explain:
-        plans = args.json.with_name(args.json.stem + "_plans.txt")
-        plans.write_text(
-            "".join(
-                f"## {r.database}, {r.rejections:,} rejections, {r.due:,} due\n\n" + "\n\n".join(r.plans) + "\n\n"
-                for r in results
-                if r.plans
-            )
-        )
-        print(f"Plans: {plans}")
+    print(f"\nResults: {args.json} (chart: .svg{', plans: _plans.txt' if args.explain else ''})")
     return 0
 
 
