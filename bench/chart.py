@@ -22,11 +22,13 @@ FONT = 'font-family="Helvetica, Arial, sans-serif"'
 
 @dataclass(frozen=True)
 class Series:
-    """One line: its legend name and its (x, y) points; `dashed` to tell apart, e.g., a control series."""
+    """One line: its legend name and its (x, y) points; `dashed` and `colour` to pair lines, e.g. one colour per
+    database and dashes for a control series."""
 
     name: str
     points: tuple[tuple[float, float], ...]
     dashed: bool = False
+    colour: str | None = None  # one from COLOURS by position when not given
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def line_chart(
         f"{escape(y_label)}</text>",
     ]
     for index, line in enumerate(series):
-        colour = COLOURS[index % len(COLOURS)]
+        colour = line.colour or COLOURS[index % len(COLOURS)]
         dash = ' stroke-dasharray="6 4"' if line.dashed else ""
         points = " ".join(f"{x_scale(x):.1f},{y_scale(y):.1f}" for x, y in line.points)
         parts.append(

@@ -54,6 +54,7 @@ SIZES = (10_000, 100_000, 1_000_000)
 RESULTS = Path(__file__).parent / "results"
 TOKEN = "xoxb-bench"
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+COLOURS = {"sqlite": "#1f77b4", "postgresql": "#d62728"}
 # Every minute of every day: the benchmark measures the sweep's work, not the wait for a recruiter's morning.
 ALWAYS_OPEN = WorkingHours(start=clock_time(0), end=clock_time.max, days=frozenset(range(7)))
 HEADER = (
@@ -337,7 +338,12 @@ def draw(results: Sequence[dict[str, Any]], path: Path) -> Path:
         x_label="rejections recorded (history)",
         y_label="ms outside Slack, median (log)",
         series=[
-            Series(f"{NAMES.get(database, database)}, {series} due", tuple(points), dashed=series in fixed)
+            Series(
+                f"{NAMES.get(database, database)}, {series} due",
+                tuple(points),
+                dashed=series in fixed,
+                colour=COLOURS.get(database),
+            )
             for (database, series), points in lines.items()
         ],
         log_y=True,

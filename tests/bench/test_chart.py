@@ -84,7 +84,12 @@ def test_tick_labels_are_short() -> None:
 def test_the_chart_parses_and_draws_each_series_through_its_points(tmp_path: Path) -> None:
     series = [
         Series("SQLite, 1% due", ((10_000, 100.0), (100_000, 1_000.0), (1_000_000, 10_000.0))),
-        Series("PostgreSQL, 1,000 due <flat>", ((10_000, 500.0), (100_000, 520.0), (1_000_000, 480.0)), dashed=True),
+        Series(
+            "PostgreSQL, 1,000 due <flat>",
+            ((10_000, 500.0), (100_000, 520.0), (1_000_000, 480.0)),
+            dashed=True,
+            colour="#123456",
+        ),
     ]
     path = write_chart(
         tmp_path / "charts" / "sweep.svg",
@@ -101,6 +106,7 @@ def test_the_chart_parses_and_draws_each_series_through_its_points(tmp_path: Pat
     lines = root.findall(f"{SVG}polyline")
     assert [line.get("data-series") for line in lines] == [s.name for s in series]
     assert lines[1].get("stroke-dasharray") and not lines[0].get("stroke-dasharray")
+    assert lines[1].get("stroke") == "#123456" and lines[0].get("stroke") != "#123456"
     texts = [text.text for text in root.iter(f"{SVG}text")]
     assert {"Sweep & claim", "rejections", "ms", "SQLite, 1% due", "PostgreSQL, 1,000 due <flat>"} <= set(texts)
     assert {"10k", "100k", "1M"} <= set(texts)
