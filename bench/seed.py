@@ -3,7 +3,9 @@
 `models.records.record_rejection` costs a few round trips per rejection, hours for a million. This writes the same
 recruiters, candidates, rejections, check-ins and matching index in large batches (SQLAlchemy Core executemany on
 SQLite, COPY on PostgreSQL), computing each rejection's terms with `models.terms.document_terms` under the same
-rules as `models.matching.index_rejection`; tests/bench/test_seed_equivalence.py proves the two paths agree.
+rules as `models.matching.index_rejection`. With `swept_until` it also writes what the reminder sweep, running on
+time until then, leaves behind: every step sent at its due time, its `reminders_sent` row, the stream moved on.
+tests/bench/test_seed_equivalence.py proves both against the real paths (record_rejection, and the real sweep).
 """
 
 from __future__ import annotations
@@ -12,13 +14,25 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, Table, event, insert, text
+from sqlalchemy import JSON, Connection, Engine, Table, event, func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bench.history import NOW, RECRUITERS, TEAM, History, PastCandidate
-from models import ACTIVE, STOPPED, Base, Candidate, Checkin, MatchTerm, MatchTermCount, Recruiter, Rejection
+from models import (
+    ACTIVE,
+    STOPPED,
+    Base,
+    Candidate,
+    Checkin,
+    MatchTerm,
+    MatchTermCount,
+    Recruiter,
+    Rejection,
+    ReminderSent,
+)
 from models.db import make_engine
 from models.match_terms import DOCUMENTS
 from models.matching import is_matchable
@@ -39,6 +53,7 @@ COLUMNS: dict[Table, tuple[str, ...]] = {
         "stopped_at", "created_at",
     ),
     MatchTerm.__table__: ("rejection_id", "term", "team_id", "candidate_id", "weight", "rating", "rejected_at"),
+    ReminderSent.__table__: ("id", "team_id", "checkin_id", "step", "channel", "ts", "sent_at"),
 }  # fmt: skip
 
 
@@ -54,12 +69,24 @@ class Rows:
 class Seeder:
     """Grows one database's history batch by batch; call `grow` with increasing totals to seed sizes cumulatively."""
 
-    def __init__(self, url: str, history: History | None = None, policy: Policy | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        history: History | None = None,
+        policy: Policy | None = None,
+        *,
+        swept_until: datetime | None = None,
+    ) -> None:
+        """`swept_until`: also write what a reminder sweep running on time until then would have left (each step
+        sent at its due time, logged in reminders_sent, the stream advanced), as a live team's database holds it;
+        without it, the check-ins are as recorded, never swept."""
         self.url = url
         self.stream = (history or History()).candidates()
         self.policy = policy or Policy()
+        self.swept_until = swept_until
         self.recruiter_ids = {user: number for number, user in enumerate(RECRUITERS, start=1)}
-        self.rejections = self.rejection_id = self.checkin_id = 0
+        self.rejections = self.rejection_id = self.checkin_id = self.sent_id = 0
+        self.reminded: set[int] = set()  # recruiters sent a reminder: record_sent keeps their DM channel
 
     def grow(self, total: int) -> None:
         """Seed whole candidates until at least `total` rejections are in, then refresh the planner's statistics."""
@@ -68,6 +95,8 @@ class Seeder:
             if self.rejections == 0:
                 with engine.begin() as connection:
                     _write(connection, Recruiter.__table__, [(n, TEAM, u, NOW) for u, n in self.recruiter_ids.items()])
+            with engine.begin() as connection:  # the sweep may have logged reminders since the last step
+                self.sent_id = max(self.sent_id, connection.scalar(select(func.max(ReminderSent.id))) or 0)
             while self.rejections < total:
                 rows = self._batch(total)
                 with engine.begin() as connection:
@@ -75,6 +104,13 @@ class Seeder:
                         _write(connection, table, table_rows)
                     _add_counts(connection, rows.counts)
                 self.rejections += rows.rejections
+            if self.reminded:
+                with engine.begin() as connection:
+                    connection.execute(
+                        update(Recruiter)
+                        .where(Recruiter.id.in_(sorted(self.reminded)))
+                        .values(dm_channel=literal("D") + Recruiter.user_id)  # tests/fakeslack.py's DM channel ids
+                    )
             _after_load(engine)
         finally:
             engine.dispose()
@@ -95,7 +131,7 @@ class Seeder:
         tables = rows.tables
         candidate_id = past.index
         tags: list[str] = []
-        owner: tuple[int, int, Any] | None = None  # recruiter id, rejection id, rejected at
+        owners: list[tuple[int, int, Any]] = []  # each strong rejection restarts the stream: recruiter, rejection, at
         for entry in past.rejections:
             self.rejection_id += 1
             rows.rejections += 1
@@ -116,21 +152,51 @@ class Seeder:
                 rows.counts.update(terms.keys())
                 rows.counts[DOCUMENTS] += 1
             if self.policy.is_strong(stage=entry.stage, rating=entry.rating):
-                owner = (recruiter_id, self.rejection_id, entry.rejected_at)
+                owners.append((recruiter_id, self.rejection_id, entry.rejected_at))
         first, last = past.rejections[0].rejected_at, past.rejections[-1].rejected_at
         tables[Candidate.__table__].append(
             (candidate_id, TEAM, past.name, past.email, tags, past.opted_out, False, first, last)
         )
-        if owner is not None:
-            self.checkin_id += 1
-            recruiter_id, rejection_id, rejected_at = owner
-            status, stopped_at = (STOPPED, past.stopped_at) if past.stopped else (ACTIVE, None)
-            tables[Checkin.__table__].append(
-                (
-                    self.checkin_id, TEAM, candidate_id, recruiter_id, rejection_id, 0,
-                    self.policy.first_checkin(rejected_at), status, past.stopped, stopped_at, rejected_at,
-                )
-            )  # fmt: skip
+        if not owners:
+            return
+        self.checkin_id += 1
+        recruiter_id, rejection_id, rejected_at = owners[-1]
+        step, due_at = self._swept(rows, past, owners)
+        status, stopped_at = (STOPPED, past.stopped_at) if past.stopped else (ACTIVE, None)
+        tables[Checkin.__table__].append(
+            (
+                self.checkin_id, TEAM, candidate_id, recruiter_id, rejection_id, step, due_at, status, past.stopped,
+                stopped_at, rejected_at,
+            )
+        )  # fmt: skip
+
+    def _swept(self, rows: Rows, past: PastCandidate, owners: list[tuple[int, int, Any]]) -> tuple[int, Any]:
+        """The stream's step and due date, and the reminders logged for it, once the sweep ran on time until
+        `swept_until`. Each strong rejection restarted the stream at step 0 (a step sent twice is logged once, as
+        record_sent does); the sweep skips a stopped check-in from its stop on, and an opted-out candidate from the
+        last rejection on (the history has no opt-out date: the earliest it could be)."""
+        policy = self.policy
+        step, due_at = 0, policy.first_checkin(owners[-1][2])
+        if self.swept_until is None:
+            return step, due_at
+        ends = [self.swept_until, *([past.stopped_at] if past.stopped_at else [])]
+        if past.opted_out:
+            ends.append(past.rejections[-1].rejected_at)
+        starts = [at for _, _, at in owners]
+        sent: dict[int, tuple[int, Any]] = {}  # step -> (recruiter id, sent at): the first send is the one logged
+        for (recruiter_id, _, at), end in zip(owners, [*starts[1:], min(ends)], strict=True):
+            step, due_at = 0, policy.first_checkin(at)
+            while due_at < end:
+                sent.setdefault(step, (recruiter_id, due_at))
+                step, due_at = policy.after_send(step=step, due_at=due_at, now=due_at)
+        for sent_step, (recruiter_id, sent_at) in sorted(sent.items()):
+            self.sent_id += 1
+            self.reminded.add(recruiter_id)
+            channel = "D" + RECRUITERS[recruiter_id - 1]
+            rows.tables[ReminderSent.__table__].append(
+                (self.sent_id, TEAM, self.checkin_id, sent_step, channel, f"{self.sent_id}.000000", sent_at)
+            )
+        return step, due_at
 
 
 def _bulk_engine(url: str) -> Engine:
@@ -185,9 +251,10 @@ def _after_load(engine: Engine) -> None:
     tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
-            for table in (Recruiter.__table__, Candidate.__table__, Rejection.__table__, Checkin.__table__):
+            for table in (Recruiter, Candidate, Rejection, Checkin, ReminderSent):
+                name = table.__tablename__
                 connection.execute(
-                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 1)) FROM {table}")
+                    text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), coalesce(max(id), 1)) FROM {name}")
                 )
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text(f"VACUUM ANALYZE {tables}"))

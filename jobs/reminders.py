@@ -62,9 +62,12 @@ def eligible(now: datetime) -> ColumnElement[bool]:
         Checkin.claim_token.is_(None),
         Checkin.delivery_error.is_(None),
         or_(Checkin.retry_at.is_(None), Checkin.retry_at <= now),
-        Checkin.candidate_id.in_(
-            select(Candidate.id).where(Candidate.erased.is_(False), Candidate.opted_out.is_(False))
-        ),
+        # A scalar subquery, so each due row looks up its own candidate by primary key: `IN (SELECT …)` made SQLite
+        # list every candidate of the history at every sweep, and PostgreSQL turns IN and EXISTS into a join that
+        # it may run by reading all candidates (BENCHMARKS.md, sweep cost).
+        select(and_(Candidate.erased.is_(False), Candidate.opted_out.is_(False)))
+        .where(Candidate.id == Checkin.candidate_id)
+        .scalar_subquery(),
     )
 
 

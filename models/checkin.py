@@ -32,13 +32,15 @@ class Checkin(Base):
         UniqueConstraint("candidate_id"),
         CheckConstraint("status IN ('active', 'stopped')", name="status"),
         Index("ix_checkins_status_due_at", "status", "due_at"),
+        # One recruiter's due rows, soonest first, without reading the rest of their history (migration 0004).
+        Index("ix_checkins_recruiter_id_status_due_at", "recruiter_id", "status", "due_at"),
         Index("ix_checkins_claim_token", "claim_token"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
-    recruiter_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id"), index=True)
+    recruiter_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id"))
     rejection_id: Mapped[int] = mapped_column(ForeignKey("rejections.id", ondelete="CASCADE"))
     step: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
