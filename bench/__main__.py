@@ -2,6 +2,8 @@
 
     .venv/bin/python -m bench [--only ack_latency,sweep_cost]
 
+All of them take about 1 h 45 min on two cores (delivery 35 min of it, mostly waiting on Slack's rate limits).
+
 A process per benchmark keeps their peak memory figures apart and one crash from taking the others' figures
 with it. Each block of BENCHMARKS.md is rewritten as soon as its benchmark succeeds; a failed one keeps its old
 figures and makes the run exit non-zero.
@@ -18,14 +20,21 @@ from pathlib import Path
 
 from bench.report import MissingBlock, fill
 
-BENCHMARKS = ("ack_latency", "sweep_cost", "matching", "delivery")
+# Each benchmark with the options its figures in BENCHMARKS.md were made with.
+BENCHMARKS: dict[str, tuple[str, ...]] = {
+    "ack_latency": (),
+    "sweep_cost": ("--explain",),
+    "matching": ("--proposal",),
+    "delivery": (),
+}
 DOCUMENT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 
 
 def run_one(name: str) -> str | None:
     """Run `python -m bench.<name>`, echoing its output as it comes; what it printed, or None if it failed."""
-    command = [sys.executable, "-m", f"bench.{name}"]
-    header = f"$ python -m bench.{name}    # {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    options = BENCHMARKS[name]
+    command = [sys.executable, "-m", f"bench.{name}", *options]
+    header = f"$ python -m {' '.join(command[2:])}    # {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     print(header, flush=True)
     lines = [header]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=DOCUMENT.parent) as process:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
+from bench.__main__ import BENCHMARKS
+from bench.__main__ import DOCUMENT as DOCUMENT_PATH
 from bench.report import MissingBlock, fill
 
 DOCUMENT = """# Benchmarks
@@ -49,3 +53,11 @@ def test_a_printout_is_taken_literally_even_with_regex_escapes() -> None:
 def test_a_benchmark_without_a_block_is_refused_by_name() -> None:
     with pytest.raises(MissingBlock, match="figures: delivery"):
         fill(DOCUMENT, "delivery", "figures")
+
+
+@pytest.mark.parametrize("name", BENCHMARKS)
+def test_every_benchmark_has_a_module_and_a_block_in_benchmarks_md(name: str) -> None:
+    """`python -m bench` refuses to start otherwise; this says so before anyone waits for it."""
+    module = importlib.import_module(f"bench.{name}")
+    assert callable(module.main)
+    fill(DOCUMENT_PATH.read_text(), name, "figures")  # raises MissingBlock if the block is gone
