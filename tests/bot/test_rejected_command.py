@@ -126,6 +126,43 @@ def test_a_recruiter_whose_zone_is_fresh_costs_the_database_one_transaction(
     assert fake_slack.calls_to("users.info") == []
 
 
+@contextmanager
+def statements_run(app: RunningApp) -> Iterator[list[str]]:
+    """The SQL the app sends in the block, whitespace folded."""
+    statements: list[str] = []
+
+    def note(_conn: Connection, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(app.engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(app.engine, "before_cursor_execute", note)
+
+
+def test_recording_a_new_candidate_sends_only_the_statements_it_needs(running: RunningApp) -> None:
+    """One statement per row kind: a new candidate has no check-in and no earlier rejection to look up, and the
+    index's rows and term counts go in one batch each. Every statement beyond these is CPU and, on PostgreSQL, a
+    round trip that the acknowledgement waits for."""
+    fresh_recruiter(running)
+    with statements_run(running) as statements:
+        reply = run(running, 'Jane Doe email=jane@x.io role="Senior Backend Engineer" stage=final tags=python')
+    assert "Recorded *Jane Doe*" in everything(reply)
+    sent = [sql for sql in statements if sql != "BEGIN IMMEDIATE"]
+    assert [" ".join(sql.split()[:3]) for sql in sent] == [
+        "SELECT recruiters.id, recruiters.team_id,",
+        "SELECT candidates.id, candidates.team_id,",
+        "SAVEPOINT sa_savepoint_1",
+        "INSERT INTO candidates",
+        "RELEASE SAVEPOINT sa_savepoint_1",
+        "INSERT INTO rejections",
+        "INSERT INTO checkins",
+        "INSERT INTO match_terms",
+        "INSERT INTO match_term_counts",
+    ]
+
+
 def test_weak_rejection_says_no_checkins_are_scheduled(running: RunningApp) -> None:
     text = everything(run(running, "Sam Roe role=Analyst stage=screen rating=2"))
     assert "Recorded *Sam Roe* for Analyst · screen · 2/5" in text
