@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, delete, exists, func, literal, select, text, union_all, update
+from sqlalchemy import Select, and_, case, delete, exists, func, insert, literal, select, text, union_all, update
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
@@ -86,19 +86,22 @@ def index_rejection(*, session: Session, rejection: Rejection, tags: Iterable[st
     terms = document_terms(title=rejection.role_title, tags=tags, note=rejection.note)
     if not terms:
         return
-    session.add_all(
-        MatchTerm(
-            rejection_id=rejection.id,
-            term=term,
-            team_id=rejection.team_id,
-            candidate_id=rejection.candidate_id,
-            weight=weight,
-            rating=rejection.rating or 0,
-            rejected_at=rejection.rejected_at,
-        )
-        for term, weight in terms.items()
+    # Rows, not ORM objects: nothing reads them back in this session, and objects cost the unit of work per row.
+    session.execute(
+        insert(MatchTerm),
+        [
+            {
+                "rejection_id": rejection.id,
+                "term": term,
+                "team_id": rejection.team_id,
+                "candidate_id": rejection.candidate_id,
+                "weight": weight,
+                "rating": rejection.rating or 0,
+                "rejected_at": rejection.rejected_at,
+            }
+            for term, weight in terms.items()
+        ],
     )
-    session.flush()
     _count(session=session, team_id=rejection.team_id, terms=[*terms, DOCUMENTS])
 
 
