@@ -52,8 +52,9 @@ def record_rejection(
     """
     recruiter = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
     candidate = _find_candidate(session=session, team_id=team_id, entry=entry)
+    created = False
     if candidate is None:
-        candidate = _create_candidate(session=session, team_id=team_id, entry=entry)
+        candidate, created = _create_candidate(session=session, team_id=team_id, entry=entry)
     else:
         _merge_candidate(candidate, entry)
     rejection = Rejection(
@@ -69,7 +70,7 @@ def record_rejection(
     session.add(rejection)
     session.flush()
     if policy.is_strong(stage=entry.stage, rating=entry.rating) and not candidate.opted_out:
-        _start_checkins(session=session, rejection=rejection, policy=policy)
+        _start_checkins(session=session, rejection=rejection, policy=policy, new_candidate=created)
     # Last: indexing bumps the team's term counts, rows every concurrent recording updates (PostgreSQL holds their
     # locks until commit), so nothing else should run while they are held.
     index_rejection(session=session, rejection=rejection, tags=candidate.tags)
@@ -109,9 +110,13 @@ def find_repeat(
     return None
 
 
-def _start_checkins(*, session: Session, rejection: Rejection, policy: Policy) -> None:
-    """The newest strong rejection owns the stream, and its first check-in counts from this rejection."""
-    checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == rejection.candidate_id)).one_or_none()
+def _start_checkins(*, session: Session, rejection: Rejection, policy: Policy, new_candidate: bool) -> None:
+    """The newest strong rejection owns the stream, and its first check-in counts from this rejection.
+
+    A candidate inserted by this transaction cannot have a check-in yet, so only a known one costs a query."""
+    checkin = None
+    if not new_candidate:
+        checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == rejection.candidate_id)).one_or_none()
     if checkin is None:
         checkin = Checkin(team_id=rejection.team_id, candidate_id=rejection.candidate_id)
         session.add(checkin)
@@ -139,10 +144,19 @@ def _find_candidate(*, session: Session, team_id: str, entry: RejectionInput) ->
     return None
 
 
-def _create_candidate(*, session: Session, team_id: str, entry: RejectionInput) -> Candidate:
-    """Insert a new candidate; if another request inserted the same email meanwhile, merge into that one."""
+def _create_candidate(*, session: Session, team_id: str, entry: RejectionInput) -> tuple[Candidate, bool]:
+    """Insert a new candidate; if another request inserted the same email meanwhile, merge into that one.
+
+    Says whether this transaction created the candidate. A new one starts with its (empty) list of rejections known,
+    so the confirmation's count of earlier rejections costs no query.
+    """
     candidate = Candidate(
-        team_id=team_id, name=entry.name, email=entry.email, linkedin_url=entry.linkedin, tags=list(entry.tags)
+        team_id=team_id,
+        name=entry.name,
+        email=entry.email,
+        linkedin_url=entry.linkedin,
+        tags=list(entry.tags),
+        rejections=[],
     )
     try:
         with session.begin_nested():
@@ -152,7 +166,8 @@ def _create_candidate(*, session: Session, team_id: str, entry: RejectionInput) 
             select(Candidate).where(Candidate.team_id == team_id, Candidate.email == entry.email)
         ).one()
         _merge_candidate(candidate, entry)
-    return candidate
+        return candidate, False
+    return candidate, True
 
 
 def _merge_candidate(candidate: Candidate, entry: RejectionInput) -> None:

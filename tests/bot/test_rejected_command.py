@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, event, select
+from sqlalchemy.engine.default import CACHE_HIT
 from sqlalchemy.orm import selectinload
 
 from bot.recording import REPEAT_WINDOW
@@ -128,6 +129,47 @@ def test_a_recruiter_whose_zone_is_fresh_costs_the_database_one_transaction(
     assert "Recorded *Jane Doe*" in everything(reply)
     assert len(begun) == 1
     assert fake_slack.calls_to("users.info") == []
+
+
+@contextmanager
+def statements_run(app: RunningApp) -> Iterator[list[tuple[str, Any]]]:
+    """The SQL the app sends in the block, each with how SQLAlchemy's statement cache served it (None: not compiled
+    by SQLAlchemy, as the BEGIN IMMEDIATE the engine sends on SQLite)."""
+    statements: list[tuple[str, Any]] = []
+
+    def note(_conn: Connection, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
+        statements.append((" ".join(statement.split()), context.cache_hit if context.compiled else None))
+
+    event.listen(app.engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(app.engine, "before_cursor_execute", note)
+
+
+def test_recording_a_new_candidate_sends_only_the_statements_it_needs(running: RunningApp) -> None:
+    """One statement per row kind, each compiled once per process: a new candidate has no check-in and no earlier
+    rejection to look up, and the index's rows and term counts go in one batch each. Every statement beyond these is
+    CPU and, on PostgreSQL, a round trip that the acknowledgement waits for."""
+    fresh_recruiter(running)
+    run(running, "Sam Roe email=sam@x.io role=Backend stage=final tags=go")  # compiles what the next one reuses
+    with statements_run(running) as statements:
+        reply = run(running, 'Jane Doe email=jane@x.io role="Senior Backend Engineer" stage=final tags=python')
+    assert "Recorded *Jane Doe*" in everything(reply)
+    sent = [sql for sql, _cache in statements if sql != "BEGIN IMMEDIATE"]
+    assert [" ".join(sql.split()[:3]) for sql in sent] == [
+        "SELECT recruiters.id, recruiters.team_id,",
+        "SELECT candidates.id, candidates.team_id,",
+        "SAVEPOINT sa_savepoint_1",
+        "INSERT INTO candidates",
+        "RELEASE SAVEPOINT sa_savepoint_1",
+        "INSERT INTO rejections",
+        "INSERT INTO checkins",
+        "INSERT INTO match_terms",
+        "INSERT INTO match_term_counts",
+    ]
+    uncached = [sql for sql, cache in statements if "SAVEPOINT" not in sql and cache not in (None, CACHE_HIT)]
+    assert uncached == []
 
 
 def test_weak_rejection_says_no_checkins_are_scheduled(running: RunningApp) -> None:
