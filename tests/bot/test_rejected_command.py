@@ -148,9 +148,9 @@ def statements_run(app: RunningApp) -> Iterator[list[tuple[str, Any]]]:
 
 
 def test_recording_a_new_candidate_sends_only_the_statements_it_needs(running: RunningApp) -> None:
-    """One statement per row kind, each compiled once per process: a new candidate has no check-in and no earlier
-    rejection to look up, and the index's rows and term counts go in one batch each. Every statement beyond these is
-    CPU and, on PostgreSQL, a round trip that the acknowledgement waits for."""
+    """One statement per row kind, each compiled once per process, after the look for a double submit: a new
+    candidate has no check-in and no earlier rejection to look up, and the index's rows and term counts go in one batch
+    each. Every statement beyond these is CPU and, on PostgreSQL, a round trip that the acknowledgement waits for."""
     fresh_recruiter(running)
     run(running, "Sam Roe email=sam@x.io role=Backend stage=final tags=go")  # compiles what the next one reuses
     with statements_run(running) as statements:
@@ -158,6 +158,7 @@ def test_recording_a_new_candidate_sends_only_the_statements_it_needs(running: R
     assert "Recorded *Jane Doe*" in everything(reply)
     sent = [sql for sql, _cache in statements if sql != "BEGIN IMMEDIATE"]
     assert [" ".join(sql.split()[:3]) for sql in sent] == [
+        "SELECT rejections.id, rejections.team_id,",  # the same rejection sent moments ago? (bot.recording)
         "SELECT recruiters.id, recruiters.team_id,",
         "SELECT candidates.id, candidates.team_id,",
         "SAVEPOINT sa_savepoint_1",
