@@ -158,7 +158,8 @@ def test_recording_a_new_candidate_sends_only_the_statements_it_needs(running: R
     assert "Recorded *Jane Doe*" in everything(reply)
     sent = [sql for sql, _cache in statements if sql != "BEGIN IMMEDIATE"]
     assert [" ".join(sql.split()[:3]) for sql in sent] == [
-        "SELECT rejections.id, rejections.team_id,",  # the same rejection sent moments ago? (bot.recording)
+        "SELECT recruiters.id FROM",  # the same rejection sent moments ago? (bot.recording)
+        "SELECT rejections.id, rejections.team_id,",
         "SELECT recruiters.id, recruiters.team_id,",
         "SELECT candidates.id, candidates.team_id,",
         "SAVEPOINT sa_savepoint_1",
@@ -373,3 +374,38 @@ def rejections_with_recruiters(app: RunningApp) -> list[Rejection]:
     with app.sessions() as session:
         query = select(Rejection).options(selectinload(Rejection.recruiter)).order_by(Rejection.id)
         return list(session.scalars(query))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("email", ["jane@x.io", None], ids=["with email", "without email"])
+def test_the_double_submit_look_up_reads_one_candidate_or_one_recruiters_latest_rejections(
+    running: RunningApp, email: str | None
+) -> None:
+    """Every recording runs it first, so it must not read the team's recent history: by the unique (team, email)
+    index when there is an email, else by the recruiter's own latest rejections. (PostgreSQL's plans depend on its
+    statistics; bench/ack_latency.py measures them.)"""
+    text = 'Jane Doe role="Senior Backend Engineer" stage=final' + (f" email={email}" if email else "")
+    run(running, 'Sam Roe role="Senior Backend Engineer" stage=final email=sam@x.io')
+    looked_up: list[tuple[str, Any]] = []
+
+    def capture(_conn: Connection, _cursor: Any, statement: str, params: Any, _context: Any, _many: bool) -> None:
+        if statement.lstrip().startswith("SELECT rejections.") and "JOIN candidates" in statement:
+            looked_up.append((statement, params))
+
+    event.listen(running.engine, "before_cursor_execute", capture)
+    try:
+        assert "Recorded *Jane Doe*" in everything(run(running, text))
+    finally:
+        event.remove(running.engine, "before_cursor_execute", capture)
+    assert len(looked_up) == 1
+    with running.engine.connect() as connection:
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        plan = [row[3] for row in cursor.execute("EXPLAIN QUERY PLAN " + looked_up[0][0], looked_up[0][1])]
+    first = plan[0]
+    if email:
+        assert "candidates USING INDEX" in first and "(team_id=? AND email=?)" in first, plan
+    else:
+        assert "ix_rejections_team_recruiter_rejected_at (team_id=? AND recruiter_id=? AND rejected_at>?)" in first, (
+            plan
+        )
+    assert not [step for step in plan if step.startswith("SCAN")], plan
