@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.machine import describe
+from bench.matching import _databases, _positive
 from bot.blocks.reminders import MAX_ITEMS
 from bot.config import load_settings, normalize_database_url
 from bot.ids import REMINDER_METADATA_TYPE
@@ -369,26 +370,12 @@ def _check(
     result.calls = dict(Counter(call.method for call in fake.calls))
 
 
-def _databases(text: str) -> list[str]:
-    chosen = list(dict.fromkeys(item.strip() for item in text.split(",") if item.strip()))
-    unknown = [item for item in chosen if item not in KINDS]
-    if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"unknown database {', '.join(unknown) or '(none)'}; use {','.join(KINDS)}")
-    return chosen
-
-
 def _scenarios(text: str) -> list[str]:
     chosen = list(dict.fromkeys(item.strip() for item in text.split(",") if item.strip()))
     unknown = [item for item in chosen if item not in SCENARIOS]
     if unknown or not chosen:
         raise argparse.ArgumentTypeError(f"unknown scenario {', '.join(unknown) or '(none)'}; use cold,warm")
     return chosen
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
