@@ -41,7 +41,7 @@ def run_one(name: str) -> str | None:
         assert process.stdout is not None
         for line in process.stdout:
             print(line, end="", flush=True)
-            lines.append(line.rstrip("\n"))
+            lines.append(line.rstrip("\n").replace(f"{DOCUMENT.parent}/", ""))  # no machine's paths in the document
     if process.returncode != 0:
         print(f"bench: {name} failed (exit {process.returncode}); its figures in BENCHMARKS.md are unchanged")
         return None
