@@ -36,6 +36,7 @@ from sqlalchemy.exc import OperationalError
 from bench.databases import POSTGRES_DEFAULT, scratch_database
 from bench.machine import describe
 from bench.matching import _databases, _positive, percentile
+from bench.process import cpu_seconds, peak_rss_mib
 from bot.config import normalize_database_url
 from models import Candidate, Rejection
 from models.db import make_engine, make_session_factory
@@ -96,18 +97,6 @@ class Server:
     @property
     def events_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/slack/events"
-
-    def peak_rss_mib(self) -> float:
-        """VmHWM: the most resident memory the process has had at any point of its life."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmHWM in /proc: peak memory can only be read on Linux")
-
-    def cpu_seconds(self) -> float:
-        """User and system CPU the process has used so far, from /proc/<pid>/stat."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 @dataclass(frozen=True)
@@ -335,10 +324,10 @@ def run(
             for start in range(0, requests, size):
                 turn = [(bare, bare_commands), (production, production_commands)]
                 for server, commands in turn if (start // size) % 2 == 0 else reversed(turn):
-                    cpu_before = server.cpu_seconds()
+                    cpu_before = cpu_seconds(server.process.pid)
                     samples[server.name] += fire(server, commands[start : start + size], concurrency, rate)
-                    cpu[server.name] += server.cpu_seconds() - cpu_before
-            peaks = {bare.name: bare.peak_rss_mib(), production.name: production.peak_rss_mib()}
+                    cpu[server.name] += cpu_seconds(server.process.pid) - cpu_before
+            peaks = {bare.name: peak_rss_mib(bare.process.pid), production.name: peak_rss_mib(production.process.pid)}
         sent = zip(warmup + production_commands, warm + samples["production"], strict=True)
         stored = _check_stored(url, {command.email: sample.error is None for command, sample in sent})
     apps = ("bare Bolt", "production")

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.machine import describe
 from bench.matching import _databases, _positive
+from bench.process import cpu_seconds, peak_rss_mib
 from bot.blocks.reminders import MAX_ITEMS
 from bot.config import load_settings, normalize_database_url
 from bot.ids import REMINDER_METADATA_TYPE
@@ -208,20 +209,6 @@ def clock_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[b
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-
-
-def peak_rss_mib(pid: int) -> float:
-    """VmHWM: the most resident memory the process has had."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time, from /proc/<pid>/stat (fields 14 and 15, after the parenthesised name)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def dm_checkins(message: dict[str, Any]) -> list[int]:
