@@ -245,6 +245,25 @@ def block_actions_payload(
     return payload
 
 
+def home_click_payload(
+    *, view: dict[str, Any], action_id: str, value: str, user_id: str, team_id: str = "T0TEST", block_id: str = "b"
+) -> dict[str, Any]:
+    """A button click on the App Home tab: Slack sends the published view, and no message, channel or response_url."""
+    payload = block_actions_payload(
+        action_id=action_id,
+        value=value,
+        block_id=block_id,
+        user_id=user_id,
+        team_id=team_id,
+        channel_id=None,
+        message_ts=None,
+        container_type="view",
+        view={**view, "id": "V0HOME", "team_id": team_id, "state": {"values": {}}, "hash": "1768908600.home"},
+    )
+    del payload["response_url"]
+    return payload
+
+
 def event_body(event: dict[str, Any], *, team_id: str = "T0TEST") -> str:
     """An Events API envelope; send it with content_type="application/json"."""
     now = int(time.time())

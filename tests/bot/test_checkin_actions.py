@@ -34,7 +34,13 @@ from models.records import record_rejection
 from tests.bot.test_app_home import open_home
 from tests.conftest import RunningApp, row_counts
 from tests.fakeslack import Call, FakeSlack, Reply
-from tests.slack_http import block_actions_payload, interactive_body, post_signed, view_submission_payload
+from tests.slack_http import (
+    block_actions_payload,
+    home_click_payload,
+    interactive_body,
+    post_signed,
+    view_submission_payload,
+)
 
 TEAM = "T0TEST"
 REC = "U0REC"
@@ -172,19 +178,8 @@ def click(
 def click_home(
     app: RunningApp, view: dict[str, Any], action_id: str, value: str, *, user: str, team: str = TEAM
 ) -> None:
-    """Click a button on the Home tab: Slack sends the view, and no message, channel or response_url."""
-    payload = block_actions_payload(
-        action_id=action_id,
-        value=value,
-        user_id=user,
-        team_id=team,
-        channel_id=None,
-        message_ts=None,
-        container_type="view",
-        view={**view, "id": "V0HOME", "team_id": team, "state": {"values": {}}, "hash": "1768908600.home"},
-    )
-    del payload["response_url"]
-    send(app, payload)
+    """Click a button on the Home tab."""
+    send(app, home_click_payload(view=view, action_id=action_id, value=value, user_id=user, team_id=team))
 
 
 def send(app: RunningApp, payload: dict[str, Any]) -> None:

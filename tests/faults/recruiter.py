@@ -22,7 +22,14 @@ from tests.bot.test_entrypoint import Bot
 from tests.bot.test_rejected_command import everything
 from tests.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.jobs.sweeps import checkin_of, checkins_in, dm, reject
-from tests.slack_http import block_actions_payload, event_body, interactive_body, post_signed, slash_command_body
+from tests.slack_http import (
+    block_actions_payload,
+    event_body,
+    home_click_payload,
+    interactive_body,
+    post_signed,
+    slash_command_body,
+)
 
 SLACK_SECONDS = 3.0
 
@@ -125,17 +132,14 @@ def click_in_dm(
 
 def click_on_home(web: Bot, fake: FakeSlack, user: str, view: dict[str, Any], checkin: int, action_id: str) -> Timed:
     """Click a button on the Home tab: Slack sends the view and no response_url, so the answer is Home redrawn."""
-    payload = block_actions_payload(
+    payload = home_click_payload(
+        view=view,
         action_id=action_id,
         value=button_value(view["blocks"], checkin, action_id),
         block_id=f"checkin_actions:{checkin}",
         user_id=user,
-        channel_id=None,
-        message_ts=None,
-        container_type="view",
-        view={**view, "id": "V0HOME", "team_id": TEAM_ID, "state": {"values": {}}, "hash": "1.home"},
+        team_id=TEAM_ID,
     )
-    del payload["response_url"]
     return answered(fake, _send_click(web, payload), publishes_home(user), f"{user}'s Home tab redrawn")
 
 
