@@ -168,10 +168,15 @@ def test_a_forged_signature_is_refused(
 
 @pytest.mark.parametrize(
     "offset_seconds",
-    [-301, -3600, -366 * 86400, 301, 3600, 366 * 86400],
-    ids=["5m01s old", "an hour old", "a year old", "5m01s ahead", "an hour ahead", "a year ahead"],
+    [-301, -3600, -366 * 86400, 330, 3600, 366 * 86400],
+    ids=["5m01s old", "an hour old", "a year old", "5m30s ahead", "an hour ahead", "a year ahead"],
 )
 def test_a_signed_request_outside_the_five_minutes_is_refused(running: RunningApp, offset_seconds: int) -> None:
+    """A timestamp ahead of the clock comes closer while the request travels, so that edge keeps a margin.
+
+    The verifier compares the server's fractional now with the whole-second timestamp: one just 301 s ahead is
+    inside the window again as soon as the second turns before the server reads it.
+    """
     before = nothing_yet(running)
     reply = send_signed(running.events_url, WRITES, timestamp=int(time.time()) + offset_seconds)
     check_refused(running, reply, before, 401)
