@@ -23,6 +23,7 @@ from bench.report import MissingBlock, fill
 # Each benchmark with the options its figures in BENCHMARKS.md were made with.
 BENCHMARKS: dict[str, tuple[str, ...]] = {
     "ack_latency": (),
+    "recording_cost": (),
     "sweep_cost": ("--explain",),
     "matching": ("--proposal",),
     "delivery": (),

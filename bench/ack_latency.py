@@ -143,12 +143,24 @@ def sender_ids(concurrency: int) -> list[str]:
     return [f"U0BENCH{index:03d}" for index in range(concurrency)]
 
 
-def rejected_command(serial: int, user_id: str, fake: FakeSlack) -> Rejected:
-    """A full, valid rejection of a candidate no earlier request named, so each one creates a candidate."""
+def rejected_text(serial: int) -> tuple[str, str, str]:
+    """What follows `/rejected` in request `serial`, the confirmation production must answer it with, and its email.
+
+    A full, valid rejection of a candidate no earlier request named, so each one creates a candidate.
+    """
     first, last = FIRST_NAMES[serial % len(FIRST_NAMES)], LAST_NAMES[serial // len(FIRST_NAMES) % len(LAST_NAMES)]
     role, tags = ROLES[serial % len(ROLES)]
     email = f"{first.lower()}.{serial}@candidates.example"
-    text = f'{first} {last} email={email} role="{role}" stage=final rating=5 tags={tags}'
+    return (
+        f'{first} {last} email={email} role="{role}" stage=final rating=5 tags={tags}',
+        f"Recorded {first} {last} for {role}.",
+        email,
+    )
+
+
+def rejected_command(serial: int, user_id: str, fake: FakeSlack) -> Rejected:
+    """Request `serial` as Slack sends it, from `user_id`."""
+    text, confirmation, email = rejected_text(serial)
     body = slash_command_body(
         command="/rejected",
         text=text,
@@ -158,7 +170,7 @@ def rejected_command(serial: int, user_id: str, fake: FakeSlack) -> Rejected:
         response_url=fake.response_url(f"cmd-{serial}"),
         trigger_id=f"{serial}.42.{serial:08x}",
     )
-    return Rejected(body=body, confirmation=f"Recorded {first} {last} for {role}.", email=email)
+    return Rejected(body=body, confirmation=confirmation, email=email)
 
 
 def check_production(reply: HttpReply, command: Rejected) -> str | None:
