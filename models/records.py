@@ -85,38 +85,47 @@ def find_repeat(
     It repeats it when recording it again would add nothing but a second identical row: the same role, stage, rating
     and note, for a candidate of the same name and email whose LinkedIn and tags already include the entry's.
     """
-    # Built so that no plan reads the team's whole recent history, whatever the statistics say (after 4,000 quick
-    # recordings PostgreSQL took 0.8 s a call, bench/ack_latency.py): with an email, the candidate comes from the
-    # unique (team_id, email) index; without one, the recruiter's id, as a value, leads to only their latest
-    # rejections in ix_rejections_team_recruiter_rejected_at.
+    # Each read is led by a value looked up first, through an index that only one plan can use, so no plan depends on
+    # PostgreSQL's statistics: joined on the recruiter, it read the team's whole recent history (0.8 s a call after
+    # 4,000 quick recordings, bench/ack_latency.py); given the recruiter's id and the email as a join filter, it read
+    # all the recruiter's rejections of the window and probed each one's candidate (bench/recording_cost.py).
     recruiter_id = session.scalar(
         select(Recruiter.id).where(Recruiter.team_id == team_id, Recruiter.user_id == user_id)
     )
     if recruiter_id is None:
         return None  # a recruiter's first rejection repeats nothing
-    query = (
-        select(Rejection)
-        .join(Rejection.candidate)
-        .where(
-            Rejection.team_id == team_id,
-            Rejection.recruiter_id == recruiter_id,
-            Rejection.rejected_at >= since,
-            Rejection.role_title == entry.role,
-            Rejection.stage == entry.stage,
-            Rejection.rating.is_(None) if entry.rating is None else Rejection.rating == entry.rating,
-            Rejection.note.is_(None) if entry.note is None else Rejection.note == entry.note,
-            Candidate.name == entry.name,
-            Candidate.team_id == team_id,
-            Candidate.email.is_(None) if entry.email is None else Candidate.email == entry.email,
-            Candidate.erased.is_(False),
-        )
-        .order_by(Rejection.id.desc())
+    if entry.email is not None:  # the unique (team_id, email) index, then that candidate's own few rejections
+        candidate = session.scalars(
+            select(Candidate).where(Candidate.team_id == team_id, Candidate.email == entry.email)
+        ).one_or_none()
+        recent = [] if candidate is None else candidate.rejections  # loaded once: the confirmation counts them too
+    else:  # only the recruiter's rejections since `since`, in ix_rejections_team_recruiter_rejected_at
+        recent = session.scalars(
+            select(Rejection)
+            .join(Rejection.candidate)
+            .where(
+                Rejection.team_id == team_id,
+                Rejection.recruiter_id == recruiter_id,
+                Rejection.rejected_at >= since,
+                Candidate.email.is_(None),
+            )
+        ).all()
+    repeats = [rejection for rejection in recent if _repeats(rejection, recruiter_id, entry, since)]
+    return max(repeats, key=lambda rejection: rejection.id, default=None)
+
+
+def _repeats(rejection: Rejection, recruiter_id: int, entry: RejectionInput, since: datetime) -> bool:
+    """Whether recording `entry` again would add nothing to `rejection` but a second identical row."""
+    candidate = rejection.candidate
+    return (
+        rejection.recruiter_id == recruiter_id
+        and rejection.rejected_at >= since
+        and (rejection.role_title, rejection.stage, rejection.rating, rejection.note)
+        == (entry.role, entry.stage, entry.rating, entry.note)
+        and (candidate.name, candidate.email, candidate.erased) == (entry.name, entry.email, False)
+        and entry.linkedin in (None, candidate.linkedin_url)
+        and set(entry.tags) <= set(candidate.tags)
     )
-    for rejection in session.scalars(query):
-        candidate = rejection.candidate
-        if entry.linkedin in (None, candidate.linkedin_url) and set(entry.tags) <= set(candidate.tags):
-            return rejection
-    return None
 
 
 def _start_checkins(*, session: Session, rejection: Rejection, policy: Policy, new_candidate: bool) -> None:

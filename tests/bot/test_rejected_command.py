@@ -159,7 +159,7 @@ def test_recording_a_new_candidate_sends_only_the_statements_it_needs(running: R
     sent = [sql for sql, _cache in statements if sql != "BEGIN IMMEDIATE"]
     assert [" ".join(sql.split()[:3]) for sql in sent] == [
         "SELECT recruiters.id FROM",  # the same rejection sent moments ago? (bot.recording)
-        "SELECT rejections.id, rejections.team_id,",
+        "SELECT candidates.id, candidates.team_id,",  # nobody with this email yet, so no
         "SELECT recruiters.id, recruiters.team_id,",
         "SELECT candidates.id, candidates.team_id,",
         "SAVEPOINT sa_savepoint_1",
@@ -382,30 +382,33 @@ def test_the_double_submit_look_up_reads_one_candidate_or_one_recruiters_latest_
     running: RunningApp, email: str | None
 ) -> None:
     """Every recording runs it first, so it must not read the team's recent history: by the unique (team, email)
-    index when there is an email, else by the recruiter's own latest rejections. (PostgreSQL's plans depend on its
-    statistics; bench/ack_latency.py measures them.)"""
-    text = 'Jane Doe role="Senior Backend Engineer" stage=final' + (f" email={email}" if email else "")
+    index and that candidate's own rejections when there is an email, else by the recruiter's own latest
+    rejections. No read of the whole recording scans a table. (PostgreSQL's plans depend on its statistics, which is
+    why each read is led by a value looked up before it; bench/recording_cost.py measures them.)"""
+    contact = f" email={email}" if email else ""
+    run(running, f'Jane Doe role="Senior Backend Engineer" stage=final{contact}')
     run(running, 'Sam Roe role="Senior Backend Engineer" stage=final email=sam@x.io')
-    looked_up: list[tuple[str, Any]] = []
+    selects: list[tuple[str, Any]] = []
 
     def capture(_conn: Connection, _cursor: Any, statement: str, params: Any, _context: Any, _many: bool) -> None:
-        if statement.lstrip().startswith("SELECT rejections.") and "JOIN candidates" in statement:
-            looked_up.append((statement, params))
+        if statement.lstrip().startswith("SELECT"):
+            selects.append((statement, params))
 
     event.listen(running.engine, "before_cursor_execute", capture)
-    try:
-        assert "Recorded *Jane Doe*" in everything(run(running, text))
+    try:  # the same candidate for another role: looked up in full, then recorded
+        assert "Recorded *Jane Doe*" in everything(run(running, f"Jane Doe role=Designer stage=final{contact}"))
     finally:
         event.remove(running.engine, "before_cursor_execute", capture)
-    assert len(looked_up) == 1
     with running.engine.connect() as connection:
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        plan = [row[3] for row in cursor.execute("EXPLAIN QUERY PLAN " + looked_up[0][0], looked_up[0][1])]
-    first = plan[0]
+        plans = [[row[3] for row in cursor.execute("EXPLAIN QUERY PLAN " + sql, params)] for sql, params in selects]
+    steps = [step for plan in plans for step in plan]
+    assert not [step for step in steps if step.startswith("SCAN")], plans
     if email:
-        assert "candidates USING INDEX" in first and "(team_id=? AND email=?)" in first, plan
+        assert any("candidates USING INDEX" in step and "(team_id=? AND email=?)" in step for step in steps), plans
+        assert any("USING INDEX ix_rejections_candidate_id (candidate_id=?)" in step for step in steps), plans
     else:
-        assert "ix_rejections_team_recruiter_rejected_at (team_id=? AND recruiter_id=? AND rejected_at>?)" in first, (
-            plan
-        )
-    assert not [step for step in plan if step.startswith("SCAN")], plan
+        assert any(
+            "ix_rejections_team_recruiter_rejected_at (team_id=? AND recruiter_id=? AND rejected_at>?)" in step
+            for step in steps
+        ), plans
