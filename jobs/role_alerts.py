@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.ids import ROLE_ALERT_METADATA_TYPE
 from bot.timezones import refresh_timezone
 from jobs.delivery import find_posted, metadata, posted
-from jobs.slack_errors import Outcome, classify
+from jobs.slack_errors import RATELIMITED, Failure, Outcome, classify
 from models import OPEN, Recruiter, Role, RoleAlert
 from models.roles import Finalist, role_finalists
 
@@ -75,9 +75,10 @@ def deliver_role_alerts(
     _settle_uncertain(sessions=sessions, client=client, now=now)
     with sessions.begin() as session:
         recruiter_ids = session.scalars(select(RoleAlert.recruiter_id).where(pending(role_id)).distinct()).all()
-    for recruiter_id in sorted(recruiter_ids):
+    ordered = sorted(recruiter_ids)
+    for served, recruiter_id in enumerate(ordered, start=1):
         try:
-            _deliver(
+            rate_limited = _deliver(
                 sessions=sessions,
                 client=client,
                 settings=settings,
@@ -89,6 +90,13 @@ def deliver_role_alerts(
         except Exception:  # one recruiter's failure must not block the others
             logger.exception("reopen alert to recruiter %s failed", recruiter_id)
             report.failed += 1
+            continue
+        if rate_limited and (left := len(ordered) - served):
+            # As in jobs/reminders.py: refused again after Retry-After, the others would most likely be refused too
+            # (the limit is the workspace's), each after its own wait, holding this run (or a /role reopen) meanwhile.
+            logger.warning("Slack is rate limiting reopen alerts: %s other recruiter(s) wait for the next sweep", left)
+            report.deferred += left
+            break
     return report
 
 
@@ -101,14 +109,15 @@ def _deliver(
     role_id: int | None,
     now: datetime,
     report: AlertReport,
-) -> None:
+) -> bool:
+    """Deliver one recruiter's pending alerts in one DM; True when Slack rate limited it even after a retry."""
     with sessions.begin() as session:
         recruiter = session.get_one(Recruiter, recruiter_id)
         team_id, user_id = recruiter.team_id, recruiter.user_id
     tz = refresh_timezone(sessions=sessions, client=client, team_id=team_id, user_id=user_id, now=now)
     if not settings.working_hours.allows(now, tz):
         report.waiting_for_working_hours += 1
-        return
+        return False
     token = str(uuid.uuid4())
     with sessions.begin() as session:
         session.execute(
@@ -123,7 +132,7 @@ def _deliver(
         worth_sending = [(role, finalists) for role, finalists in roles if finalists]
         if not worth_sending:  # every finalist was erased, stopped or taken since: nothing left to say
             _mark_sent(session, token, now=now, channel=None, ts=None)
-            return
+            return False
         reply = build_role_alert(worth_sending, now=now)
     try:
         response = client.chat_postMessage(
@@ -134,13 +143,14 @@ def _deliver(
         )
         channel, ts = posted(response)
     except (SlackClientError, OSError, ValueError) as error:  # ValueError: a body that is not JSON, or no ts
-        _failed(sessions=sessions, token=token, error=error, now=now, report=report, user_id=user_id)
-        return
+        failure = _failed(sessions=sessions, token=token, error=error, now=now, report=report, user_id=user_id)
+        return failure.outcome is Outcome.RETRY and failure.reason == RATELIMITED
     with sessions.begin() as session:
         _mark_sent(session, token, now=now, channel=channel, ts=ts)
     report.messages += 1
     report.alerts += len(worth_sending)
     report.lines.append(f"<@{user_id}>: reopen alert for {', '.join(role.title for role, _ in worth_sending)}")
+    return False
 
 
 def _claimed(session: Session, token: str) -> Sequence[RoleAlert]:
@@ -169,7 +179,7 @@ def _mark_sent(session: Session, token: str, *, now: datetime, channel: str | No
 
 def _failed(
     *, sessions: sessionmaker[Session], token: str, error: Exception, now: datetime, report: AlertReport, user_id: str
-) -> None:
+) -> Failure:
     """Give up (permanent), try again next sweep (rate limits), or verify before trying again (unknown)."""
     failure = classify(error)
     values: dict[str, object]
@@ -192,6 +202,7 @@ def _failed(
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+    return failure
 
 
 def _settle_uncertain(*, sessions: sessionmaker[Session], client: WebClient, now: datetime) -> None:

@@ -167,3 +167,30 @@ def test_delivery_for_one_role_leaves_other_roles_alerts_for_the_sweep(
 
     deliver(sessions, settings, fake_slack, IN_HOURS + timedelta(minutes=5))
     assert "Data Analyst" in fake_slack.messages(dm(REC))[1]["text"]
+
+
+def test_a_429_storm_stops_the_run_after_one_recruiter_and_every_alert_goes_out_once_it_passes(
+    sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """Refused again after the client's one retry, the run leaves the other recruiters for the next sweep instead of
+    waiting out Retry-After for each of them (a /role reopen would be holding a Bolt thread meanwhile)."""
+    users = ("U0STORM1", "U0STORM2", "U0STORM3")
+    for n, user in enumerate(users):
+        reject(sessions, settings, name=f"Finalist {n}", role="Backend Engineer", user=user, email=f"f{n}@x.io")
+    reopened_role(sessions, users=users)
+    fake_slack.answer_every(
+        "chat.postMessage", Reply({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+    )
+
+    storm = deliver(sessions, settings, fake_slack, IN_HOURS)
+    assert (storm.messages, storm.deferred, storm.failed) == (0, 3, 0)
+    assert [call.params["channel"] for call in fake_slack.calls_to("chat.postMessage")] == [users[0]] * 2
+    with sessions.begin() as session:
+        rows = session.scalars(select(RoleAlert)).all()
+        assert [(r.sent_at, r.claim_token, r.delivery_error) for r in rows] == [(None, None, None)] * 3  # all pending
+
+    fake_slack.answer_every("chat.postMessage", None)  # the storm passes
+    after = deliver(sessions, settings, fake_slack, IN_HOURS + timedelta(minutes=5))
+    assert (after.messages, after.deferred) == (3, 0)
+    assert [len(fake_slack.messages(dm(user))) for user in users] == [1, 1, 1]
+    assert deliver(sessions, settings, fake_slack, IN_HOURS + timedelta(minutes=10)).messages == 0
