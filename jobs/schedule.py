@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,6 +21,7 @@ from models.base import utcnow
 
 # A digest whose time passed less than this ago while the clock was down still goes out when it starts.
 DIGEST_GRACE = timedelta(hours=1)
+DIGEST_RETRY = "digest-retry"  # the job id of a digest the database kept from running
 logger = logging.getLogger(__name__)
 
 
@@ -73,8 +75,34 @@ def add_digest(
         logger.info("no digest scheduled: DIGEST_CHANNEL is not set")
         return
 
-    def digest() -> None:
-        run_digest(sessions=sessions, client=client, settings=settings, now=utcnow())
+    def digest(first_try: datetime | None = None) -> None:
+        """A database that does not answer costs one warning line, and the digest is tried again every
+        SWEEP_MINUTES for as long as a missed digest would still run at start-up (DIGEST_GRACE from the first try);
+        after that its roles wait for the next digest, as they would have anyway."""
+        started = first_try or utcnow()
+        try:
+            run_digest(sessions=sessions, client=client, settings=settings, now=utcnow())
+        except SQLAlchemyError as error:
+            retry_at = utcnow() + timedelta(minutes=settings.sweep_minutes)
+            if retry_at - started > DIGEST_GRACE:
+                logger.warning(
+                    "digest could not run: the database did not answer (%s); its roles go out with the next digest",
+                    one_line(error),
+                )
+                return
+            logger.warning(
+                "digest could not run: the database did not answer (%s); next try in %s minute(s)",
+                one_line(error),
+                settings.sweep_minutes,
+            )
+            scheduler.add_job(
+                digest,
+                DateTrigger(run_date=retry_at, timezone=UTC),
+                kwargs={"first_try": started},
+                id=DIGEST_RETRY,
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
 
     trigger = settings.digest.trigger()
     missed = trigger.get_next_fire_time(None, now - DIGEST_GRACE)

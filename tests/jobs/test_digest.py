@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.common import SECTION_TEXT_MAX
@@ -28,9 +28,10 @@ from bot.config import Settings, load_settings
 from bot.ids import DIGEST_METADATA_TYPE, DIGEST_REVEAL, ROLE_REACH_OUT
 from bot.rejection_input import validate_rejection
 from jobs.digest import LEASE, DigestReport, run_digest
-from jobs.schedule import DIGEST_GRACE, add_digest
+from jobs.schedule import DIGEST_GRACE, DIGEST_RETRY, add_digest
 from models import Checkin, Role, RoleOutreach
 from models.checkins import stop
+from models.db import make_engine
 from models.matching import Match
 from models.policy import Policy
 from models.records import forget_candidate, record_rejection
@@ -772,3 +773,81 @@ def test_no_digest_is_scheduled_without_a_channel(
 
     assert scheduler.get_job("digest") is None
     assert "no digest scheduled: DIGEST_CHANNEL is not set" in caplog.text
+
+
+@dataclass
+class Outage:
+    """Points `sessions` at a database that refuses connections, and back."""
+
+    sessions: sessionmaker[Session]
+    engine: Engine
+    dead: Engine
+
+    def begin(self) -> None:
+        self.sessions.configure(bind=self.dead)
+
+    def end(self) -> None:
+        self.sessions.configure(bind=self.engine)
+
+
+@pytest.fixture
+def outage(sessions: sessionmaker[Session], engine: Engine) -> Any:
+    dead = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/keepwarm")
+    yield Outage(sessions, engine, dead)
+    sessions.configure(bind=engine)
+    dead.dispose()
+
+
+def schedule_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name == "jobs.schedule" and record.levelno >= logging.WARNING]
+
+
+def test_a_digest_the_database_kept_from_running_is_tried_again_and_goes_out_once_it_answers(
+    scheduler: BackgroundScheduler,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    fake_slack: FakeSlack,
+    outage: Outage,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    role = open_role(sessions, "Backend Engineer")
+    outage.begin()
+    add_digest(scheduler, settings=settings, sessions=sessions, client=slack_client(fake_slack), now=NOW)
+    caplog.set_level(logging.WARNING, logger="jobs.schedule")
+
+    scheduler.get_job("digest").func()  # the scheduled digest, run as the scheduler runs it
+
+    [warning] = schedule_warnings(caplog)
+    assert warning.exc_info is None and "digest could not run: the database did not answer" in warning.getMessage()
+    assert f"next try in {settings.sweep_minutes} minute(s)" in warning.getMessage()
+    retry = scheduler.get_job(DIGEST_RETRY)
+    expected = datetime.now(UTC) + timedelta(minutes=settings.sweep_minutes)
+    assert abs(retry.next_run_time - expected) < 10 * timedelta(seconds=1)
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+    outage.end()
+    scheduler.modify_job(DIGEST_RETRY, next_run_time=datetime.now(UTC))
+    scheduler.resume()
+    [posted] = fake_slack.wait_for("chat.postMessage")
+    assert posted.params["channel"] == CHANNEL and "Backend Engineer" in json.dumps(posted.params["blocks"])
+    assert pending(sessions) == [] and role in role_rows(sessions)
+    assert scheduler.get_job(DIGEST_RETRY) is None  # a one-off
+
+
+def test_past_the_grace_period_a_digest_the_database_kept_from_running_waits_for_the_next_one(
+    scheduler: BackgroundScheduler,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    fake_slack: FakeSlack,
+    outage: Outage,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    outage.begin()
+    add_digest(scheduler, settings=settings, sessions=sessions, client=slack_client(fake_slack), now=NOW)
+    caplog.set_level(logging.WARNING, logger="jobs.schedule")
+
+    scheduler.get_job("digest").func(first_try=datetime.now(UTC) - DIGEST_GRACE)
+
+    [warning] = schedule_warnings(caplog)
+    assert warning.exc_info is None and warning.getMessage().endswith("its roles go out with the next digest")
+    assert scheduler.get_job(DIGEST_RETRY) is None
