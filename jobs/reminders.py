@@ -23,7 +23,7 @@ from bot.blocks.reminders import MAX_ITEMS, build_reminder
 from bot.config import Settings
 from bot.ids import REMINDER_METADATA_TYPE
 from bot.timezones import refresh_timezone
-from jobs.delivery import find_posted, metadata, posted
+from jobs.delivery import find_posted, metadata, posted, to_each_recruiter
 from jobs.slack_errors import RATELIMITED, Failure, Outcome, classify
 from models import ACTIVE, Candidate, Checkin, Recruiter, ReminderSent
 from models.policy import Policy
@@ -86,28 +86,21 @@ def run_reminders(
         settle_uncertain(sessions=sessions, client=client, policy=settings.policy, now=now, report=report)
     with sessions.begin() as session:
         recruiter_ids = sorted(session.scalars(select(Checkin.recruiter_id).where(eligible(now)).distinct()).all())
-    for served, recruiter_id in enumerate(recruiter_ids, start=1):
-        try:
-            rate_limited = deliver(
-                sessions=sessions,
-                client=client,
-                settings=settings,
-                recruiter_id=recruiter_id,
-                now=now,
-                clock=clock,
-                dry_run=dry_run,
-                report=report,
-            )
-        except Exception:  # one recruiter's failure must not block the others
-            logger.exception("reminder delivery to recruiter %s failed", recruiter_id)
-            report.failed += 1
-            continue
-        if rate_limited and (left := len(recruiter_ids) - served):
-            # Refused again after waiting Retry-After: posting on for the others would most likely be refused too
-            # (the limit is the workspace's) and hold this sweep, and the clock, for Retry-After per recruiter.
-            logger.warning("Slack is rate limiting reminders: %s other recruiter(s) wait for the next sweep", left)
-            report.deferred += left
-            break
+    to_each_recruiter(
+        recruiter_ids,
+        lambda recruiter_id: deliver(
+            sessions=sessions,
+            client=client,
+            settings=settings,
+            recruiter_id=recruiter_id,
+            now=now,
+            clock=clock,
+            dry_run=dry_run,
+            report=report,
+        ),
+        what="reminders",
+        report=report,
+    )
     logger.info(
         "reminder sweep: %s messages, %s check-ins, %s waiting for working hours, %s deferred, %s failed",
         report.messages,

@@ -22,7 +22,7 @@ from bot.blocks.role_alerts import build_role_alert
 from bot.config import Settings
 from bot.ids import ROLE_ALERT_METADATA_TYPE
 from bot.timezones import refresh_timezone
-from jobs.delivery import find_posted, metadata, posted
+from jobs.delivery import find_posted, metadata, posted, to_each_recruiter
 from jobs.slack_errors import RATELIMITED, Failure, Outcome, classify
 from models import OPEN, Recruiter, Role, RoleAlert
 from models.roles import Finalist, role_finalists
@@ -75,28 +75,20 @@ def deliver_role_alerts(
     _settle_uncertain(sessions=sessions, client=client, now=now)
     with sessions.begin() as session:
         recruiter_ids = session.scalars(select(RoleAlert.recruiter_id).where(pending(role_id)).distinct()).all()
-    ordered = sorted(recruiter_ids)
-    for served, recruiter_id in enumerate(ordered, start=1):
-        try:
-            rate_limited = _deliver(
-                sessions=sessions,
-                client=client,
-                settings=settings,
-                recruiter_id=recruiter_id,
-                role_id=role_id,
-                now=now,
-                report=report,
-            )
-        except Exception:  # one recruiter's failure must not block the others
-            logger.exception("reopen alert to recruiter %s failed", recruiter_id)
-            report.failed += 1
-            continue
-        if rate_limited and (left := len(ordered) - served):
-            # As in jobs/reminders.py: refused again after Retry-After, the others would most likely be refused too
-            # (the limit is the workspace's), each after its own wait, holding this run (or a /role reopen) meanwhile.
-            logger.warning("Slack is rate limiting reopen alerts: %s other recruiter(s) wait for the next sweep", left)
-            report.deferred += left
-            break
+    to_each_recruiter(
+        sorted(recruiter_ids),
+        lambda recruiter_id: _deliver(
+            sessions=sessions,
+            client=client,
+            settings=settings,
+            recruiter_id=recruiter_id,
+            role_id=role_id,
+            now=now,
+            report=report,
+        ),
+        what="reopen alerts",
+        report=report,
+    )
     return report
 
 
