@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench.ack_latency import rejected_text, sender_ids
+from bench.ack_latency import CONCURRENCY, TEAM_ID, rejected_text, sender_ids
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.machine import describe
 from bench.matching import _databases, _positive
@@ -38,7 +38,6 @@ from models.base import utcnow
 from models.db import make_engine, make_session_factory
 from models.records import find_repeat
 
-TEAM_ID = "T0BENCH"
 LOOKUPS = 200  # look-ups timed per step
 HEADER = f"{'database':<11}{'recorded':>9}{'CPU ms/rec':>12}{'wall ms/rec':>13}{'look-up CPU ms':>16}"
 
@@ -77,11 +76,11 @@ class Entry:
 
 
 def entries(start: int, count: int) -> list[Entry]:
-    """Requests `start`.. from 20 recruiters in turn, as bench/ack_latency.py sends them."""
-    senders = sender_ids(20)
+    """Requests `start`.. from its senders in turn, as bench/ack_latency.py sends them by default."""
+    senders = sender_ids(CONCURRENCY)
     typed = [rejected_text(n) for n in range(start, start + count)]
     return [
-        Entry(senders[n % 20], parse_rejection_command(text), confirmation)
+        Entry(senders[n % CONCURRENCY], parse_rejection_command(text), confirmation)
         for n, (text, confirmation, _email) in enumerate(typed, start)
     ]
 

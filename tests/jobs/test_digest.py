@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -791,11 +792,11 @@ class Outage:
 
 
 @pytest.fixture
-def outage(sessions: sessionmaker[Session], engine: Engine) -> Any:
-    dead = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/keepwarm")
-    yield Outage(sessions, engine, dead)
-    sessions.configure(bind=engine)
-    dead.dispose()
+def outage(sessions: sessionmaker[Session], engine: Engine) -> Iterator[Outage]:
+    outage = Outage(sessions, engine, make_engine("postgresql+psycopg://postgres@127.0.0.1:1/keepwarm"))
+    yield outage
+    outage.end()
+    outage.dead.dispose()
 
 
 def schedule_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
