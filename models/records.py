@@ -95,9 +95,7 @@ def find_repeat(
     if recruiter_id is None:
         return None  # a recruiter's first rejection repeats nothing
     if entry.email is not None:  # the unique (team_id, email) index, then that candidate's own few rejections
-        candidate = session.scalars(
-            select(Candidate).where(Candidate.team_id == team_id, Candidate.email == entry.email)
-        ).one_or_none()
+        candidate = _find_candidate(session=session, team_id=team_id, entry=entry)
         recent = [] if candidate is None else candidate.rejections  # loaded once: the confirmation counts them too
     else:  # only the recruiter's rejections since `since`, in ix_rejections_team_recruiter_rejected_at
         recent = session.scalars(
