@@ -132,13 +132,13 @@ def test_a_recruiter_whose_zone_is_fresh_costs_the_database_one_transaction(
 
 
 @contextmanager
-def statements_run(app: RunningApp) -> Iterator[list[tuple[str, Any]]]:
-    """The SQL the app sends in the block, each with how SQLAlchemy's statement cache served it (None: not compiled
-    by SQLAlchemy, as the BEGIN IMMEDIATE the engine sends on SQLite)."""
-    statements: list[tuple[str, Any]] = []
+def statements_run(app: RunningApp) -> Iterator[list[tuple[str, Any, Any]]]:
+    """The SQL the app sends in the block, each with its parameters and how SQLAlchemy's statement cache served it
+    (None: not compiled by SQLAlchemy, as the BEGIN IMMEDIATE the engine sends on SQLite)."""
+    statements: list[tuple[str, Any, Any]] = []
 
-    def note(_conn: Connection, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
-        statements.append((" ".join(statement.split()), context.cache_hit if context.compiled else None))
+    def note(_conn: Connection, _cursor: Any, statement: str, params: Any, context: Any, _many: bool) -> None:
+        statements.append((" ".join(statement.split()), params, context.cache_hit if context.compiled else None))
 
     event.listen(app.engine, "before_cursor_execute", note)
     try:
@@ -156,7 +156,7 @@ def test_recording_a_new_candidate_sends_only_the_statements_it_needs(running: R
     with statements_run(running) as statements:
         reply = run(running, 'Jane Doe email=jane@x.io role="Senior Backend Engineer" stage=final tags=python')
     assert "Recorded *Jane Doe*" in everything(reply)
-    sent = [sql for sql, _cache in statements if sql != "BEGIN IMMEDIATE"]
+    sent = [sql for sql, _params, _cache in statements if sql != "BEGIN IMMEDIATE"]
     assert [" ".join(sql.split()[:3]) for sql in sent] == [
         "SELECT recruiters.id FROM",  # the same rejection sent moments ago? (bot.recording)
         "SELECT candidates.id, candidates.team_id,",  # nobody with this email yet, so no
@@ -170,7 +170,7 @@ def test_recording_a_new_candidate_sends_only_the_statements_it_needs(running: R
         "INSERT INTO match_terms",
         "INSERT INTO match_term_counts",
     ]
-    uncached = [sql for sql, cache in statements if "SAVEPOINT" not in sql and cache not in (None, CACHE_HIT)]
+    uncached = [sql for sql, _params, cache in statements if "SAVEPOINT" not in sql and cache not in (None, CACHE_HIT)]
     assert uncached == []
 
 
@@ -388,17 +388,9 @@ def test_the_double_submit_look_up_reads_one_candidate_or_one_recruiters_latest_
     contact = f" email={email}" if email else ""
     run(running, f'Jane Doe role="Senior Backend Engineer" stage=final{contact}')
     run(running, 'Sam Roe role="Senior Backend Engineer" stage=final email=sam@x.io')
-    selects: list[tuple[str, Any]] = []
-
-    def capture(_conn: Connection, _cursor: Any, statement: str, params: Any, _context: Any, _many: bool) -> None:
-        if statement.lstrip().startswith("SELECT"):
-            selects.append((statement, params))
-
-    event.listen(running.engine, "before_cursor_execute", capture)
-    try:  # the same candidate for another role: looked up in full, then recorded
+    with statements_run(running) as statements:  # the same candidate for another role: looked up, then recorded
         assert "Recorded *Jane Doe*" in everything(run(running, f"Jane Doe role=Designer stage=final{contact}"))
-    finally:
-        event.remove(running.engine, "before_cursor_execute", capture)
+    selects = [(sql, params) for sql, params, _cache in statements if sql.startswith("SELECT")]
     with running.engine.connect() as connection:
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         plans = [[row[3] for row in cursor.execute("EXPLAIN QUERY PLAN " + sql, params)] for sql, params in selects]
