@@ -54,6 +54,11 @@ class Reply:
     applied: bool = False
 
 
+def rate_limited(retry_after: int = 1) -> Reply:
+    """Slack's answer beyond a rate limit: HTTP 429, error `ratelimited`, and Retry-After in whole seconds."""
+    return Reply({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)})
+
+
 @dataclass(frozen=True)
 class Limit:
     """A token bucket: `per_minute` calls a minute on average, and up to `burst` of them back to back."""
@@ -376,8 +381,7 @@ class FakeSlack:
             if wait is not None:
                 with self._cond:
                     self._limited[call.method] += 1
-                retry_after = str(max(1, math.ceil(wait)))
-                return Reply({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": retry_after})
+                return rate_limited(max(1, math.ceil(wait)))
         if scripted is not None and scripted.applied:
             self._default_reply(call)
         if scripted is not None:

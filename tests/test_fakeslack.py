@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.fakeslack import TIER_2, FakeSlack, Limit, RateLimits, Reply
+from tests.fakeslack import TIER_2, FakeSlack, Limit, RateLimits, Reply, rate_limited
 from tests.slack_http import (
     SIGNING_SECRET,
     block_actions_payload,
@@ -109,9 +109,7 @@ def test_usergroup_and_conversations(fake: FakeSlack, client: WebClient) -> None
 
 
 def test_scripted_429_surfaces_without_retry_handlers(fake: FakeSlack, client: WebClient) -> None:
-    fake.script(
-        "chat.postMessage", Reply({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
-    )
+    fake.script("chat.postMessage", rate_limited())
 
     with pytest.raises(SlackApiError) as excinfo:
         client.chat_postMessage(channel="C0CHAN", text="hi")

@@ -38,7 +38,7 @@ from models.policy import Policy
 from models.records import forget_candidate, record_rejection
 from models.roles import close_role, create_role
 from tests.conftest import make_env
-from tests.fakeslack import TEAM_ID, FakeSlack, Reply
+from tests.fakeslack import TEAM_ID, FakeSlack, Reply, rate_limited
 from tests.jobs import sweeps
 from tests.jobs.sweeps import slack_client
 
@@ -487,10 +487,6 @@ def test_history_that_cannot_be_read_keeps_the_claim_for_the_next_run(
     assert (report.messages, report.recovered) == (0, 1)
     [message] = fake_slack.messages(CHANNEL)
     assert role_rows(sessions)[role] == (NOW + 2 * DAY, CHANNEL, message["ts"], None, None)
-
-
-def rate_limited() -> Reply:
-    return Reply({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
 
 
 def test_rate_limits_release_the_claim_and_the_roles_go_out_next_time(

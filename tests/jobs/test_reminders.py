@@ -22,7 +22,7 @@ from bot.timezones import refresh_timezone
 from jobs.reminders import LEASE, SweepReport, run_reminders
 from models import STOPPED, Checkin, Recruiter
 from models.records import forget_candidate
-from tests.fakeslack import FakeSlack, Reply
+from tests.fakeslack import FakeSlack, Reply, rate_limited
 from tests.jobs.sweeps import (
     DAY,
     HOUR,
@@ -475,10 +475,6 @@ def test_a_long_outage_folds_overdue_steps_into_one_reminder(
 
 
 # --- 5. Slack failing -------------------------------------------------------------------------------------------------
-
-
-def rate_limited() -> Reply:
-    return Reply({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
 
 
 def test_one_429_is_retried_by_the_client_within_the_same_sweep(

@@ -12,7 +12,7 @@ from bot.ids import ROLE_REACH_OUT
 from jobs.role_alerts import deliver_role_alerts
 from models import CLOSED, Role, RoleAlert
 from models.records import forget_candidate, get_or_create_recruiter
-from tests.fakeslack import FakeSlack, Reply
+from tests.fakeslack import FakeSlack, Reply, rate_limited
 from tests.jobs.sweeps import MONDAY, TEAM, dm, reject, slack_client
 
 REC, OTHER = "U0REC", "U0OTHER"
@@ -178,9 +178,7 @@ def test_a_429_storm_stops_the_run_after_one_recruiter_and_every_alert_goes_out_
     for n, user in enumerate(users):
         reject(sessions, settings, name=f"Finalist {n}", role="Backend Engineer", user=user, email=f"f{n}@x.io")
     reopened_role(sessions, users=users)
-    fake_slack.answer_every(
-        "chat.postMessage", Reply({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
-    )
+    fake_slack.answer_every("chat.postMessage", rate_limited())
 
     storm = deliver(sessions, settings, fake_slack, IN_HOURS)
     assert (storm.messages, storm.deferred, storm.failed) == (0, 3, 0)
