@@ -37,9 +37,8 @@ from bench.databases import POSTGRES_DEFAULT, scratch_database
 from bench.machine import describe
 from bench.matching import _databases, _positive, percentile
 from bench.process import cpu_seconds, peak_rss_mib
-from bot.config import normalize_database_url
 from models import Candidate, Rejection
-from models.db import make_engine, make_session_factory
+from models.db import make_engine, make_session_factory, normalize_database_url
 from tests.conftest import BOT_TOKEN, REPO, child_env
 from tests.fakeslack import FakeSlack
 from tests.slack_http import SIGNING_SECRET, HttpReply, get, post_signed, slash_command_body

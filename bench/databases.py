@@ -12,8 +12,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bot.config import normalize_database_url
-from models.db import make_engine
+from models.db import make_engine, normalize_database_url
 from models.migrate import upgrade
 
 POSTGRES_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"

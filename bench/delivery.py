@@ -40,13 +40,13 @@ from bench.machine import describe
 from bench.matching import _databases, _positive
 from bench.process import cpu_seconds, peak_rss_mib
 from bot.blocks.reminders import MAX_ITEMS
-from bot.config import load_settings, normalize_database_url
+from bot.config import load_settings
 from bot.ids import REMINDER_METADATA_TYPE
 from bot.rejection_input import validate_rejection
 from bot.timezones import refresh_timezone
 from models import Checkin, Recruiter, ReminderSent
 from models.base import utcnow
-from models.db import make_engine, make_session_factory
+from models.db import make_engine, make_session_factory, normalize_database_url
 from models.records import record_rejection
 from tests.fakeslack import METHOD_TIERS, TEAM_ID, FakeSlack, RateLimits
 

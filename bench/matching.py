@@ -28,9 +28,8 @@ from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import NOW, RECRUITERS, ROLES, TEAM
 from bench.machine import describe
 from bench.seed import Seeder
-from bot.config import normalize_database_url
 from models import MatchTerm, Role
-from models.db import make_engine, make_session_factory
+from models.db import make_engine, make_session_factory, normalize_database_url
 from models.matching import Match, find_matches
 
 SIZES = (10_000, 100_000, 1_000_000)

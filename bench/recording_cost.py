@@ -30,12 +30,12 @@ from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.machine import describe
 from bench.matching import _databases, _positive
 from bot.access import Access
-from bot.config import load_settings, normalize_database_url
+from bot.config import load_settings
 from bot.recording import REPEAT_WINDOW, save_rejection
 from bot.rejection_input import RejectionInput, parse_rejection_command
 from bot.services import Services
 from models.base import utcnow
-from models.db import make_engine, make_session_factory
+from models.db import make_engine, make_session_factory, normalize_database_url
 from models.records import find_repeat
 
 LOOKUPS = 200  # look-ups timed per step

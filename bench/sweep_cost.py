@@ -41,12 +41,12 @@ from bench.history import NOW, RECRUITERS, SEED
 from bench.machine import describe
 from bench.matching import _databases, _positive, _sizes
 from bench.seed import Seeder
-from bot.config import Settings, load_settings, normalize_database_url
+from bot.config import Settings, load_settings
 from jobs.reminders import SweepReport, eligible, run_reminders
-from jobs.working_hours import WorkingHours
 from models import ACTIVE, Candidate, Checkin, ReminderSent
-from models.db import make_engine, make_session_factory
+from models.db import make_engine, make_session_factory, normalize_database_url
 from models.policy import Policy
+from models.working_hours import WorkingHours
 from tests.fakeslack import FakeSlack
 from tests.jobs.sweeps import checkins_in
 

@@ -17,10 +17,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app import create_app, make_client
 from bot.config import ConfigError, Settings, configure_logging, load_settings
-from bot.startup import StartupError, one_line, prepare_database, refuse
+from bot.startup import StartupError, prepare_database, refuse
 from bot.web import WSGIApp, create_wsgi
 from jobs.schedule import add_jobs
-from models.db import make_session_factory
+from models.db import make_session_factory, one_line
 
 # Slack's payloads are a few kilobytes; anything near this is not from Slack.
 MAX_BODY_BYTES = 1024 * 1024

@@ -6,19 +6,16 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
-from jobs.working_hours import WorkingHours, parse_work_days, parse_work_hours, valid_zone
+from models.db import DEFAULT_DATABASE_URL, normalize_database_url
 from models.policy import Policy
+from models.working_hours import WorkingHours, parse_work_days, parse_work_hours, valid_zone
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
-DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "keepwarm.db")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
@@ -81,7 +78,7 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         slack_signing_secret=_required(env, "SLACK_SIGNING_SECRET", secret_where) if serving else "",
         slack_app_token=_optional_token(env, "SLACK_APP_TOKEN", "xapp-"),
         slack_api_url=_api_url(env),
-        database_url=normalize_database_url(_value(env, "DATABASE_URL") or DEFAULT_DATABASE_URL),
+        database_url=_database_url(env),
         port=_port(env),
         recruiter_user_ids=_user_ids(env, "RECRUITER_USER_IDS"),
         recruiter_usergroup_id=_usergroup(env),
@@ -98,23 +95,6 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
 def configure_logging(settings: Settings) -> None:
     """One format for every process, at the configured level."""
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
-def normalize_database_url(url: str) -> str:
-    """Accept Heroku's `postgres://` and bare `postgresql://`, and pin the psycopg 3 driver we ship."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url.removeprefix("postgres://")
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise ConfigError(
-            "DATABASE_URL is not a database URL: use e.g. sqlite:///data/keepwarm.db or postgresql://user@host/db"
-        ) from None
-    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ConfigError(f"DATABASE_URL uses {parsed.get_backend_name()!r}: Keepwarm supports sqlite and postgresql")
-    return url
 
 
 def _value(env: Mapping[str, str], name: str) -> str | None:
@@ -144,6 +124,13 @@ def _optional_token(env: Mapping[str, str], name: str, prefix: str) -> str | Non
             "under Basic Information, or leave it empty to run in HTTP mode"
         )
     return value
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    try:
+        return normalize_database_url(_value(env, "DATABASE_URL") or DEFAULT_DATABASE_URL)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _api_url(env: Mapping[str, str]) -> str:

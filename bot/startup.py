@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings
-from models.db import make_engine
+from models.db import make_engine, one_line
 from models.migrate import is_current, upgrade
 
 
@@ -25,11 +25,6 @@ def refuse(error: ConfigError | StartupError) -> int:
     """Print the one line a refused start-up owes the operator; return the exit status (2 for bad settings)."""
     print(f"keepwarm: {error}", file=sys.stderr)
     return error.code if isinstance(error, StartupError) else 2
-
-
-def one_line(error: BaseException) -> str:
-    """A driver's error (psycopg's span two lines) as the single line start-up promises."""
-    return " ".join(str(getattr(error, "orig", None) or error).split())
 
 
 def prepare_database(settings: Settings) -> Engine:

@@ -17,13 +17,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import make_client
 from bot.config import ConfigError, configure_logging, load_settings
-from bot.startup import StartupError, one_line, prepare_database, refuse
+from bot.startup import StartupError, prepare_database, refuse
 from jobs.digest import run_digest
 from jobs.import_roles import BoardError, import_roles
 from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
 from models.base import utcnow
-from models.db import make_session_factory
+from models.db import make_session_factory, one_line
 
 
 def instant(raw: str) -> datetime:

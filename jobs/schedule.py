@@ -13,11 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.startup import one_line
 from jobs.digest import run_digest
 from jobs.reminders import run_reminders
 from jobs.role_alerts import deliver_role_alerts
 from models.base import utcnow
+from models.db import one_line
 
 # A digest whose time passed less than this ago while the clock was down still goes out when it starts.
 DIGEST_GRACE = timedelta(hours=1)

@@ -8,9 +8,7 @@ import sys
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import DEFAULT_DATABASE_URL, ConfigError, normalize_database_url
-from bot.startup import one_line
-from models.db import make_engine
+from models.db import DEFAULT_DATABASE_URL, make_engine, normalize_database_url, one_line
 from models.migrate import upgrade
 
 USAGE = "usage: python -m models migrate"
@@ -24,7 +22,7 @@ def main(argv: list[str]) -> int:
     load_dotenv(find_dotenv(usecwd=True), override=False)
     try:
         url = normalize_database_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
-    except ConfigError as error:
+    except ValueError as error:
         print(f"keepwarm: {error}", file=sys.stderr)
         return 2
     try:

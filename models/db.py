@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 # Slack gives a command three seconds: a database that does not answer must fail well before that.
@@ -18,6 +18,32 @@ CONNECT_TIMEOUT_SECONDS = 2
 # to 100 ms and let one request wait 1.9 s of its 2 s under 20 concurrent senders (bench/ack_latency.py). The wait
 # is bounded like the busy timeout; other processes (the clock) still meet SQLite's lock and its busy timeout.
 ONE_WRITER = {"pool_size": 1, "max_overflow": 0, "pool_timeout": CONNECT_TIMEOUT_SECONDS}
+DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "keepwarm.db")
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept Heroku's `postgres://` and bare `postgresql://`, and pin the psycopg 3 driver we ship.
+
+    A URL Keepwarm cannot use is a ValueError whose message is the one line shown to whoever starts it.
+    """
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(
+            "DATABASE_URL is not a database URL: use e.g. sqlite:///data/keepwarm.db or postgresql://user@host/db"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError(f"DATABASE_URL uses {parsed.get_backend_name()!r}: Keepwarm supports sqlite and postgresql")
+    return url
+
+
+def one_line(error: BaseException) -> str:
+    """A driver's error (psycopg's span two lines) as the single line start-up promises."""
+    return " ".join(str(getattr(error, "orig", None) or error).split())
 
 
 def make_engine(url: str) -> Engine:

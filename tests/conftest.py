@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from waitress import wasyncore
 
 from bot.app import create_app
-from bot.config import Settings, load_settings, normalize_database_url
+from bot.config import Settings, load_settings
 from bot.web import create_wsgi
 from models import Base
-from models.db import database_reachable, make_engine, make_session_factory
+from models.db import database_reachable, make_engine, make_session_factory, normalize_database_url
 from models.migrate import upgrade
 from tests.fakeslack import FakeSlack
 from tests.slack_http import SIGNING_SECRET

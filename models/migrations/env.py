@@ -7,9 +7,8 @@ from alembic import context
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy import Connection
 
-from bot.config import DEFAULT_DATABASE_URL, normalize_database_url
 from models import Base
-from models.db import make_engine
+from models.db import DEFAULT_DATABASE_URL, make_engine, normalize_database_url
 
 config = context.config
 target_metadata = Base.metadata
