@@ -32,11 +32,12 @@ from bench.matching import _databases, _positive
 from bot.access import Access
 from bot.config import load_settings
 from bot.recording import REPEAT_WINDOW, save_rejection
-from bot.rejection_input import RejectionInput, parse_rejection_command
+from bot.rejection_input import parse_rejection_command
 from bot.services import Services
 from models.base import utcnow
 from models.db import make_engine, make_session_factory, normalize_database_url
 from models.records import find_repeat
+from models.rejection import RejectionInput
 
 LOOKUPS = 200  # look-ups timed per step
 HEADER = f"{'database':<11}{'recorded':>9}{'CPU ms/rec':>12}{'wall ms/rec':>13}{'look-up CPU ms':>16}"

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from bot.blocks.common import Message
 from bot.blocks.rejections import build_already_recorded, build_confirmation
-from bot.rejection_input import RejectionInput
 from bot.services import Services
 from models.base import utcnow
 from models.records import find_repeat, record_rejection
+from models.rejection import RejectionInput
 
 # Long enough for Enter pressed twice, or a command sent again because Slack was slow to show the answer; no one
 # rejects the same candidate for the same role, stage, rating and note twice within it.

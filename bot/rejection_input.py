@@ -6,12 +6,11 @@ Every problem is reported at once, one sentence per field, so a recruiter fixes 
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from bot.command_text import CommandTextError, one_line, split_command
-from models.rejection import STAGES
+from models.rejection import STAGES, RejectionInput
 
 FIELDS = ("name", "email", "linkedin", "role", "stage", "rating", "tags", "note")  # also the modal's block ids
 NOTE_MAX = 3000  # the modal's own limit
@@ -38,20 +37,6 @@ Examples:
 • `/rejected 李小龍 role=Designer stage=screen note="Strong portfolio, keep warm for next year"`"""
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class RejectionInput:
-    """One rejection, cleaned and ready to store."""
-
-    name: str
-    role: str
-    stage: str  # one of STAGES
-    email: str | None  # lower-cased
-    linkedin: str | None  # normalised https URL
-    rating: int | None  # 1..5
-    tags: tuple[str, ...]  # lower-cased, trimmed, de-duplicated in order
-    note: str | None
 
 
 class InputErrors(ValueError):

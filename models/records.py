@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,10 +15,7 @@ from models.checkin import ACTIVE, STOPPED, Checkin
 from models.matching import index_rejection, unindex_candidate
 from models.policy import Policy
 from models.recruiter import Recruiter
-from models.rejection import Rejection
-
-if TYPE_CHECKING:
-    from bot.rejection_input import RejectionInput
+from models.rejection import Rejection, RejectionInput
 
 
 def get_or_create_recruiter(*, session: Session, team_id: str, user_id: str) -> Recruiter:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,20 @@ if TYPE_CHECKING:
     from models.candidate import Candidate
 
 STAGES = ("screen", "interview", "final")
+
+
+@dataclass(frozen=True)
+class RejectionInput:
+    """One rejection, cleaned and ready to store: what `/rejected` and the form produce and recording takes."""
+
+    name: str
+    role: str
+    stage: str  # one of STAGES
+    email: str | None  # lower-cased
+    linkedin: str | None  # normalised https URL
+    rating: int | None  # 1..5
+    tags: tuple[str, ...]  # lower-cased, trimmed, de-duplicated in order
+    note: str | None
 
 
 class Rejection(Base):

@@ -65,7 +65,6 @@ from bot.rejection_input import (
     TAG_MAX,
     TAGS_MAX,
     InputErrors,
-    RejectionInput,
     parse_rejection_command,
     validate_rejection,
 )
@@ -74,6 +73,7 @@ from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, URL_MAX, parse_rol
 from models import ACTIVE, STOP_REASONS, Candidate, Checkin, Recruiter, Rejection
 from models.matching import Match, is_matchable
 from models.policy import Policy
+from models.rejection import RejectionInput
 from models.role import OPEN, Role
 from models.roles import Finalist
 from models.terms import query_terms, words

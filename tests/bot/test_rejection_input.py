@@ -11,10 +11,10 @@ from bot.rejection_input import (
     STAGES,
     USAGE,
     InputErrors,
-    RejectionInput,
     parse_rejection_command,
     validate_rejection,
 )
+from models.rejection import RejectionInput
 
 VALID: dict[str, str | None] = {"name": "Jane Doe", "role": "Backend Engineer", "stage": "final"}
 

@@ -19,10 +19,11 @@ from bot.blocks.common import escape
 from bot.blocks.rejection_modal import build_rejection_modal, submitted_values
 from bot.blocks.role_modal import build_role_modal
 from bot.ids import FIELD_ACTION, REJECTION_MODAL, ROLE_MODAL
-from bot.rejection_input import FIELDS, NAME_MAX, NOTE_MAX, ROLE_MAX, InputErrors, RejectionInput, validate_rejection
+from bot.rejection_input import FIELDS, NAME_MAX, NOTE_MAX, ROLE_MAX, InputErrors, validate_rejection
 from bot.role_input import FIELDS as ROLE_FIELDS
 from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, RoleInput, validate_role
 from models import STAGES, Rejection, Role
+from models.rejection import RejectionInput
 from tests.conftest import RunningApp, row_counts
 from tests.fakeslack import FakeSlack
 from tests.hostile.test_parsers_properties import (

@@ -29,7 +29,6 @@ from bot.rejection_input import (
     TAG_MAX,
     TAGS_MAX,
     InputErrors,
-    RejectionInput,
     clean_email,
     parse_rejection_command,
     validate_rejection,
@@ -37,6 +36,7 @@ from bot.rejection_input import (
 from bot.role_input import FIELDS as ROLE_FIELDS
 from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, URL_MAX, RoleInput, parse_role_command, validate_role
 from models import STAGES, Candidate, Rejection, Role
+from models.rejection import RejectionInput
 from tests.conftest import RunningApp, row_counts
 from tests.slack_http import SLACK_ACK_SECONDS, cpu_seconds, post_signed, slash_command_body
 
