@@ -34,6 +34,7 @@ from bot.config import load_settings
 from bot.recording import REPEAT_WINDOW, save_rejection
 from bot.rejection_input import parse_rejection_command
 from bot.services import Services
+from jobs.role_alerts import deliver_role_alerts
 from models.base import utcnow
 from models.db import make_engine, make_session_factory, normalize_database_url
 from models.records import find_repeat
@@ -64,7 +65,12 @@ def services(url: str, engine: Engine) -> Services:
     """Production's Services on `engine`, with the defaults of a fresh deployment; nothing here calls Slack."""
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-bench", "DATABASE_URL": url}, serving=False)
     client = WebClient(token=settings.slack_bot_token, base_url="http://127.0.0.1:9/")  # never contacted
-    return Services(settings=settings, sessions=make_session_factory(engine), access=Access(settings, client))
+    return Services(
+        settings=settings,
+        sessions=make_session_factory(engine),
+        access=Access(settings, client),
+        deliver_reopen_alerts=deliver_role_alerts,
+    )
 
 
 @dataclass(frozen=True)

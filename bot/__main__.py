@@ -19,6 +19,7 @@ from bot.app import create_app, make_client
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.startup import StartupError, prepare_database, refuse
 from bot.web import WSGIApp, create_wsgi
+from jobs.role_alerts import deliver_role_alerts
 from jobs.schedule import add_jobs
 from models.db import make_session_factory, one_line
 
@@ -32,7 +33,7 @@ def run(settings: Settings) -> None:
     engine = prepare_database(settings)
     try:
         sessions = make_session_factory(engine)
-        app = create_app(settings, sessions=sessions)
+        app = create_app(settings, sessions=sessions, deliver_reopen_alerts=deliver_role_alerts)
     except (BoltError, SlackApiError) as error:
         raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({one_line(error)}): check the token in .env", 2) from None
     except (SlackClientError, OSError) as error:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.access import Access
 from bot.config import Settings
 from bot.listeners import register_listeners
-from bot.services import CONTEXT_KEY, Services
+from bot.services import CONTEXT_KEY, DeliverReopenAlerts, Services
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -31,12 +31,23 @@ def make_client(settings: Settings) -> WebClient:
     )
 
 
-def create_app(settings: Settings, *, sessions: sessionmaker[Session], client: WebClient | None = None) -> App:
+def create_app(
+    settings: Settings,
+    *,
+    sessions: sessionmaker[Session],
+    deliver_reopen_alerts: DeliverReopenAlerts,
+    client: WebClient | None = None,
+) -> App:
     """The Bolt app with every listener bound; it checks the bot token with auth.test as it starts."""
     client = client or make_client(settings)
     # bot.web checks every HTTP request's signature before Bolt sees it (Socket Mode needs none), so Bolt need not.
     app = App(client=client, signing_secret=settings.slack_signing_secret, request_verification_enabled=False)
-    deps = Services(settings=settings, sessions=sessions, access=Access(settings, client))
+    deps = Services(
+        settings=settings,
+        sessions=sessions,
+        access=Access(settings, client),
+        deliver_reopen_alerts=deliver_reopen_alerts,
+    )
 
     @app.middleware
     def provide_services(context: BoltContext, next: Callable[[], Any]) -> Any:

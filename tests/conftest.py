@@ -21,6 +21,7 @@ from waitress import wasyncore
 from bot.app import create_app
 from bot.config import Settings, load_settings
 from bot.web import create_wsgi
+from jobs.role_alerts import deliver_role_alerts
 from models import Base
 from models.db import database_reachable, make_engine, make_session_factory, normalize_database_url
 from models.migrate import upgrade
@@ -148,7 +149,7 @@ def serve(settings: Settings, engine: Engine) -> Iterator[RunningApp]:
     """Serve the production WSGI app with waitress on a free port for the length of a test."""
     sessions = make_session_factory(engine)
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    app = create_app(settings, sessions=sessions, client=client)
+    app = create_app(settings, sessions=sessions, deliver_reopen_alerts=deliver_role_alerts, client=client)
     # A short loop timeout lets close() return at once instead of after up to a second.
     server = waitress.create_server(
         create_wsgi(app, engine, signing_secret=settings.slack_signing_secret),

@@ -27,7 +27,6 @@ from bot.blocks.roles import (
 from bot.listeners.replies import ack_ephemeral, admit_recruiter, ephemeral
 from bot.role_input import InputErrors, RoleInput, parse_role_command
 from bot.services import Services, services
-from jobs.role_alerts import deliver_role_alerts
 from models.base import utcnow
 from models.matching import find_matches
 from models.roles import (
@@ -204,7 +203,7 @@ def _reopen(ack: Ack, svc: Services, client: WebClient, team_id: str, args: list
     ack_ephemeral(ack, reply)
     if reopened is not None:
         try:
-            deliver_role_alerts(
+            svc.deliver_reopen_alerts(
                 sessions=svc.sessions, client=client, settings=svc.settings, now=utcnow(), role_id=reopened
             )
         except (SQLAlchemyError, SlackClientError, OSError):
