@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Select, and_, case, exists, func, literal, se
 from sqlalchemy.orm import Session
 
 from models.candidate import Candidate
-from models.checkin import STOPPED, Checkin
+from models.checkin import Checkin, CheckinStatus
 from models.match_terms import MatchTerm
 from models.matching import (
     CHAMPIONS,
@@ -127,7 +127,7 @@ def _ranked(
         .where(
             Candidate.erased.is_(False),
             Candidate.opted_out.is_(False),
-            func.coalesce(Checkin.status, literal("none")) != STOPPED,
+            func.coalesce(Checkin.status, literal("none")) != CheckinStatus.STOPPED,
         )
         .order_by(
             ranked.c.score.desc(), ranked.c.rating.desc(), ranked.c.rejected_at.desc(), ranked.c.rejection_id.desc()

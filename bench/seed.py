@@ -22,11 +22,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bench.history import NOW, RECRUITERS, TEAM, History, PastCandidate
 from models import (
-    ACTIVE,
-    STOPPED,
     Base,
     Candidate,
     Checkin,
+    CheckinStatus,
     MatchTerm,
     MatchTermCount,
     Recruiter,
@@ -162,7 +161,7 @@ class Seeder:
         self.checkin_id += 1
         recruiter_id, rejection_id, rejected_at = owners[-1]
         step, due_at = self._swept(rows, past, owners)
-        status, stopped_at = (STOPPED, past.stopped_at) if past.stopped else (ACTIVE, None)
+        status, stopped_at = (CheckinStatus.STOPPED, past.stopped_at) if past.stopped else (CheckinStatus.ACTIVE, None)
         tables[Checkin.__table__].append(
             (
                 self.checkin_id, TEAM, candidate_id, recruiter_id, rejection_id, step, due_at, status, past.stopped,

@@ -43,7 +43,7 @@ from bench.matching import _databases, _positive, _sizes
 from bench.seed import Seeder
 from bot.config import Settings, load_settings
 from jobs.reminders import SweepReport, eligible, run_reminders
-from models import ACTIVE, Candidate, Checkin, ReminderSent
+from models import Candidate, Checkin, CheckinStatus, ReminderSent
 from models.db import make_engine, make_session_factory, normalize_database_url
 from models.policy import Policy
 from models.working_hours import WorkingHours
@@ -143,7 +143,7 @@ def choose_due(sessions: sessionmaker[Session], count: int, seed: int) -> list[i
             select(Checkin.id)
             .join(Checkin.candidate)
             .where(
-                Checkin.status == ACTIVE,
+                Checkin.status == CheckinStatus.ACTIVE,
                 Checkin.step >= 1,
                 Candidate.erased.is_(False),
                 Candidate.opted_out.is_(False),

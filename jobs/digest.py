@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.ids import DIGEST_METADATA_TYPE
 from jobs.delivery import find_posted, metadata, posted
 from jobs.slack_errors import Failure, Outcome, classify
-from models import OPEN, Role
+from models import Role, RoleStatus
 from models.matching import find_matches
 
 # Longer than any one post can take (client timeout plus one rate-limit wait), so a live claim never expires.
@@ -70,7 +70,7 @@ def waiting(team_id: str, now: datetime) -> ColumnElement[bool]:
     """Open roles of the team opened by `now` that no digest has posted and no run holds."""
     return and_(
         Role.team_id == team_id,
-        Role.status == OPEN,
+        Role.status == RoleStatus.OPEN,
         Role.digested_at.is_(None),
         Role.opened_at <= now,
         Role.digest_token.is_(None),

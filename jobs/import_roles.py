@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobs.job_boards import Board, BoardError, BoardJob, load_board
-from models.role import CLOSED, OPEN, Role
+from models.role import Role, RoleStatus
 
 __all__ = ["BoardError", "ImportReport", "import_roles", "sync_board"]
 
@@ -117,12 +117,12 @@ def sync_board(*, session: Session, board: Board, team_id: str, now: datetime, d
             added.append(_new_role(board=board, job=job, team_id=team_id, now=now))
             continue
         changes = [name for name in _FIELDS if getattr(role, name) != _value(job, name)]
-        if role.status == CLOSED and role.closed_by is not None:
+        if role.status == RoleStatus.CLOSED and role.closed_by is not None:
             report.unchanged += 1
             report.lines.append(
                 f"kept closed: {_label(role.id, role.title, role.location)} (closed by <@{role.closed_by}>)"
             )
-        elif role.status == CLOSED:
+        elif role.status == RoleStatus.CLOSED:
             report.reopened += 1
             report.lines.append(f"reopened: {_label(role.id, job.title, job.location)}")
             if not dry_run:
@@ -136,11 +136,11 @@ def sync_board(*, session: Session, board: Board, team_id: str, now: datetime, d
         else:
             report.unchanged += 1
     for role in known.values():
-        if role.status == OPEN:
+        if role.status == RoleStatus.OPEN:
             report.closed += 1
             report.lines.append(f"closed: {_label(role.id, role.title, role.location)}")
             if not dry_run:
-                role.status, role.closed_at, role.updated_at = CLOSED, now, now
+                role.status, role.closed_at, role.updated_at = RoleStatus.CLOSED, now, now
     if not dry_run:
         session.add_all(added)
         session.flush()  # the new roles' ids, for the report
@@ -154,7 +154,7 @@ def _new_role(*, board: Board, job: BoardJob, team_id: str, now: datetime) -> Ro
         team_id=team_id,
         source=board.kind,
         external_id=f"{board.name}:{job.job_id}",
-        status=OPEN,
+        status=RoleStatus.OPEN,
         opened_at=now,
         updated_at=now,
         **{name: _value(job, name) for name in _FIELDS},
@@ -174,7 +174,7 @@ def _update(role: Role, job: BoardJob, changes: list[str], now: datetime) -> Non
 
 def _reopen(role: Role, now: datetime) -> None:
     """Back on the board: open again and waiting for the next digest, any old digest claim forgotten."""
-    role.status, role.closed_at, role.updated_at = OPEN, None, now
+    role.status, role.closed_at, role.updated_at = RoleStatus.OPEN, None, now
     role.digested_at = role.digest_token = role.digest_claim_expires_at = None
 
 

@@ -25,7 +25,7 @@ from bot.ids import REMINDER_METADATA_TYPE
 from bot.timezones import refresh_timezone
 from jobs.delivery import find_posted, metadata, posted, to_each_recruiter
 from jobs.slack_errors import RATELIMITED, Failure, Outcome, classify
-from models import ACTIVE, Candidate, Checkin, Recruiter, ReminderSent
+from models import Candidate, Checkin, CheckinStatus, Recruiter, ReminderSent
 from models.policy import Policy
 
 # Longer than any one post can take (client timeout plus one rate-limit wait), so a live claim never expires.
@@ -57,7 +57,7 @@ class SweepReport:
 def eligible(now: datetime) -> ColumnElement[bool]:
     """Active, due, unclaimed, not waiting out a rate limit, and not stuck on a permanent error."""
     return and_(
-        Checkin.status == ACTIVE,
+        Checkin.status == CheckinStatus.ACTIVE,
         Checkin.due_at <= now,
         Checkin.claim_token.is_(None),
         Checkin.delivery_error.is_(None),

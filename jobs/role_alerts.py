@@ -24,7 +24,7 @@ from bot.ids import ROLE_ALERT_METADATA_TYPE
 from bot.timezones import refresh_timezone
 from jobs.delivery import find_posted, metadata, posted, to_each_recruiter
 from jobs.slack_errors import RATELIMITED, Failure, Outcome, classify
-from models import OPEN, Recruiter, Role, RoleAlert
+from models import Recruiter, Role, RoleAlert, RoleStatus
 from models.roles import Finalist, role_finalists
 
 LEASE = timedelta(minutes=10)
@@ -57,7 +57,7 @@ def pending(role_id: int | None = None) -> ColumnElement[bool]:
         RoleAlert.sent_at.is_(None),
         RoleAlert.claim_token.is_(None),
         RoleAlert.delivery_error.is_(None),
-        RoleAlert.role_id.in_(select(Role.id).where(Role.status == OPEN)),
+        RoleAlert.role_id.in_(select(Role.id).where(Role.status == RoleStatus.OPEN)),
     )
     return condition if role_id is None else and_(condition, RoleAlert.role_id == role_id)
 

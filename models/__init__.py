@@ -2,23 +2,19 @@
 
 from models.base import Base, UTCDateTime, utcnow
 from models.candidate import ERASED_NAME, Candidate
-from models.checkin import ACTIVE, STOP_REASONS, STOPPED, Checkin, ReminderSent, Touchpoint
+from models.checkin import Checkin, CheckinStatus, ReminderSent, StopReason, Touchpoint
 from models.match_terms import MatchTerm, MatchTermCount
 from models.recruiter import Recruiter
 from models.rejection import STAGES, Rejection
-from models.role import CLOSED, OPEN, Role, RoleAlert, RoleOutreach
+from models.role import Role, RoleAlert, RoleOutreach, RoleStatus
 
 __all__ = [
-    "ACTIVE",
-    "CLOSED",
     "ERASED_NAME",
-    "OPEN",
     "STAGES",
-    "STOPPED",
-    "STOP_REASONS",
     "Base",
     "Candidate",
     "Checkin",
+    "CheckinStatus",
     "MatchTerm",
     "MatchTermCount",
     "Recruiter",
@@ -27,6 +23,8 @@ __all__ = [
     "Role",
     "RoleAlert",
     "RoleOutreach",
+    "RoleStatus",
+    "StopReason",
     "Touchpoint",
     "UTCDateTime",
     "utcnow",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -15,9 +16,21 @@ from models.rejection import Rejection
 if TYPE_CHECKING:
     from models.candidate import Candidate
 
-ACTIVE = "active"
-STOPPED = "stopped"
-STOP_REASONS = {"hired_elsewhere": "hired elsewhere", "not_interested": "not interested", "other": "other"}
+
+class CheckinStatus(StrEnum):
+    """A stream is active until it is stopped; the values are what `checkins.status` stores."""
+
+    ACTIVE = "active"
+    STOPPED = "stopped"
+
+
+class StopReason(StrEnum):
+    """Why a stream stopped, as `checkins.stop_reason` stores it: a recruiter's choice, or the candidate's erasure."""
+
+    HIRED_ELSEWHERE = "hired_elsewhere"
+    NOT_INTERESTED = "not_interested"
+    OTHER = "other"
+    ERASED = "erased"
 
 
 class Checkin(Base):
@@ -44,7 +57,7 @@ class Checkin(Base):
     rejection_id: Mapped[int] = mapped_column(ForeignKey("rejections.id", ondelete="CASCADE"))
     step: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(16), default=ACTIVE)
+    status: Mapped[str] = mapped_column(String(16), default=CheckinStatus.ACTIVE)
     stop_reason: Mapped[str | None] = mapped_column(String(32))
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claim_token: Mapped[str | None] = mapped_column(String(36))

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum, auto
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from models.candidate import Candidate
-from models.checkin import ACTIVE, STOP_REASONS, STOPPED, Checkin, Touchpoint
+from models.checkin import Checkin, CheckinStatus, StopReason, Touchpoint
 from models.policy import Policy
 from models.recruiter import Recruiter
 
-NOT_FOUND = "That check-in no longer exists, or is not one of yours."
-BUSY = "Keepwarm is sending a reminder about this candidate right now; try again in a minute."
+
+class CheckinRefusal(Enum):
+    """Why a click may not change a check-in."""
+
+    NOT_FOUND = auto()  # no such check-in in the team, not this user's, or its candidate was erased
+    HANDLED = auto()  # stopped, or the button is from a reminder already acted on
+    BUSY = auto()  # a reminder about it is being sent right now
 
 
-def describe_state(checkin: Checkin) -> str:
-    """Why a button no longer applies, in the recruiter's words."""
-    name = checkin.candidate.name
-    if checkin.status == STOPPED:
-        reason = STOP_REASONS.get(checkin.stop_reason or "", checkin.stop_reason)
-        return f"Check-ins for {name} were stopped ({reason})."
-    return f"This reminder was already handled; the next check-in with {name} is due {checkin.due_at:%d %b %Y}."
+@dataclass(frozen=True)
+class RefusedCheckin:
+    """A refused click, with the check-in as it stands when it was already handled (to say what became of it)."""
+
+    refusal: CheckinRefusal
+    checkin: Checkin | None = None
 
 
 def actionable_checkin(
@@ -36,7 +42,7 @@ def actionable_checkin(
     expected_step: int,
     expected_due: datetime,
     now: datetime,
-) -> tuple[Checkin | None, str | None]:
+) -> Checkin | RefusedCheckin:
     """The check-in a button click may change, or why not.
 
     Only its recruiter (or an admin) of the same team may act; a button from an older reminder, or one for a check-in
@@ -49,13 +55,13 @@ def actionable_checkin(
         .with_for_update(of=Checkin)
     ).one_or_none()
     if checkin is None or not (is_admin or checkin.recruiter.user_id == user_id) or checkin.candidate.erased:
-        return None, NOT_FOUND
+        return RefusedCheckin(CheckinRefusal.NOT_FOUND)
     drawn_for_now = checkin.step == expected_step and int(checkin.due_at.timestamp()) == int(expected_due.timestamp())
-    if checkin.status != ACTIVE or not drawn_for_now:
-        return None, describe_state(checkin)
+    if checkin.status != CheckinStatus.ACTIVE or not drawn_for_now:
+        return RefusedCheckin(CheckinRefusal.HANDLED, checkin)
     if checkin.claim_token is not None and checkin.claim_expires_at is not None and checkin.claim_expires_at > now:
-        return None, BUSY
-    return checkin, None
+        return RefusedCheckin(CheckinRefusal.BUSY)
+    return checkin
 
 
 def _touch(
@@ -88,12 +94,14 @@ def snooze(
     _touch(session, checkin, user_id, "snoozed", now, f"{period.days} days")
 
 
-def stop(*, session: Session, checkin: Checkin, user_id: str, reason: str, note: str | None, now: datetime) -> None:
-    """No more check-ins for this candidate, and why."""
-    checkin.status = STOPPED
+def stop(
+    *, session: Session, checkin: Checkin, user_id: str, reason: StopReason, note: str | None, now: datetime
+) -> None:
+    """No more check-ins for this candidate, and why; the touchpoint keeps the note, else the reason spelled out."""
+    checkin.status = CheckinStatus.STOPPED
     checkin.stop_reason = reason
     checkin.stopped_at = now
-    _touch(session, checkin, user_id, "stopped", now, note or STOP_REASONS[reason])
+    _touch(session, checkin, user_id, "stopped", now, note or reason.replace("_", " "))
 
 
 def retry_delivery(*, session: Session, team_id: str, checkin_id: int) -> Checkin | None:
@@ -120,7 +128,7 @@ def recruiter_checkins(
         .where(
             Checkin.team_id == team_id,
             Recruiter.user_id == user_id,
-            Checkin.status == ACTIVE,
+            Checkin.status == CheckinStatus.ACTIVE,
             Checkin.due_at <= until,
             Candidate.erased.is_(False),
             Candidate.opted_out.is_(False),
@@ -136,7 +144,7 @@ def delivery_failures(*, session: Session, team_id: str, limit: int) -> Sequence
     query = (
         select(Checkin)
         .options(joinedload(Checkin.candidate), joinedload(Checkin.recruiter))
-        .where(Checkin.team_id == team_id, Checkin.status == ACTIVE, Checkin.delivery_error.is_not(None))
+        .where(Checkin.team_id == team_id, Checkin.status == CheckinStatus.ACTIVE, Checkin.delivery_error.is_not(None))
         .order_by(Checkin.delivery_failed_at.desc(), Checkin.id)
         .limit(limit)
     )

@@ -18,9 +18,8 @@ from datetime import datetime
 from sqlalchemy import Select, and_, case, delete, exists, func, insert, literal, select, text, union_all, update
 from sqlalchemy.orm import Session
 
-from models.base import utcnow
 from models.candidate import Candidate
-from models.checkin import STOPPED, Checkin
+from models.checkin import Checkin, CheckinStatus
 from models.match_terms import DOCUMENTS, MatchTerm, MatchTermCount
 from models.recruiter import Recruiter
 from models.rejection import Rejection
@@ -58,20 +57,6 @@ class Match:
     shared_tags: tuple[str, ...]  # the candidate's own tags that fit the role
     title_matched: bool
     note_matched: bool
-
-    def reason(self, now: datetime | None = None) -> str:
-        """Why it matched, safe for a channel: tags and the past role, never the note's words."""
-        parts = []
-        if self.shared_tags:
-            parts.append(", ".join(self.shared_tags))
-        elif self.note_matched and not self.title_matched:
-            parts.append("mentioned in the recruiter's note")
-        if self.stage == "final":
-            past = f"was finalist for {self.role_title}"
-        else:
-            past = f"rated {self.rating}/5 at {self.stage} for {self.role_title}"
-        parts.append(f"{past}, {ago(self.rejected_at, now or utcnow())}")
-        return "; ".join(parts)
 
 
 def is_matchable(*, stage: str, rating: int | None) -> bool:
@@ -212,7 +197,7 @@ def _ranked(
         .where(
             Candidate.erased.is_(False),
             Candidate.opted_out.is_(False),
-            func.coalesce(Checkin.status, literal("none")) != STOPPED,
+            func.coalesce(Checkin.status, literal("none")) != CheckinStatus.STOPPED,
         )
         .order_by(
             scored.c.score.desc(),
@@ -259,13 +244,3 @@ def _match(
         title_matched=any(weight > TAG for weight in held.values()),
         note_matched=any(weight == NOTE for weight in held.values()),
     )
-
-
-def ago(then: datetime, now: datetime) -> str:
-    """A coarse age a person reads at a glance: "today", "3 weeks ago", "4 months ago", "2 years ago"."""
-    days = max(0, (now - then).days)
-    for size, unit in ((365, "year"), (30, "month"), (7, "week"), (1, "day")):
-        if days >= size:
-            count = days // size
-            return f"{count} {unit}{'s' if count > 1 else ''} ago"
-    return "today"

@@ -4,22 +4,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum, auto
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.candidate import Candidate
-from models.checkin import STOPPED, Checkin
+from models.checkin import Checkin, CheckinStatus
 from models.match_terms import MatchTerm
 from models.recruiter import Recruiter
 from models.rejection import Rejection
-from models.role import OPEN, Role, RoleOutreach
+from models.role import Role, RoleOutreach, RoleStatus
 
-NOT_FOUND = "That role or candidate no longer exists in this workspace: nothing was logged."
-ERASED = "That candidate's details were erased: there is no one to reach out to, and nothing was logged."
-OPTED_OUT = "{name} asked not to be contacted again: nothing was logged."
-CLOSED = "{title} is closed: nothing was logged."
+
+class OutreachRefusal(Enum):
+    """Why a click on "I'll reach out" logged nothing."""
+
+    NOT_FOUND = auto()  # no such role or candidate in the team, or one never offered for a role
+    ERASED = auto()  # the candidate's details were erased
+    OPTED_OUT = auto()  # the candidate asked not to be contacted
+    ROLE_CLOSED = auto()
+
+
+@dataclass(frozen=True)
+class RefusedOutreach:
+    """A refused click, with the candidate's name or the role's title when the refusal is about them."""
+
+    refusal: OutreachRefusal
+    candidate_name: str | None = None
+    role_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,10 +49,10 @@ class Outreach:
 
 def record_outreach(
     *, session: Session, team_id: str, role_id: int, candidate_id: int, user_id: str, now: datetime
-) -> Outreach | str:
+) -> Outreach | RefusedOutreach:
     """Log that `user_id` will reach out to a candidate about a role, once per role and candidate.
 
-    Returns the Outreach, or the sentence saying why nothing was logged. When someone already logged it, their row is
+    Returns the Outreach, or why nothing was logged. When someone already logged it, their row is
     returned with created=False and nothing changes, also when two clicks race (the unique constraint decides).
     """
     role = session.scalars(select(Role).where(Role.id == role_id, Role.team_id == team_id)).one_or_none()
@@ -46,18 +60,19 @@ def record_outreach(
         select(Candidate).where(Candidate.id == candidate_id, Candidate.team_id == team_id)
     ).one_or_none()
     if role is None or candidate is None:
-        return NOT_FOUND
+        return RefusedOutreach(OutreachRefusal.NOT_FOUND)
     if candidate.erased:
-        return ERASED
+        return RefusedOutreach(OutreachRefusal.ERASED)
     if candidate.opted_out:
-        return OPTED_OUT.format(name=candidate.name)
-    if role.status != OPEN:
-        return CLOSED.format(title=role.title)
+        return RefusedOutreach(OutreachRefusal.OPTED_OUT, candidate_name=candidate.name)
+    if role.status != RoleStatus.OPEN:
+        return RefusedOutreach(OutreachRefusal.ROLE_CLOSED, role_title=role.title)
     if not _matchable(session, candidate.id):
-        return NOT_FOUND  # never offered for any role: a forged id must not reveal or log them
+        # never offered for any role: a forged id must not reveal or log them
+        return RefusedOutreach(OutreachRefusal.NOT_FOUND)
     owner = relationship_owner(session=session, candidate_id=candidate.id)
     if owner is None:
-        return NOT_FOUND  # a candidate with no rejection was never shown to anyone
+        return RefusedOutreach(OutreachRefusal.NOT_FOUND)  # a candidate with no rejection was never shown to anyone
     found = _logged(session, role_id, candidate_id)
     created = False
     if found is None:
@@ -105,6 +120,6 @@ def _matchable(session: Session, candidate_id: int) -> bool:
     """Only candidates matching can show (in the index, check-ins not stopped) can be taken for a role."""
     indexed = session.scalar(select(MatchTerm.rejection_id).where(MatchTerm.candidate_id == candidate_id).limit(1))
     stopped = session.scalar(
-        select(Checkin.id).where(Checkin.candidate_id == candidate_id, Checkin.status == STOPPED).limit(1)
+        select(Checkin.id).where(Checkin.candidate_id == candidate_id, Checkin.status == CheckinStatus.STOPPED).limit(1)
     )
     return indexed is not None and stopped is None

@@ -40,11 +40,3 @@ class Policy:
     def first_checkin(self, rejected_at: datetime) -> datetime:
         """When the first check-in falls due for a strong rejection."""
         return rejected_at + self.gap(0)
-
-    def purpose(self, step: int) -> str:
-        """Why this check-in matters, in a phrase the reminder shows."""
-        if step == 0:
-            return "thank them, share the feedback you promised, and keep the door open"
-        if step == 1 and len(self.first_days) > 1:
-            return "the probation window: more than one new hire in five leaves, so the role may reopen"
-        return "a periodic check-in to stay on their radar"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from models.base import utcnow
 from models.candidate import ERASED_NAME, Candidate
-from models.checkin import ACTIVE, STOPPED, Checkin
+from models.checkin import Checkin, CheckinStatus, StopReason
 from models.matching import index_rejection, unindex_candidate
 from models.policy import Policy
 from models.recruiter import Recruiter
@@ -136,7 +136,7 @@ def _start_checkins(*, session: Session, rejection: Rejection, policy: Policy, n
     checkin.rejection_id = rejection.id
     checkin.step = 0
     checkin.due_at = policy.first_checkin(rejection.rejected_at)
-    checkin.status = ACTIVE
+    checkin.status = CheckinStatus.ACTIVE
     checkin.stop_reason = None
     checkin.stopped_at = None
     checkin.retry_at = None
@@ -230,8 +230,8 @@ def forget_candidate(
     unindex_candidate(session=session, team_id=team_id, candidate_id=candidate.id)
     checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == candidate.id)).one_or_none()
     if checkin is not None:
-        checkin.status = STOPPED
-        checkin.stop_reason = "erased"
+        checkin.status = CheckinStatus.STOPPED
+        checkin.stop_reason = StopReason.ERASED
         checkin.stopped_at = candidate.erased_at
     session.flush()
     return candidate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,8 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, UTCDateTime, utcnow
 from models.recruiter import Recruiter
 
-OPEN = "open"
-CLOSED = "closed"
+
+class RoleStatus(StrEnum):
+    """Open while the team hires for it; the values are what `roles.status` stores."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
 SOURCES = ("slack", "greenhouse", "lever")
 
 
@@ -40,7 +47,7 @@ class Role(Base):
     team_name: Mapped[str | None] = mapped_column(String(150))
     source: Mapped[str] = mapped_column(String(16), default="slack")
     external_id: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(16), default=OPEN)
+    status: Mapped[str] = mapped_column(String(16), default=RoleStatus.OPEN)
     opened_by: Mapped[str | None] = mapped_column(String(32))  # Slack user id; None when imported
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

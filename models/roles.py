@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.candidate import Candidate
-from models.checkin import STOPPED, Checkin
+from models.checkin import Checkin, CheckinStatus
 from models.match_terms import MatchTerm
 from models.recruiter import Recruiter
 from models.rejection import Rejection
-from models.role import CLOSED, OPEN, Role, RoleAlert, RoleOutreach
+from models.role import Role, RoleAlert, RoleOutreach, RoleStatus
 from models.terms import PHRASE, title_phrase
 
 
@@ -72,7 +72,7 @@ def open_roles(*, session: Session, team_id: str, limit: int) -> Sequence[Role]:
     """The team's open roles, newest first."""
     query = (
         select(Role)
-        .where(Role.team_id == team_id, Role.status == OPEN)
+        .where(Role.team_id == team_id, Role.status == RoleStatus.OPEN)
         .order_by(Role.opened_at.desc(), Role.id.desc())
         .limit(limit)
     )
@@ -81,7 +81,7 @@ def open_roles(*, session: Session, team_id: str, limit: int) -> Sequence[Role]:
 
 def count_open_roles(*, session: Session, team_id: str) -> int:
     """How many open roles the team has, to say how many a capped list leaves out."""
-    return session.scalar(select(func.count()).where(Role.team_id == team_id, Role.status == OPEN)) or 0
+    return session.scalar(select(func.count()).where(Role.team_id == team_id, Role.status == RoleStatus.OPEN)) or 0
 
 
 def close_role(*, session: Session, team_id: str, role_id: int, user_id: str, now: datetime) -> Change:
@@ -90,9 +90,9 @@ def close_role(*, session: Session, team_id: str, role_id: int, user_id: str, no
     Closed by a person, a job-board role stays closed even while its job is still posted on the board.
     """
     role = _locked_role(session=session, team_id=team_id, role_id=role_id)
-    if role is None or role.status == CLOSED:
+    if role is None or role.status == RoleStatus.CLOSED:
         return Change(role, changed=False)
-    role.status = CLOSED
+    role.status = RoleStatus.CLOSED
     role.closed_at = now
     role.closed_by = user_id
     session.flush()
@@ -102,9 +102,9 @@ def close_role(*, session: Session, team_id: str, role_id: int, user_id: str, no
 def reopen_role(*, session: Session, team_id: str, role_id: int, now: datetime) -> Change:
     """The hire fell through: open the role again, and put it back in the next digest."""
     role = _locked_role(session=session, team_id=team_id, role_id=role_id)
-    if role is None or role.status == OPEN:
+    if role is None or role.status == RoleStatus.OPEN:
         return Change(role, changed=False)
-    role.status = OPEN
+    role.status = RoleStatus.OPEN
     role.closed_at = role.closed_by = None
     role.digested_at = None
     role.digest_token = None  # a claim left from before it was closed must not keep it out of the next digest
@@ -175,7 +175,7 @@ def role_finalists(*, session: Session, role: Role) -> list[Finalist]:
             Rejection.stage == "final",
             Candidate.erased.is_(False),
             Candidate.opted_out.is_(False),
-            func.coalesce(Checkin.status, literal("none")) != STOPPED,
+            func.coalesce(Checkin.status, literal("none")) != CheckinStatus.STOPPED,
             ~taken,
         )
         .order_by(Rejection.rejected_at.desc(), Rejection.id.desc())

@@ -5,13 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.blocks.common import escape, plain, truncate
-from bot.blocks.reminders import ago
+from bot.blocks.common import ago, escape, plain, truncate
 from bot.ids import DRAFT_MODAL, FIELD_ACTION, STOP_MODAL, STOP_REASON_BLOCK
-from models import STOP_REASONS, Checkin
+from models import Checkin, StopReason
 
 View = dict[str, Any]
 DRAFT_BLOCK = "draft"
+# The reasons a recruiter may choose, in the words the modal, the outcome and later clicks show.
+STOP_REASONS = {
+    StopReason.HIRED_ELSEWHERE: "hired elsewhere",
+    StopReason.NOT_INTERESTED: "not interested",
+    StopReason.OTHER: "other",
+}
 
 
 def build_stop_modal(checkin: Checkin, private_metadata: str) -> View:

@@ -55,6 +55,19 @@ def header(text: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": truncate(text, 150)}}
 
 
+def ago(then: datetime, now: datetime) -> str:
+    """`3 days ago`, `4 months ago`, `2 years ago`: how long since a rejection, in words.
+
+    Days up to 59, so a check-in at 14 or 55 days reads as the policy counts it; then months, then years.
+    """
+    days = max(0, (now - then).days)
+    if days < 60:
+        return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+    if days < 730:
+        return f"{days // 30} months ago"
+    return f"{days // 365} years ago"
+
+
 def slack_date(when: datetime) -> str:
     """A date Slack renders in the reader's own time zone, with a UTC fallback for old clients."""
     return f"<!date^{int(when.timestamp())}^{{date_short_pretty}}|{when:%Y-%m-%d}>"

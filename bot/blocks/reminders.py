@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.blocks.common import Block, Message, context, escape, header, message, section, slack_date, truncate
+from bot.blocks.common import Block, Message, ago, context, escape, header, message, section, slack_date, truncate
 from bot.blocks.rejections import contact_line, describe
 from bot.ids import (
     CHECKIN_DONE,
@@ -71,14 +71,13 @@ class ButtonValue:
         return cls(checkin_id, reminder_step, expected_step, expected_due)
 
 
-def ago(then: datetime, now: datetime) -> str:
-    """`3 days ago`, `4 months ago`, `2 years ago`: how long since the rejection, in words."""
-    days = max(0, (now - then).days)
-    if days < 60:
-        return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
-    if days < 730:
-        return f"{days // 30} months ago"
-    return f"{days // 365} years ago"
+def purpose(policy: Policy, step: int) -> str:
+    """Why check-in number `step` matters, in a phrase the reminder shows."""
+    if step == 0:
+        return "thank them, share the feedback you promised, and keep the door open"
+    if step == 1 and len(policy.first_days) > 1:
+        return "the probation window: more than one new hire in five leaves, so the role may reopen"
+    return "a periodic check-in to stay on their radar"
 
 
 def checkin_summary(checkin: Checkin, reminder_step: int, policy: Policy, now: datetime) -> list[Block]:
@@ -90,7 +89,7 @@ def checkin_summary(checkin: Checkin, reminder_step: int, policy: Policy, now: d
         lines.append(contact)
     if rejection.note:
         lines.append(f"_{escape(truncate(rejection.note, NOTE_PREVIEW))}_")
-    return [section("\n".join(lines)), context(f"Why now: {policy.purpose(reminder_step)}.")]
+    return [section("\n".join(lines)), context(f"Why now: {purpose(policy, reminder_step)}.")]
 
 
 def checkin_actions(value: ButtonValue) -> Block:

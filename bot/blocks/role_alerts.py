@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.blocks.common import Block, Message, context, escape, header, link_target, message, section, truncate
+from bot.blocks.common import Block, Message, ago, context, escape, header, link_target, message, section, truncate
 from bot.blocks.roles import reach_out_button
-from models.matching import ago
 from models.role import Role
 from models.roles import Finalist
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.blocks.common import (
     Block,
     Message,
+    ago,
     context,
     escape,
     header,
@@ -20,7 +21,7 @@ from bot.blocks.common import (
 )
 from bot.ids import ROLE_REACH_OUT
 from bot.role_input import USAGE
-from models.matching import Match, ago
+from models.matching import Match
 from models.role import Role
 from models.roles import Finalist
 
@@ -51,10 +52,25 @@ def digest_note(digest_channel: str | None) -> str:
     return f"It will be in the next digest in <#{digest_channel}>."
 
 
+def match_reason(match: Match, now: datetime) -> str:
+    """Why it matched, safe for a channel: tags and the past role, never the note's words."""
+    parts = []
+    if match.shared_tags:
+        parts.append(", ".join(match.shared_tags))
+    elif match.note_matched and not match.title_matched:
+        parts.append("mentioned in the recruiter's note")
+    if match.stage == "final":
+        past = f"was finalist for {match.role_title}"
+    else:
+        past = f"rated {match.rating}/5 at {match.stage} for {match.role_title}"
+    parts.append(f"{past}, {ago(match.rejected_at, now)}")
+    return "; ".join(parts)
+
+
 def match_block(role_id: int, match: Match, now: datetime) -> Block:
     """One past candidate: who, why they fit, who owns the relationship, and a button to take the outreach."""
     # The reason is cut, not the line, so the owner is always named.
-    reason = truncate(escape(match.reason(now)), REASON_MAX)
+    reason = truncate(escape(match_reason(match, now)), REASON_MAX)
     return {
         **section(f"*{escape(match.name)}*: {reason} · owner <@{match.owner_user_id}>"),
         "accessory": reach_out_button(role_id, match.candidate_id),

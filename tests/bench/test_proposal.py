@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench import proposal
 from bench.history import ROLES, TEAM
 from bench.seed import Seeder
-from models import STOPPED, Checkin, Role, RoleOutreach
+from models import Checkin, CheckinStatus, Role, RoleOutreach
 from models.matching import find_matches
 
 
@@ -36,7 +36,7 @@ def test_the_proposal_finds_exactly_what_production_finds(
     if stop_most:
         with sessions.begin() as session:
             # Fewer than five of any role's best 60 are left, so the cut alone would come up short.
-            session.execute(update(Checkin).where(Checkin.candidate_id % 25 != 0).values(status=STOPPED))
+            session.execute(update(Checkin).where(Checkin.candidate_id % 25 != 0).values(status=CheckinStatus.STOPPED))
     found = 0
     for title, tags in ROLES:
         with sessions.begin() as session:

@@ -70,11 +70,11 @@ from bot.rejection_input import (
 )
 from bot.role_input import FIELDS as ROLE_FIELDS
 from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, URL_MAX, parse_role_command, validate_role
-from models import ACTIVE, STOP_REASONS, Candidate, Checkin, Recruiter, Rejection
+from models import Candidate, Checkin, CheckinStatus, Recruiter, Rejection
 from models.matching import Match, is_matchable
 from models.policy import Policy
 from models.rejection import RejectionInput
-from models.role import OPEN, Role
+from models.role import Role, RoleStatus
 from models.roles import Finalist
 from models.terms import query_terms, words
 
@@ -228,7 +228,7 @@ def checkin(
         rejection=rejection,
         step=step,
         due_at=due,
-        status=ACTIVE,
+        status=CheckinStatus.ACTIVE,
         delivery_error=error,
         delivery_failed_at=None if error is None else due,
     )
@@ -334,7 +334,7 @@ def open_role(
         team_name=clean.team,
         source=source,
         external_id=None if source == "slack" else f"{board}:{4000000 + role_id}",
-        status=OPEN,
+        status=RoleStatus.OPEN,
         opened_by=RECRUITER_IDS[0] if source == "slack" else None,
         opened_at=NOW - timedelta(hours=role_id % 1000),
         digested_at=digested_at,
@@ -1832,7 +1832,7 @@ def test_stop_modal_asks_why_with_the_known_reasons() -> None:
         ("not_interested", "Not interested"),
         ("other", "Other"),
     ]
-    assert list(STOP_REASONS) == ["hired_elsewhere", "not_interested", "other"]
+    assert list(checkin_modals.STOP_REASONS) == ["hired_elsewhere", "not_interested", "other"]
     assert "<@U123>" not in json.dumps(view) and "<!channel>" not in json.dumps(view)
 
 
@@ -1911,7 +1911,7 @@ def test_role_opened_lists_each_match_with_why_its_owner_and_a_reach_out_button(
         " · Platform. Past candidates who fit, best first:"
     )
     lines = [block["text"]["text"] for block in message["blocks"][1:-1]]
-    assert lines == [f"*{m.name}*: {m.reason(NOW)} · owner <@{m.owner_user_id}>" for m in found]
+    assert lines == [f"*{m.name}*: {roles.match_reason(m, NOW)} · owner <@{m.owner_user_id}>" for m in found]
     assert "python, postgres; was finalist for Senior Backend Engineer" in lines[0]
     assert [button["value"] for button in buttons(message, ROLE_REACH_OUT)] == [f"12:{m.candidate_id}" for m in found]
     assert f"<#{DIGEST_CHANNEL}>" in message["blocks"][-1]["elements"][0]["text"]
@@ -1970,7 +1970,7 @@ def test_digest_without_names_shows_only_counts_owners_and_a_reveal_button_per_r
     shown = json.dumps(message, ensure_ascii=False)
     for match in (match for entry in entries for match in entry.matches):
         assert match.name not in shown and match.name.split()[0] not in shown
-        assert match.reason(NOW) not in shown
+        assert roles.match_reason(match, NOW) not in shown
     for private in ("jane.doe@example.com", "@example.com", "linkedin", "Great system design", "feedback"):
         assert private not in shown.lower()
     assert buttons(message, ROLE_REACH_OUT) == []
@@ -1993,7 +1993,7 @@ def test_digest_with_names_shows_each_match_with_a_reach_out_button_and_still_no
     shown = json.dumps(message, ensure_ascii=False)
     for entry in entries:
         for match in entry.matches:
-            assert f"*{match.name}*: {match.reason(NOW)} · owner <@{match.owner_user_id}>" in shown
+            assert f"*{match.name}*: {roles.match_reason(match, NOW)} · owner <@{match.owner_user_id}>" in shown
     assert [button["value"] for button in buttons(message, ROLE_REACH_OUT)] == [
         f"{entry.role.id}:{match.candidate_id}" for entry in entries for match in entry.matches
     ]

@@ -18,6 +18,8 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import Engine, select
 
+from bot.blocks.refusals import OUTREACH_CLOSED, OUTREACH_ERASED, OUTREACH_OPTED_OUT
+from bot.blocks.refusals import OUTREACH_NOT_FOUND as NO_SUCH_PAIR
 from bot.config import load_settings
 from bot.ids import DIGEST_REVEAL, ROLE_REACH_OUT
 from bot.listeners.actions.digest_reveal import CANNOT_CHECK, NOT_ALLOWED, NOT_FOUND
@@ -25,8 +27,6 @@ from bot.listeners.actions.role_reach_out import FORGED
 from bot.listeners.actions.role_reach_out import NOT_ALLOWED as NOT_A_RECRUITER
 from jobs.digest import run_digest
 from models import Candidate, RoleOutreach
-from models.outreach import CLOSED, ERASED, OPTED_OUT
-from models.outreach import NOT_FOUND as NO_SUCH_PAIR
 from models.records import forget_candidate
 from tests.conftest import RunningApp, make_env, row_counts, serve
 from tests.fakeslack import FakeSlack
@@ -337,17 +337,17 @@ def test_reach_out_to_an_erased_opted_out_or_closed_role_candidate_writes_nothin
             session=session, team_id=TEAM, email="ada.lovelace@example.com", user_id=ALICE, is_admin=False, now=CLICK
         )
     click(running, fake_slack, posted, ROLE_REACH_OUT, f"{posted.role}:{posted.ada}", answer_to="erased")
-    assert answer(fake_slack)["text"] == ERASED
+    assert answer(fake_slack)["text"] == OUTREACH_ERASED
 
     with running.sessions.begin() as session:
         session.get_one(Candidate, posted.cy).opted_out = True
     click(running, fake_slack, posted, ROLE_REACH_OUT, f"{posted.role}:{posted.cy}", answer_to="opted")
-    assert answer(fake_slack, 2)["text"] == OPTED_OUT.format(name="Cy Young")
+    assert answer(fake_slack, 2)["text"] == OUTREACH_OPTED_OUT.format(name="Cy Young")
 
     dee = reject(running.sessions, "Dee Two", "Backend Engineer", tags="python")
     close(running.sessions, posted.role, at=CLICK)
     click(running, fake_slack, posted, ROLE_REACH_OUT, f"{posted.role}:{dee}", answer_to="closed")
-    assert answer(fake_slack, 3)["text"] == CLOSED.format(title="Backend Engineer")
+    assert answer(fake_slack, 3)["text"] == OUTREACH_CLOSED.format(title="Backend Engineer")
 
     assert outreach(running) == []
     assert dms(fake_slack) == []

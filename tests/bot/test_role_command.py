@@ -14,7 +14,7 @@ from bot.blocks.reminders import ButtonValue
 from bot.blocks.roles import FINALISTS_SHOWN, build_role_list, build_role_reopened
 from bot.ids import FIELD_ACTION, ROLE_MODAL, ROLE_REACH_OUT, STOP_MODAL
 from jobs.role_alerts import deliver_role_alerts
-from models import CLOSED, OPEN, Candidate, Checkin, Recruiter, Role, RoleAlert
+from models import Candidate, Checkin, Recruiter, Role, RoleAlert, RoleStatus
 from models.roles import Finalist
 from tests.bot.test_database_failures import down  # noqa: F401 - the unreachable-database fixture
 from tests.bot.test_rejected_command import everything, run
@@ -122,7 +122,7 @@ def test_opening_a_role_stores_it_and_lists_the_best_past_candidates_at_once(run
     )
 
     [stored] = roles(running)
-    assert (stored.team_id, stored.source, stored.opened_by, stored.status) == (TEAM, "slack", "U0REC", OPEN)
+    assert (stored.team_id, stored.source, stored.opened_by, stored.status) == (TEAM, "slack", "U0REC", RoleStatus.OPEN)
     assert (stored.title, stored.tags, stored.location, stored.team_name, stored.url) == (
         "Backend Engineer",
         ["python", "django"],
@@ -374,7 +374,7 @@ def test_close_closes_once_and_then_says_it_already_was(running: RunningApp) -> 
     shown = everything(role(running, f"close #{role_id}"))
     assert f"Closed role #{role_id} *Backend Engineer*" in shown
     [closed] = roles(running)
-    assert closed.status == CLOSED and closed.closed_at is not None
+    assert closed.status == RoleStatus.CLOSED and closed.closed_at is not None
 
     again = everything(role(running, f"close {role_id}"))
     assert "was already closed" in again and f"`/role reopen {role_id}`" in again
@@ -389,7 +389,7 @@ def test_another_teams_role_and_unknown_ids_are_not_found_and_nothing_changes(ru
         shown = everything(role(running, command))
         assert "There is no role #" in shown and "in this workspace" in shown
     [kept] = roles(running)
-    assert (kept.status, kept.closed_at) == (OPEN, None)
+    assert (kept.status, kept.closed_at) == (RoleStatus.OPEN, None)
 
 
 @pytest.mark.parametrize("text", ["close", "close twelve", "close 1 2", "reopen", "reopen -3", "close 1.5"])
@@ -400,7 +400,7 @@ def test_close_and_reopen_need_one_role_number(running: RunningApp, text: str) -
     assert f"`/role {verb}` takes one role number from `/role list`, e.g. `/role {verb} 12`." in shown
     assert "put the title in double quotes" in shown
     [kept] = roles(running)
-    assert kept.status == OPEN
+    assert kept.status == RoleStatus.OPEN
 
 
 # --- reopen -------------------------------------------------------------------------------------------------------
@@ -445,7 +445,7 @@ class TestReopen:
         assert "Their owners (<@U0BOB>, <@U0ANA>) get a DM now, or at the start of their working hours." in shown
         assert not any(name in shown for name in ("Cat", "Dee", "Eve", "Fox"))
         [reopened] = roles(running)
-        assert (reopened.status, reopened.closed_at, reopened.digested_at) == (OPEN, None, None)
+        assert (reopened.status, reopened.closed_at, reopened.digested_at) == (RoleStatus.OPEN, None, None)
 
         fake_slack.wait_for("chat.postMessage", count=2)
         [to_ana] = fake_slack.messages("DU0ANA")
@@ -529,7 +529,7 @@ def test_a_reopen_that_fails_part_way_changes_nothing(running: RunningApp) -> No
             connection.execute(text(f"DROP TRIGGER IF EXISTS no_alerts{suffix}"))
     assert "Could not reopen the role just now" in shown and "Nothing was changed" in shown
     [kept] = roles(running)
-    assert kept.status == CLOSED and kept.closed_at is not None
+    assert kept.status == RoleStatus.CLOSED and kept.closed_at is not None
     assert alerts(running) == []
     assert "Reopened" in everything(role(running, "reopen 1"))
 
@@ -605,7 +605,7 @@ def test_with_the_database_down_the_form_keeps_its_input(down: RunningApp) -> No
 
 def test_a_reopened_role_with_many_finalists_stays_inside_slacks_limits() -> None:
     now = datetime(2026, 6, 1, tzinfo=UTC)
-    reopened = Role(id=7, title="Backend Engineer", status=OPEN)
+    reopened = Role(id=7, title="Backend Engineer", status=RoleStatus.OPEN)
     finalists = [
         Finalist(n, f"Person {n} " + "x" * 140, "Senior Backend Engineer " + "y" * 120, now, n, f"U{n:08d}")
         for n in range(FINALISTS_SHOWN + 10)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.ids import CHECKIN_DONE, CHECKIN_SNOOZE_WEEK
 from bot.listeners.actions.checkin_action import UNAVAILABLE
-from models import ACTIVE, Checkin, ReminderSent, Touchpoint
+from models import Checkin, CheckinStatus, ReminderSent, Touchpoint
 from models.base import utcnow
 from tests.bot.test_entrypoint import Bot, bot_process, clean_env, free_port
 from tests.conftest import make_env
@@ -76,7 +76,9 @@ def settled(sessions: sessionmaker[Session]) -> bool:
     """Nothing due is waiting at its first step, and no claim is open."""
     with sessions.begin() as session:
         waiting = session.scalar(
-            select(Checkin.id).where(Checkin.status == ACTIVE, Checkin.step == 0, Checkin.due_at <= utcnow()).limit(1)
+            select(Checkin.id)
+            .where(Checkin.status == CheckinStatus.ACTIVE, Checkin.step == 0, Checkin.due_at <= utcnow())
+            .limit(1)
         )
         claimed = session.scalar(select(Checkin.id).where(Checkin.claim_token.is_not(None)).limit(1))
     return waiting is None and claimed is None

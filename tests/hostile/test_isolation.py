@@ -19,6 +19,8 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot.blocks.refusals import CHECKIN_NOT_FOUND as NOT_YOURS
+from bot.blocks.refusals import OUTREACH_NOT_FOUND as NO_SUCH_PAIR
 from bot.blocks.reminders import ButtonValue
 from bot.ids import (
     CHECKIN_DONE,
@@ -38,9 +40,7 @@ from bot.rejection_input import validate_rejection
 from jobs.reminders import run_reminders
 from models import Candidate, Checkin, Rejection, Role, RoleAlert, RoleOutreach, Touchpoint
 from models.candidate import ERASED_NAME
-from models.checkins import NOT_FOUND as NOT_YOURS
 from models.checkins import stop
-from models.outreach import NOT_FOUND as NO_SUCH_PAIR
 from models.records import record_rejection
 from models.roles import close_role, create_role
 from tests.conftest import RunningApp, row_counts

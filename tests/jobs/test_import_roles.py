@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jobs.import_roles import BoardError, ImportReport, import_roles
 from jobs.job_boards import load_board
-from models.role import CLOSED, OPEN, Role
+from models.role import Role, RoleStatus
 from models.roles import close_role
 from tests.conftest import REPO, child_env, make_env
 from tests.fakeslack import TEAM_ID, FakeSlack, Reply
@@ -129,7 +129,12 @@ def import_in_process(
 def untouchable(sessions: sessionmaker[Session], engine: Engine) -> Iterator[dict[str, dict[str, Any]]]:
     """Roles no import of acme, globex or northwind may change: checked unchanged after the test."""
     opened = datetime(2026, 1, 1, tzinfo=UTC)
-    common: dict[str, Any] = {"title": "Data Analyst", "status": OPEN, "opened_at": opened, "updated_at": opened}
+    common: dict[str, Any] = {
+        "title": "Data Analyst",
+        "status": RoleStatus.OPEN,
+        "opened_at": opened,
+        "updated_at": opened,
+    }
     with sessions.begin() as session:
         session.add_all(
             [
@@ -191,7 +196,12 @@ def test_the_first_import_opens_a_role_per_job_and_a_rerun_changes_nothing(
             job.team_name,
             list(job.tags),
         )
-        assert (row["status"], row["closed_at"], row["digested_at"], row["digest_token"]) == (OPEN, None, None, None)
+        assert (row["status"], row["closed_at"], row["digested_at"], row["digest_token"]) == (
+            RoleStatus.OPEN,
+            None,
+            None,
+            None,
+        )
         assert started <= row["opened_at"] == row["updated_at"] <= finished
     assert imported[ANALYST]["title"] == "Data Analyst \u2013 Growth"
     assert imported[DESIGNER]["location"] == "München, Deutschland"
@@ -234,10 +244,10 @@ def test_a_later_snapshot_opens_updates_and_closes_and_a_job_coming_back_reopens
     assert {c: backend[c] for c in unchanged_columns} == {c: week1[BACKEND][c] for c in unchanged_columns}
     # The job that left closes its role, and only that.
     analyst = week2[ANALYST]
-    assert (analyst["status"], analyst["id"]) == (CLOSED, week1[ANALYST]["id"])
+    assert (analyst["status"], analyst["id"]) == (RoleStatus.CLOSED, week1[ANALYST]["id"])
     assert started <= analyst["closed_at"] == analyst["updated_at"] <= finished
     # The new job waits for the next digest.
-    assert (week2[FRONTEND]["status"], week2[FRONTEND]["digested_at"]) == (OPEN, None)
+    assert (week2[FRONTEND]["status"], week2[FRONTEND]["digested_at"]) == (RoleStatus.OPEN, None)
     for key in (DESIGNER, SRE, CSM):
         assert week2[key] == week1[key]
 
@@ -252,10 +262,10 @@ def test_a_later_snapshot_opens_updates_and_closes_and_a_job_coming_back_reopens
     ]
     reopened = week1_again[ANALYST]
     assert reopened["id"] == week1[ANALYST]["id"]  # the same role, not a second one
-    assert (reopened["status"], reopened["closed_at"]) == (OPEN, None)
+    assert (reopened["status"], reopened["closed_at"]) == (RoleStatus.OPEN, None)
     assert (reopened["digested_at"], reopened["digest_token"]) == (None, None)  # in the next digest again
     assert reopened["opened_at"] == week1[ANALYST]["opened_at"]
-    assert week1_again[FRONTEND]["status"] == CLOSED
+    assert week1_again[FRONTEND]["status"] == RoleStatus.CLOSED
     assert sorted(week1_again) == sorted(week2)
 
 
@@ -286,7 +296,7 @@ def test_a_lever_board_imports_and_syncs_the_same_way(
         f"closed: #{lever[SWE_FR]['id']} Ingénieure logiciel / Software Engineer (Paris)",
         "1 new, 1 changed, 1 closed, 0 reopened, 2 unchanged",
     ]
-    assert (after[SWE_FR]["status"], after[DATA_ENG]["location"]) == (CLOSED, "London or Remote (UK)")
+    assert (after[SWE_FR]["status"], after[DATA_ENG]["location"]) == (RoleStatus.CLOSED, "London or Remote (UK)")
     assert board_roles(engine) == greenhouse
 
 
@@ -311,8 +321,8 @@ def test_the_team_is_the_bot_workspace_unless_given_and_each_team_keeps_its_own_
 
     succeeded(run_import(env, "greenhouse", GH_WEEK2, "--team", OTHER_TEAM))
 
-    assert board_roles(engine, team=OTHER_TEAM)[ANALYST]["status"] == CLOSED
-    assert board_roles(engine)[ANALYST]["status"] == OPEN
+    assert board_roles(engine, team=OTHER_TEAM)[ANALYST]["status"] == RoleStatus.CLOSED
+    assert board_roles(engine)[ANALYST]["status"] == RoleStatus.OPEN
 
 
 def test_a_malformed_team_or_a_failing_auth_test_is_exit_1_and_writes_nothing(
@@ -460,8 +470,8 @@ def test_an_emptied_board_closes_only_its_own_roles(
     assert report.summary() == "0 new, 0 changed, 2 closed, 0 reopened, 0 unchanged"
     imported = board_roles(engine)
     assert {key: row["status"] for key, row in imported.items() if key.startswith("greenhouse_globex:")} == {
-        "greenhouse_globex:5550001": CLOSED,
-        "greenhouse_globex:5550002": CLOSED,
+        "greenhouse_globex:5550001": RoleStatus.CLOSED,
+        "greenhouse_globex:5550002": RoleStatus.CLOSED,
     }
 
 
@@ -479,7 +489,7 @@ def test_a_board_role_closed_by_hand_while_still_posted_stays_closed(
     role = board_roles(engine, "lever")[IOS]
     assert report.lines == [f"kept closed: #{role_id} Mobile Developer (iOS) (東京 (Tokyo)) (closed by <@U0REC>)"]
     assert report.summary() == "0 new, 0 changed, 0 closed, 0 reopened, 4 unchanged"
-    assert (role["status"], role["closed_by"]) == (CLOSED, "U0REC")
+    assert (role["status"], role["closed_by"]) == (RoleStatus.CLOSED, "U0REC")
 
 
 def test_a_board_role_closed_because_its_job_left_reopens_when_it_is_back(
@@ -490,7 +500,7 @@ def test_a_board_role_closed_because_its_job_left_reopens_when_it_is_back(
         session.execute(
             update(Role)
             .where(Role.external_id == IOS)
-            .values(status=CLOSED, closed_at=NOW, digested_at=DIGESTED, digest_claim_expires_at=NOW)
+            .values(status=RoleStatus.CLOSED, closed_at=NOW, digested_at=DIGESTED, digest_claim_expires_at=NOW)
         )
 
     report = import_in_process(sessions, fake_slack, "lever", LEVER_WEEK1, now=NOW + timedelta(hours=1))
@@ -499,7 +509,7 @@ def test_a_board_role_closed_because_its_job_left_reopens_when_it_is_back(
     assert report.lines == [f"reopened: #{role['id']} Mobile Developer (iOS) (東京 (Tokyo))"]
     assert report.summary() == "0 new, 0 changed, 0 closed, 1 reopened, 3 unchanged"
     assert (role["status"], role["closed_at"], role["digested_at"], role["digest_claim_expires_at"]) == (
-        OPEN,
+        RoleStatus.OPEN,
         None,
         None,
         None,

@@ -20,7 +20,7 @@ from bot.blocks.reminders import MAX_ITEMS, MESSAGE_BLOCKS_MAX
 from bot.config import Settings
 from bot.timezones import refresh_timezone
 from jobs.reminders import LEASE, SweepReport, run_reminders
-from models import STOPPED, Checkin, Recruiter
+from models import Checkin, CheckinStatus, Recruiter
 from models.records import forget_candidate
 from tests.fakeslack import FakeSlack, Reply, rate_limited
 from tests.jobs.sweeps import (
@@ -164,7 +164,7 @@ def test_an_erased_candidate_never_comes_up_again(
     for when in (datetime(2026, 4, 6, 9, tzinfo=UTC), MONDAY + 270 * DAY, MONDAY + 450 * DAY):
         assert tally(sweep(when)) == expected()
     assert posts(fake_slack) == 1
-    assert checkin_of(sessions, erased).status == STOPPED  # type: ignore[union-attr]
+    assert checkin_of(sessions, erased).status == CheckinStatus.STOPPED  # type: ignore[union-attr]
 
 
 def test_a_stopped_checkin_never_comes_up_again(
@@ -177,7 +177,7 @@ def test_a_stopped_checkin_never_comes_up_again(
     def stop(candidate_id: int, when: datetime) -> None:
         with sessions.begin() as session:
             checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == candidate_id)).one()
-            checkin.status, checkin.stop_reason, checkin.stopped_at = STOPPED, "hired_elsewhere", when
+            checkin.status, checkin.stop_reason, checkin.stopped_at = CheckinStatus.STOPPED, "hired_elsewhere", when
 
     stop(early, MONDAY + DAY)  # before its first check-in
     assert tally(sweep(DUE + HOUR)) == expected(messages=1, checkins=1)

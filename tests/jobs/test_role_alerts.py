@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.ids import ROLE_REACH_OUT
 from jobs.role_alerts import deliver_role_alerts
-from models import CLOSED, Role, RoleAlert
+from models import Role, RoleAlert, RoleStatus
 from models.records import forget_candidate, get_or_create_recruiter
 from tests.fakeslack import FakeSlack, Reply, rate_limited
 from tests.jobs.sweeps import MONDAY, TEAM, dm, reject, slack_client
@@ -147,7 +147,7 @@ def test_a_role_closed_again_before_delivery_sends_nothing(
     reject(sessions, settings, name="Ada", role="Backend Engineer", email="ada@x.io")
     role_id = reopened_role(sessions, users=(REC,))
     with sessions.begin() as session:
-        session.get_one(Role, role_id).status = CLOSED
+        session.get_one(Role, role_id).status = RoleStatus.CLOSED
 
     assert deliver(sessions, settings, fake_slack, IN_HOURS).messages == 0
     assert fake_slack.calls_to("chat.postMessage") == []

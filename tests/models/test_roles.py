@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rejection_input import validate_rejection
-from models import CLOSED, OPEN, Candidate, Checkin, Role, RoleAlert, RoleOutreach
+from models import Candidate, Checkin, Role, RoleAlert, RoleOutreach, RoleStatus
 from models.checkins import stop
 from models.policy import Policy
 from models.records import forget_candidate, get_or_create_recruiter, record_rejection
@@ -95,7 +95,12 @@ def test_create_role_stores_a_slack_role_waiting_for_the_digest(sessions: sessio
         role_id = role.id
     with sessions.begin() as session:
         stored = session.get_one(Role, role_id)
-        assert (stored.team_id, stored.source, stored.opened_by, stored.status) == (TEAM, "slack", "U0REC", OPEN)
+        assert (stored.team_id, stored.source, stored.opened_by, stored.status) == (
+            TEAM,
+            "slack",
+            "U0REC",
+            RoleStatus.OPEN,
+        )
         assert (stored.title, stored.tags, stored.location, stored.url, stored.team_name) == (
             "Backend Engineer",
             ["python", "go"],
@@ -128,13 +133,13 @@ def test_close_then_close_again(sessions: sessionmaker[Session]) -> None:
     role_id = new_role(sessions)
     with sessions.begin() as session:
         change = close_role(session=session, team_id=TEAM, role_id=role_id, user_id="U0REC", now=NOW + MONTH)
-        assert change.changed and change.role is not None and change.role.status == CLOSED
+        assert change.changed and change.role is not None and change.role.status == RoleStatus.CLOSED
     with sessions.begin() as session:
         again = close_role(session=session, team_id=TEAM, role_id=role_id, user_id="U0REC", now=NOW + 2 * MONTH)
         assert not again.changed and again.role is not None
     with sessions.begin() as session:
         stored = session.get_one(Role, role_id)
-        assert (stored.status, stored.closed_at) == (CLOSED, NOW + MONTH)
+        assert (stored.status, stored.closed_at) == (RoleStatus.CLOSED, NOW + MONTH)
 
 
 def test_another_teams_role_or_an_unknown_id_is_not_found_and_not_changed(sessions: sessionmaker[Session]) -> None:
@@ -145,7 +150,7 @@ def test_another_teams_role_or_an_unknown_id_is_not_found_and_not_changed(sessio
         )
         assert reopen_role(session=session, team_id=TEAM, role_id=theirs + 99, now=NOW) == Change(None, changed=False)
     with sessions.begin() as session:
-        assert session.get_one(Role, theirs).status == OPEN
+        assert session.get_one(Role, theirs).status == RoleStatus.OPEN
 
 
 def test_reopen_puts_the_role_back_in_the_next_digest(sessions: sessionmaker[Session]) -> None:
@@ -160,10 +165,10 @@ def test_reopen_puts_the_role_back_in_the_next_digest(sessions: sessionmaker[Ses
         assert change.changed
     with sessions.begin() as session:
         stored = session.get_one(Role, role_id)
-        assert (stored.status, stored.closed_at, stored.digested_at) == (OPEN, None, None)
+        assert (stored.status, stored.closed_at, stored.digested_at) == (RoleStatus.OPEN, None, None)
         assert (stored.digest_token, stored.digest_claim_expires_at) == (None, None)
         again = reopen_role(session=session, team_id=TEAM, role_id=role_id, now=NOW + 3 * MONTH)
-        assert not again.changed and again.role is not None and again.role.status == OPEN
+        assert not again.changed and again.role is not None and again.role.status == RoleStatus.OPEN
 
 
 # --- finalists ----------------------------------------------------------------------------------------------------

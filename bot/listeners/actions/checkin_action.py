@@ -15,12 +15,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.blocks.common import escape
+from bot.blocks.refusals import CHECKIN_NOT_FOUND, checkin_refusal
 from bot.blocks.reminders import ButtonValue, build_outcome, replace_actions
 from bot.home import publish_home, publish_home_unavailable
 from bot.services import Services
 from models import Checkin
 from models.base import utcnow
-from models.checkins import NOT_FOUND, actionable_checkin
+from models.checkins import RefusedCheckin, actionable_checkin
 
 UNAVAILABLE = (
     "Could not save that just now: Keepwarm's database is not answering. Nothing changed; try again in a minute."
@@ -62,7 +63,7 @@ Change = Callable[[Session, Checkin, ButtonValue, datetime], tuple[str, datetime
 
 def _actionable(
     session: Session, svc: Services, clicked: Clicked, value: ButtonValue, now: datetime
-) -> tuple[Checkin | None, str | None]:
+) -> Checkin | RefusedCheckin:
     return actionable_checkin(
         session=session,
         team_id=clicked.team_id,
@@ -80,12 +81,12 @@ def apply_checkin_action(*, svc: Services, client: WebClient, clicked: Clicked, 
     now = utcnow()
     value = clicked.value
     if value is None:
-        tell(clicked, NOT_FOUND, logger)
+        tell(clicked, CHECKIN_NOT_FOUND, logger)
         return
     try:
         with svc.sessions.begin() as session:
-            checkin, problem = _actionable(session, svc, clicked, value, now)
-            outcome = change(session, checkin, value, now) if checkin is not None else None
+            checkin = _actionable(session, svc, clicked, value, now)
+            outcome = change(session, checkin, value, now) if isinstance(checkin, Checkin) else None
     except SQLAlchemyError:
         logger.exception("could not apply a check-in action")
         tell(clicked, UNAVAILABLE, logger)
@@ -93,9 +94,9 @@ def apply_checkin_action(*, svc: Services, client: WebClient, clicked: Clicked, 
         # database that just failed, or the answer comes after Slack's three seconds.
         publish_home_unavailable(client=client, user_id=clicked.user_id)
         return
-    if outcome is None:
-        tell(clicked, problem or NOT_FOUND, logger)
-    else:
+    if isinstance(checkin, RefusedCheckin):
+        tell(clicked, checkin_refusal(checkin), logger)
+    elif outcome is not None:
         show_outcome(client, clicked, value.checkin_id, *outcome, now=now, logger=logger)
     publish_home(svc=svc, client=client, team_id=clicked.team_id, user_id=clicked.user_id)
 
@@ -147,19 +148,19 @@ def open_checkin_modal(
     """Open a modal about a check-in this user may act on, or say why not."""
     value = clicked.value
     if value is None:
-        tell(clicked, NOT_FOUND, logger)
+        tell(clicked, CHECKIN_NOT_FOUND, logger)
         return
     now = utcnow()
     try:
         with svc.sessions.begin() as session:
-            checkin, problem = _actionable(session, svc, clicked, value, now)
-            view = build(checkin, value, now) if checkin is not None else None
+            checkin = _actionable(session, svc, clicked, value, now)
+            view = build(checkin, value, now) if isinstance(checkin, Checkin) else None
     except SQLAlchemyError:
         logger.exception("could not load a check-in")
         tell(clicked, UNAVAILABLE, logger)
         return
-    if view is None:
-        tell(clicked, problem or NOT_FOUND, logger)
+    if isinstance(checkin, RefusedCheckin):
+        tell(clicked, checkin_refusal(checkin), logger)
         return
     try:
         client.views_open(trigger_id=trigger_id, view=view)

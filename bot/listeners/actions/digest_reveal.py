@@ -15,7 +15,7 @@ from bot.blocks.digest import TOP_MATCHES, build_reveal
 from bot.blocks.reminders import parse_id
 from bot.listeners.replies import answer_click
 from bot.services import services
-from models import OPEN, Role
+from models import Role, RoleStatus
 from models.base import utcnow
 from models.matching import find_matches
 
@@ -54,7 +54,7 @@ def handle_digest_reveal(
                 role = session.scalars(select(Role).where(Role.id == role_id, Role.team_id == team_id)).one_or_none()
             if role is None:
                 reply = _say(NOT_FOUND)
-            elif role.status != OPEN:
+            elif role.status != RoleStatus.OPEN:
                 reply = _say(f"{escape(role.title)} (#{role.id}) is closed: there is no one to reach out to about it.")
             else:
                 matches = find_matches(

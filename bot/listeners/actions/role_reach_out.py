@@ -13,11 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.access import AccessCheckFailed
 from bot.blocks.common import Message, escape, message, section
+from bot.blocks.refusals import outreach_refusal
 from bot.blocks.reminders import parse_id
 from bot.listeners.replies import answer_click
 from bot.services import services
 from models.base import utcnow
-from models.outreach import Outreach, record_outreach
+from models.outreach import Outreach, RefusedOutreach, record_outreach
 
 VALUE = re.compile(r"([0-9]+):([0-9]+)")
 CANNOT_CHECK = (
@@ -66,8 +67,8 @@ def handle_role_reach_out(
         logger.exception("could not log outreach")
         answer_click(respond, _say(UNAVAILABLE), logger)
         return
-    if isinstance(outcome, str):
-        answer_click(respond, _say(escape(outcome)), logger)
+    if isinstance(outcome, RefusedOutreach):
+        answer_click(respond, _say(escape(outreach_refusal(outcome))), logger)
         return
     if not outcome.created:
         answer_click(respond, _say(_already(outcome, user_id)), logger)

@@ -12,11 +12,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
+from bot.blocks.checkin_modals import STOP_REASONS
 from bot.blocks.reminders import ButtonValue
 from bot.ids import FIELD_ACTION, STOP_REASON_BLOCK
 from bot.listeners.actions.checkin_action import Clicked, apply_checkin_action
 from bot.services import services
-from models import STOP_REASONS, Checkin
+from models import Checkin, StopReason
 from models.checkins import stop
 
 
@@ -47,7 +48,7 @@ def handle_checkin_stop_submitted(
     )
 
     def change(session: Session, checkin: Checkin, _value: ButtonValue, now: datetime) -> tuple[str, datetime | None]:
-        stop(session=session, checkin=checkin, user_id=clicked.user_id, reason=reason, note=None, now=now)
+        stop(session=session, checkin=checkin, user_id=clicked.user_id, reason=StopReason(reason), note=None, now=now)
         return f":no_entry_sign: Stopped ({STOP_REASONS[reason]})", None
 
     apply_checkin_action(svc=services(context), client=client, clicked=clicked, change=change, logger=logger)
