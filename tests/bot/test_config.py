@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import DEFAULT_DATABASE_URL, ConfigError, load_settings
-from tests.conftest import REPO, SETTINGS
+from testkit.env import REPO, SETTINGS
 
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
 
