@@ -5,7 +5,7 @@ with a bare Bolt app whose handler only acks, on SQLite and PostgreSQL.
                                           [--postgres-url URL]
 
 Both apps run as their own processes on this machine: `python -m bot` in HTTP mode on a scratch database, and
-bench/bare_bolt.py, both pointed at a fake Slack (tests/fakeslack.py) served by this process. Senders post signed
+bench/bare_bolt.py, both pointed at a fake Slack (testkit/fakeslack.py) served by this process. Senders post signed
 `/rejected` commands, each a full rejection of a new candidate, so every production request really writes. The two
 apps take turns in rounds, so whatever else the machine is doing falls on both. Slack waits three seconds for the
 acknowledgement, so anything slower is an error too. At the end the database must hold exactly one rejection per
@@ -39,9 +39,9 @@ from bench.matching import _databases, _positive, percentile
 from bench.process import cpu_seconds, peak_rss_mib
 from models import Candidate, Rejection
 from models.db import make_engine, make_session_factory, normalize_database_url
-from tests.conftest import BOT_TOKEN, REPO, child_env
-from tests.fakeslack import FakeSlack
-from tests.slack_http import SIGNING_SECRET, HttpReply, get, post_signed, slash_command_body
+from testkit.env import BOT_TOKEN, REPO, child_env
+from testkit.fakeslack import FakeSlack
+from testkit.slack_http import SIGNING_SECRET, HttpReply, get, post_signed, slash_command_body
 
 REQUESTS = 4000
 CONCURRENCY = 20

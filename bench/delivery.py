@@ -4,8 +4,8 @@
 
 Each database is a throwaway one. Rejections are recorded the way /rejected records them (validate_rejection, then
 record_rejection), 20 days ago, so every first check-in is due. `python -m jobs` (the clock process, as deployed)
-then runs with SWEEP_MINUTES=1 and working hours open all week, against the fake Slack (tests/fakeslack.py) answering
-429 with Retry-After beyond the limits in tests.fakeslack.RateLimits. We time it until every check-in is in a DM,
+then runs with SWEEP_MINUTES=1 and working hours open all week, against the fake Slack (testkit/fakeslack.py) answering
+429 with Retry-After beyond the limits in testkit.fakeslack.RateLimits. We time it until every check-in is in a DM,
 compare with the least time those limits allow, and check from what Slack received that each check-in arrived in
 exactly one DM, carrying its claim's token, and that the database recorded exactly that.
 """
@@ -48,7 +48,8 @@ from models import Checkin, Recruiter, ReminderSent
 from models.base import utcnow
 from models.db import make_engine, make_session_factory, normalize_database_url
 from models.records import record_rejection
-from tests.fakeslack import METHOD_TIERS, TEAM_ID, FakeSlack, RateLimits
+from testkit.fakeslack import METHOD_TIERS, TEAM_ID, FakeSlack, RateLimits
+from testkit.sweeps import checkins_in
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results" / "delivery.json"
@@ -211,15 +212,6 @@ def clock_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[b
                     process.wait()
 
 
-def dm_checkins(message: dict[str, Any]) -> list[int]:
-    """The check-in ids a reminder DM lists, from its actions blocks (as tests/jobs/sweeps.py reads them)."""
-    return [
-        int(block["block_id"].split(":")[1])
-        for block in message.get("blocks", [])
-        if block.get("type") == "actions" and str(block.get("block_id", "")).startswith("checkin_actions:")
-    ]
-
-
 def token_of(message: dict[str, Any]) -> str | None:
     found = message.get("metadata") or {}
     if found.get("event_type") != REMINDER_METADATA_TYPE:
@@ -294,7 +286,7 @@ def _deliver(
             for user, messages in received(fake, users).items():
                 if messages and user not in first_dm:
                     first_dm[user] = elapsed
-                seen.update(i for m in messages for i in dm_checkins(m))
+                seen.update(i for m in messages for i in checkins_in(m))
             if len(first_dm) == len(users) and result.seconds_to_every_first_dm is None:
                 result.seconds_to_every_first_dm = elapsed
             if seen >= expected.keys():
@@ -331,7 +323,7 @@ def _check(
     for user, messages in received(fake, users).items():
         for message in messages:
             tokens[token_of(message)] += 1
-            for checkin_id in dm_checkins(message):
+            for checkin_id in checkins_in(message):
                 counts[checkin_id] += 1
                 where[checkin_id] = ("D" + user, message["ts"])
                 if expected.get(checkin_id) != user:
@@ -390,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Work: {args.recruiters:,} recruiters, {DUE_EACH} check-ins due each, every {HEAVY_EVERY}th {HEAVY_DUE} "
             f"(more than one DM of {MAX_ITEMS}); clock process with SWEEP_MINUTES={SWEEP_MINUTES}"
         )
-        print(f"Limits (tests.fakeslack.RateLimits): {limits}")
+        print(f"Limits (testkit.fakeslack.RateLimits): {limits}")
         for name in args.scenarios:
             print(f"Zones {name}: {SCENARIOS[name]}")
         print()

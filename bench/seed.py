@@ -108,7 +108,7 @@ class Seeder:
                     connection.execute(
                         update(Recruiter)
                         .where(Recruiter.id.in_(sorted(self.reminded)))
-                        .values(dm_channel=literal("D") + Recruiter.user_id)  # tests/fakeslack.py's DM channel ids
+                        .values(dm_channel=literal("D") + Recruiter.user_id)  # testkit/fakeslack.py's DM channel ids
                     )
             _after_load(engine)
         finally:

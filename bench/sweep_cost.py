@@ -7,7 +7,7 @@ PostgreSQL, with 1% of the check-ins due, and with a fixed number due at every s
 Each database is a throwaway one, seeded cumulatively with the same history (bench/history.py) as the sweep leaves
 it when it has run on time until the measured instant (bench/seed.py, `swept_until`): every step due so far sent and
 logged, stopped and opted-out streams left alone. Then some check-ins are made due by taking back their last sent
-step, and the real sweep (jobs/reminders.py `run_reminders`, against tests/fakeslack.py over HTTP, working hours
+step, and the real sweep (jobs/reminders.py `run_reminders`, against testkit/fakeslack.py over HTTP, working hours
 always open) runs until nothing is due. What is timed is the sweep minus its Slack calls: the finding, claiming and
 recording in the database, and the building of the messages. It must grow with the number due, not the history.
 """
@@ -47,8 +47,8 @@ from models import Candidate, Checkin, CheckinStatus, ReminderSent
 from models.db import make_engine, make_session_factory, normalize_database_url
 from models.policy import Policy
 from models.working_hours import WorkingHours
-from tests.fakeslack import FakeSlack
-from tests.jobs.sweeps import checkins_in
+from testkit.fakeslack import FakeSlack
+from testkit.sweeps import checkins_in
 
 SIZES = (10_000, 100_000, 1_000_000)
 RESULTS = Path(__file__).parent / "results"

@@ -3,39 +3,23 @@
 from __future__ import annotations
 
 import os
-import re
-import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-import waitress
-from slack_sdk import WebClient
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from waitress import wasyncore
 
-from bot.app import create_app
-from bot.config import Settings, load_settings
-from bot.web import create_wsgi
-from jobs.role_alerts import deliver_role_alerts
+from bot.config import load_settings
 from models import Base
 from models.db import database_reachable, make_engine, make_session_factory, normalize_database_url
 from models.migrate import upgrade
-from tests.fakeslack import FakeSlack
-from tests.slack_http import SIGNING_SECRET
+from testkit.env import make_env
+from testkit.fakeslack import FakeSlack
+from testkit.running import RunningApp, serve
 
-REPO = Path(__file__).resolve().parents[1]
-# Every setting Keepwarm reads, as documented in .env.example, so a child process can be given exactly the ones a
-# test means and no stray .env can add others.
-SETTINGS = tuple(
-    line.split("=", 1)[0] for line in (REPO / ".env.example").read_text().splitlines() if re.match(r"^[A-Z_]+=", line)
-)
 POSTGRES_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
-BOT_TOKEN = "xoxb-test-token"
 
 
 @pytest.fixture(scope="session")
@@ -109,68 +93,6 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
     return make_session_factory(engine)
 
 
-def make_env(*, database_url: str, fake_slack: FakeSlack, **extra: str) -> dict[str, str]:
-    """The environment a test deployment of Keepwarm runs with."""
-    return {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.api_url,
-        "DATABASE_URL": database_url,
-        **extra,
-    }
-
-
-def child_env(**settings: str) -> dict[str, str]:
-    """For a `python -m …` child: PATH, HOME, the repo on PYTHONPATH, every setting blank but `settings`.
-
-    python-dotenv never overrides a variable that exists, and empty means unset, so no .env leaks in.
-    """
-    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), "PYTHONPATH": str(REPO)}
-    env.update(dict.fromkeys(SETTINGS, ""))
-    env.update(settings)
-    return env
-
-
-@dataclass
-class RunningApp:
-    """The app behind a real HTTP server, and what a test needs to talk to it and check its effects."""
-
-    url: str
-    settings: Settings
-    sessions: sessionmaker[Session]
-    engine: Engine
-
-    @property
-    def events_url(self) -> str:
-        return self.url + "/slack/events"
-
-
-def serve(settings: Settings, engine: Engine) -> Iterator[RunningApp]:
-    """Serve the production WSGI app with waitress on a free port for the length of a test."""
-    sessions = make_session_factory(engine)
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    app = create_app(settings, sessions=sessions, deliver_reopen_alerts=deliver_role_alerts, client=client)
-    # A short loop timeout lets close() return at once instead of after up to a second.
-    server = waitress.create_server(
-        create_wsgi(app, engine, signing_secret=settings.slack_signing_secret),
-        host="127.0.0.1",
-        port=0,
-        asyncore_loop_timeout=0.05,
-        asyncore_use_poll=True,
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield RunningApp(f"http://127.0.0.1:{server.effective_port}", settings, sessions, engine)
-    finally:
-        # A lone server's close() leaves its four worker threads running, and with them this app, its engine and
-        # their caches: kept for the whole run, they made full garbage collections take seconds late in the suite.
-        server.close()
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
-        wasyncore.close_all(server._map)  # keep-alive connections still open
-
-
 @pytest.fixture
 def app_env() -> dict[str, str]:
     """Extra settings for the app under test; a test overrides this fixture or updates the dict before `running`."""
@@ -181,13 +103,3 @@ def app_env() -> dict[str, str]:
 def running(database_url: str, fake_slack: FakeSlack, engine: Engine, app_env: dict[str, str]) -> Iterator[RunningApp]:
     settings = load_settings(make_env(database_url=database_url, fake_slack=fake_slack, **app_env))
     yield from serve(settings, engine)
-
-
-def row_counts(engine: Engine) -> dict[str, int]:
-    """How many rows each table holds: the simplest proof that nothing was written."""
-    with engine.connect() as connection:
-        return {
-            table: connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
-            for table in inspect(connection).get_table_names()
-            if table != "alembic_version"
-        }

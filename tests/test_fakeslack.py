@@ -16,8 +16,8 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.fakeslack import TIER_2, FakeSlack, Limit, RateLimits, Reply, rate_limited
-from tests.slack_http import (
+from testkit.fakeslack import TIER_2, FakeSlack, Limit, RateLimits, Reply, rate_limited
+from testkit.slack_http import (
     SIGNING_SECRET,
     block_actions_payload,
     event_body,

@@ -1,7 +1,9 @@
 """The packages import one way: jobs → bot → models. A lower layer that imports a higher one is refused here.
 
 Each package's `__main__.py` is an entry point that wires the layers together, so it may import any of them.
-`tests/` and `bench/` sit above the product and import it, but not each other.
+`tests/` and `bench/` sit above the product and import it, but not each other: what both need (the fake Slack,
+signed requests, processes, the running app, the data factory) is in `testkit/`, which the product never imports and
+which imports neither `tests/` nor `bench/`.
 """
 
 from __future__ import annotations
@@ -29,15 +31,14 @@ PRODUCT = [
     Forbidden("models", "bot"),
     Forbidden("models", "jobs"),
     Forbidden("bot", "jobs"),
-    *(Forbidden(layer, above) for layer in ("models", "bot", "jobs") for above in ("tests", "bench")),
+    *(Forbidden(layer, above) for layer in ("models", "bot", "jobs") for above in ("tests", "bench", "testkit")),
 ]
 TOOLS = [
     # tests/bench/ holds the tests of the benchmarks themselves: those import what they test.
     Forbidden("tests", "bench", exempt=("tests/bench/",)),
-]
-UNTIL_TEST_SUPPORT = [
-    # Until the test-support package lands: bench/ still takes the fake Slack and other helpers from tests/.
-    pytest.param(Forbidden("bench", "tests"), marks=pytest.mark.xfail(strict=True, reason="bench imports tests")),
+    Forbidden("bench", "tests"),
+    Forbidden("testkit", "tests"),
+    Forbidden("testkit", "bench"),
 ]
 
 
@@ -64,7 +65,7 @@ def violations(root: Path, rule: Forbidden) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "rule", [*PRODUCT, *TOOLS, *UNTIL_TEST_SUPPORT], ids=lambda rule: f"{rule.importer} does not import {rule.imported}"
+    "rule", [*PRODUCT, *TOOLS], ids=lambda rule: f"{rule.importer} does not import {rule.imported}"
 )
 def test_no_package_imports_a_layer_above_it(rule: Forbidden) -> None:
     assert violations(REPO, rule) == []

@@ -29,9 +29,9 @@ from models.db import make_engine, make_session_factory
 from models.matching import find_matches
 from models.policy import Policy
 from models.records import record_rejection
-from tests.conftest import make_env
-from tests.fakeslack import FakeSlack
-from tests.jobs.sweeps import Sweeper, slack_client
+from testkit.env import make_env
+from testkit.fakeslack import FakeSlack
+from testkit.sweeps import Sweeper, slack_client
 
 REJECTIONS = 200
 STEPS = (90, REJECTIONS)  # the benchmark seeds cumulatively; so does this

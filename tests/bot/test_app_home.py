@@ -6,16 +6,8 @@ import time
 
 import pytest
 
-from tests.bot.test_rejected_command import run
-from tests.conftest import RunningApp
-from tests.fakeslack import FakeSlack
-from tests.slack_http import event_body, post_signed
-
-
-def open_home(app: RunningApp, user_id: str = "U0REC", tab: str = "home") -> None:
-    event = {"type": "app_home_opened", "user": user_id, "channel": "D0DM", "tab": tab, "event_ts": "1700000000.1"}
-    reply = post_signed(app.events_url, event_body(event), content_type="application/json")
-    assert reply.status == 200
+from testkit.fakeslack import FakeSlack
+from testkit.running import RunningApp, open_home, run
 
 
 def test_home_lists_the_recruiters_own_rejections(running: RunningApp, fake_slack: FakeSlack) -> None:

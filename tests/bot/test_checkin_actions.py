@@ -27,14 +27,14 @@ from bot.ids import (
     RETRY_DELIVERY,
     STOP_MODAL,
 )
-from bot.rejection_input import validate_rejection
 from jobs.reminders import SweepReport, run_reminders
 from models import Checkin, Touchpoint
-from models.records import record_rejection
-from tests.bot.test_app_home import open_home
-from tests.conftest import RunningApp, row_counts
-from tests.fakeslack import Call, FakeSlack, Reply
-from tests.slack_http import (
+from testkit.data import reject
+from testkit.database import row_counts
+from testkit.fakeslack import Call, FakeSlack, Reply
+from testkit.running import RunningApp, open_home
+from testkit.slack_http import (
+    as_slack_sends,
     block_actions_payload,
     home_click_payload,
     interactive_body,
@@ -71,24 +71,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> None:
 # ---------------------------------------------------------------------------------------------------------------------
 
 
-def reject(
-    app: RunningApp,
-    name: str,
-    *,
-    role: str = "Senior Backend Engineer",
-    stage: str = "final",
-    user: str = REC,
-    at: datetime = REJECTED,
-) -> int | None:
-    """Record a rejection as /rejected does, dated `at`; the id of the check-in it started, if it is strong."""
-    entry = validate_rejection({"name": name, "role": role, "stage": stage})
-    with app.sessions.begin() as session:
-        rejection = record_rejection(
-            session=session, team_id=TEAM, user_id=user, entry=entry, policy=app.settings.policy, now=at
-        )
-        return session.scalars(select(Checkin.id).where(Checkin.rejection_id == rejection.id)).one_or_none()
-
-
 def sweep(app: RunningApp, fake: FakeSlack, now: datetime) -> SweepReport:
     client = WebClient(token="xoxb-test-token", base_url=fake.api_url)
     return run_reminders(sessions=app.sessions, client=client, settings=app.settings, now=now)
@@ -97,25 +79,6 @@ def sweep(app: RunningApp, fake: FakeSlack, now: datetime) -> SweepReport:
 def checkins_in(blocks: list[dict[str, Any]]) -> list[int]:
     """The check-in ids a message still has buttons for."""
     return [int(block["block_id"].split(":")[1]) for block in blocks if block["type"] == "actions"]
-
-
-def as_slack_sends(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A message's blocks as Slack echoes them in block_actions: `emoji` flags added, every block given an id."""
-
-    def echo(node: Any) -> Any:
-        if isinstance(node, list):
-            return [echo(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        echoed = {key: echo(value) for key, value in node.items()}
-        if echoed.get("type") == "plain_text":
-            echoed.setdefault("emoji", True)
-        return echoed
-
-    echoed = echo(blocks)
-    for n, block in enumerate(echoed):
-        block.setdefault("block_id", f"Xq{n:03d}")
-    return echoed
 
 
 @dataclass(frozen=True)
@@ -134,8 +97,8 @@ class Reminder:
 def dm(running: RunningApp, fake_slack: FakeSlack) -> Reminder:
     """Two strong rejections of U0REC's, both due on Monday, sent by the sweep in one DM."""
     fake_slack.set_user(REC, tz="UTC")
-    jane = reject(running, "Jane Doe")
-    omar = reject(running, "Omar Haddad", role="Data Engineer")
+    jane = reject(running.sessions, "Jane Doe").checkin_id
+    omar = reject(running.sessions, "Omar Haddad", role="Data Engineer").checkin_id
     assert jane is not None and omar is not None
     report = sweep(running, fake_slack, SWEEP)
     assert (report.messages, report.checkins, report.failed) == (1, 2, 0)
@@ -484,7 +447,7 @@ def test_a_second_click_on_the_same_button_is_answered_and_changes_nothing(
 
 def test_the_already_handled_answer_escapes_the_candidates_name(running: RunningApp, fake_slack: FakeSlack) -> None:
     fake_slack.set_user(REC, tz="UTC")
-    ann = reject(running, "Ann <!here> & Co")
+    ann = reject(running.sessions, "Ann <!here> & Co").checkin_id
     assert ann is not None
     sweep(running, fake_slack, SWEEP)
     [message] = fake_slack.messages(DM)
@@ -617,7 +580,9 @@ class TestAdmin:
 
 def test_the_buttons_of_a_late_reminder_still_work(running: RunningApp, fake_slack: FakeSlack) -> None:
     fake_slack.set_user(REC, tz="UTC")
-    jane = reject(running, "Jane Doe", at=SWEEP - timedelta(days=100))  # both the 14- and the 90-day check-ins due
+    jane = reject(
+        running.sessions, "Jane Doe", at=SWEEP - timedelta(days=100)
+    ).checkin_id  # both the 14- and the 90-day check-ins due
     assert jane is not None
     sweep(running, fake_slack, SWEEP)
     [message] = fake_slack.messages(DM)
@@ -636,10 +601,12 @@ def test_the_buttons_of_a_late_reminder_still_work(running: RunningApp, fake_sla
 def test_home_lists_due_check_ins_with_their_buttons_and_upcoming_ones(
     running: RunningApp, fake_slack: FakeSlack
 ) -> None:
-    due = reject(running, "Ann Lee", role="Backend Engineer", at=CLICK - timedelta(days=20))
-    upcoming = reject(running, "Bo Chen", role="Data Engineer", at=CLICK - timedelta(days=5))
-    assert reject(running, "Cy Diaz", stage="screen", at=CLICK - timedelta(days=30)) is None  # weak: no check-ins
-    reject(running, "Dee Evans", user=OTHER, at=CLICK - timedelta(days=20))  # someone else's
+    due = reject(running.sessions, "Ann Lee", role="Backend Engineer", at=CLICK - timedelta(days=20)).checkin_id
+    upcoming = reject(running.sessions, "Bo Chen", role="Data Engineer", at=CLICK - timedelta(days=5)).checkin_id
+    assert (
+        reject(running.sessions, "Cy Diaz", stage="screen", at=CLICK - timedelta(days=30)).checkin_id is None
+    )  # weak: no check-ins
+    reject(running.sessions, "Dee Evans", user=OTHER, at=CLICK - timedelta(days=20))  # someone else's
     open_home(running)
     [publish] = fake_slack.wait_for("views.publish")
     assert publish.params["user_id"] == REC
@@ -673,7 +640,7 @@ def test_home_lists_due_check_ins_with_their_buttons_and_upcoming_ones(
 def test_a_button_on_the_home_tab_works_too(
     running: RunningApp, fake_slack: FakeSlack, action_id: str, step: int, due: datetime, headers: list[str]
 ) -> None:
-    ann = reject(running, "Ann Lee", at=CLICK - timedelta(days=20))  # due; no reminder sent yet
+    ann = reject(running.sessions, "Ann Lee", at=CLICK - timedelta(days=20)).checkin_id  # due; no reminder sent yet
     open_home(running)
     [first] = fake_slack.wait_for("views.publish")
     value = home_buttons(first)[f"checkin_actions:{ann}"][0]
@@ -702,7 +669,7 @@ class TestDeliveryFailures:
     def refused(self, running: RunningApp, fake_slack: FakeSlack) -> int:
         """Jane's reminder, which Slack refused for good: the DM channel is gone."""
         fake_slack.set_user(REC, tz="UTC")
-        jane = reject(running, "Jane Doe")
+        jane = reject(running.sessions, "Jane Doe").checkin_id
         assert jane is not None
         fake_slack.script("chat.postMessage", Reply({"ok": False, "error": "channel_not_found"}))
         report = sweep(running, fake_slack, SWEEP)

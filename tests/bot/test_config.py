@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from models.db import DEFAULT_DATABASE_URL
-from tests.conftest import REPO, SETTINGS
+from testkit.env import REPO, SETTINGS
 
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
 

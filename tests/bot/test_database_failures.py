@@ -2,45 +2,31 @@
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 
 from bot.config import load_settings
 from bot.ids import CHECKIN_DONE
 from bot.listeners.actions.checkin_action import UNAVAILABLE
 from models.db import make_engine
 from models.migrate import upgrade
-from tests.bot.test_app_home import open_home
-from tests.bot.test_rejected_command import everything, run
-from tests.conftest import RunningApp, make_env, row_counts, serve
-from tests.fakeslack import FakeSlack
-from tests.slack_http import block_actions_payload, get, interactive_body, post_signed, view_submission_payload
+from testkit.database import row_counts
+from testkit.env import make_env
+from testkit.fakeslack import FakeSlack
+from testkit.running import RunningApp, open_home, run, serve
+from testkit.slack_http import (
+    block_actions_payload,
+    everything,
+    get,
+    interactive_body,
+    post_signed,
+    view_submission_payload,
+)
 
 SLACK_DEADLINE_SECONDS = 3.0
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def down(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fake_slack: FakeSlack
-) -> Iterator[RunningApp]:
-    """The app pointed at a database that cannot be reached: a SQLite file in a missing folder, or a closed port."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('gone')}/missing/folder/keepwarm.db"
-    else:
-        url = "postgresql+psycopg://postgres@127.0.0.1:1/test"
-    engine = make_engine(url)
-    if request.param == "sqlite":
-        # make_engine prepares the folder; take it away again so every connection fails.
-        shutil.rmtree(Path(make_url(url).database or "").parent)
-    settings = load_settings(make_env(database_url=url, fake_slack=fake_slack))
-    yield from serve(settings, engine)
-    engine.dispose()
 
 
 def test_a_command_answers_could_not_save_in_time(down: RunningApp) -> None:

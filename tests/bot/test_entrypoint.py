@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,96 +27,19 @@ from sqlalchemy.orm import Session
 from models import Candidate, Recruiter, Rejection
 from models.db import make_engine
 from models.migrate import upgrade
-from tests.conftest import BOT_TOKEN, REPO, child_env, make_env, row_counts
-from tests.fakeslack import Call, FakeSlack, Reply
-from tests.slack_http import HttpReply, get, post_signed, slash_command_body
+from testkit.database import row_counts
+from testkit.env import BOT_TOKEN, make_env
+from testkit.fakeslack import FakeSlack, Reply
+from testkit.processes import START_TIMEOUT, bot_process, clean_env, free_port
+from testkit.slack_http import get, post_signed, slash_command_body
 
-START_TIMEOUT = 15.0
 EXAMPLE = 'Jane Doe email=jane@x.io role="Senior Backend Engineer" stage=final rating=5'
-
-
-def clean_env(*, blank_unset: bool = True, **settings: str) -> dict[str, str]:
-    """PATH and HOME, the repo on PYTHONPATH (the child runs from a temporary directory), and only `settings`."""
-    if blank_unset:
-        return child_env(**{"LOG_LEVEL": "INFO", **settings})
-    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), "PYTHONPATH": str(REPO), **settings}
-
-
-def free_port() -> int:
-    """A port nobody listens on right now; waitress binds 0.0.0.0, so probe the same way."""
-    with socket.socket() as probe:
-        probe.bind(("", 0))
-        return probe.getsockname()[1]
 
 
 def listening(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(1)
         return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-@dataclass
-class Bot:
-    """A running `python -m bot`, its combined output going to a file so a chatty child never blocks on a pipe."""
-
-    process: subprocess.Popen[bytes]
-    log: Path
-    port: int
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_until_serving(self, timeout: float = START_TIMEOUT) -> HttpReply:
-        """Poll GET /healthz until the server answers at all (any status); fail at once if the process dies."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                pytest.fail(f"python -m bot exited with {self.process.returncode}:\n{self.output()}")
-            try:
-                return get(self.url + "/healthz")
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"python -m bot did not answer on port {self.port} in {timeout}s:\n{self.output()}")
-                time.sleep(0.05)
-
-    def wait_for_call(self, fake_slack: FakeSlack, method: str, timeout: float = START_TIMEOUT) -> list[Call]:
-        """Like FakeSlack.wait_for, but fail at once, with the output, if the process dies first."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                return fake_slack.wait_for(method, timeout=0.1)
-            except AssertionError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    code = self.process.returncode
-                    pytest.fail(f"python -m bot never called {method} (exit {code}):\n{self.output()}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
-@contextmanager
-def bot_process(env: dict[str, str], cwd: Path, module: str = "bot") -> Iterator[Bot]:
-    """`python -m bot` (or another of Keepwarm's entry points) as a real process, stopped on the way out."""
-    log = cwd / f"{module}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", module], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-        try:
-            yield Bot(process, log, int(env["PORT"]) if env.get("PORT", "").isdigit() else 3000)
-        finally:
-            stop(process)
 
 
 @dataclass

@@ -16,54 +16,19 @@ from sqlalchemy.orm import selectinload
 
 from bot.recording import REPEAT_WINDOW
 from bot.rejection_input import parse_rejection_command
-from models import Candidate, Recruiter, Rejection
+from models import Recruiter, Rejection
 from models.base import utcnow
 from models.records import record_rejection
-from tests.conftest import RunningApp, row_counts
-from tests.fakeslack import FakeSlack
-from tests.slack_http import post_signed, slash_command_body
+from testkit.database import row_counts
+from testkit.fakeslack import FakeSlack
+from testkit.running import RunningApp, candidates, fresh_recruiter, rejections, run, transactions_begun
+from testkit.slack_http import everything
 
 EXAMPLE = (
     'Jane Doe email=jane@x.io role="Senior Backend Engineer" stage=final rating=5 tags=python,postgres '
     "linkedin=<https://www.linkedin.com/in/jane-doe|linkedin.com/in/jane-doe> "
     'note="Great systems design; ask again in Q2"'
 )
-
-
-def run(
-    app: RunningApp, text: str, *, user_id: str = "U0REC", team_id: str = "T0TEST", **fields: Any
-) -> dict[str, Any]:
-    """Send `/rejected <text>` as Slack would and return the ephemeral reply, checking Slack would accept it."""
-    body = slash_command_body(text=text, user_id=user_id, team_id=team_id, **fields)
-    reply = post_signed(app.events_url, body)
-    assert reply.status == 200, reply.body
-    payload = reply.json() if reply.body else {}
-    if payload:
-        assert payload["response_type"] == "ephemeral"
-        assert payload["text"]
-    return payload
-
-
-def everything(payload: dict[str, Any]) -> str:
-    """All the text a recruiter would read in a reply, fallback and blocks."""
-    parts = [payload.get("text", "")]
-    for block in payload.get("blocks", []):
-        if "text" in block:
-            parts.append(block["text"]["text"])
-        parts.extend(element.get("text", "") for element in block.get("elements", []))
-    return "\n".join(parts)
-
-
-def rejections(app: RunningApp) -> list[Rejection]:
-    with app.sessions() as session:
-        query = select(Rejection).join(Rejection.candidate).order_by(Rejection.id)
-        return list(session.scalars(query.execution_options(populate_existing=True)).unique())
-
-
-def candidates(app: RunningApp) -> list[Candidate]:
-    with app.sessions() as session:
-        query = select(Candidate).options(selectinload(Candidate.rejections)).order_by(Candidate.id)
-        return list(session.scalars(query))
 
 
 def test_records_the_documented_example(running: RunningApp, fake_slack: FakeSlack) -> None:
@@ -93,29 +58,6 @@ def test_records_the_documented_example(running: RunningApp, fake_slack: FakeSla
             break
         time.sleep(0.05)
     assert tz == "Europe/Berlin"
-
-
-def fresh_recruiter(app: RunningApp, user_id: str = "U0REC") -> None:
-    """A recruiter whose time zone was fetched just now, so no handler has reason to fetch it again."""
-    with app.sessions.begin() as session:
-        session.add(Recruiter(team_id="T0TEST", user_id=user_id, tz="Europe/Berlin", tz_checked_at=utcnow()))
-
-
-@contextmanager
-def transactions_begun(app: RunningApp) -> Iterator[list[Connection]]:
-    """Every transaction the app begins in the block, and in the half second after it: work done after the reply
-    is done at once."""
-    begun: list[Connection] = []
-
-    def count(connection: Connection) -> None:
-        begun.append(connection)
-
-    event.listen(app.engine, "begin", count)
-    try:
-        yield begun
-        time.sleep(0.5)
-    finally:
-        event.remove(app.engine, "begin", count)
 
 
 def test_a_recruiter_whose_zone_is_fresh_costs_the_database_one_transaction(

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from models import Candidate, Rejection
-from tests.bot.test_rejected_command import candidates, everything, run
-from tests.conftest import RunningApp, row_counts
-from tests.fakeslack import FakeSlack, Reply
+from testkit.database import row_counts
+from testkit.fakeslack import FakeSlack, Reply
+from testkit.running import RunningApp, candidates, run
+from testkit.slack_http import everything
 
 ADMIN = "U0ADMIN"
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.bot.test_rejected_command import candidates, fresh_recruiter, rejections, transactions_begun
-from tests.conftest import RunningApp, row_counts
-from tests.fakeslack import FakeSlack, Reply
-from tests.slack_http import interactive_body, post_signed, view_submission_payload
+from testkit.database import row_counts
+from testkit.fakeslack import FakeSlack, Reply
+from testkit.running import RunningApp, candidates, fresh_recruiter, rejections, transactions_begun
+from testkit.slack_http import interactive_body, post_signed, view_submission_payload
 
 
 def state(**fields: str | None) -> dict[str, dict[str, dict[str, Any]]]:

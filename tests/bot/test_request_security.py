@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from tests.conftest import RunningApp, row_counts
-from tests.slack_http import post_signed, sign, slash_command_body
+from testkit.database import row_counts
+from testkit.running import RunningApp
+from testkit.slack_http import post_signed, sign, slash_command_body
 
 TEXT = "Jane Doe role=Backend stage=final"
 

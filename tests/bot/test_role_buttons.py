@@ -28,10 +28,12 @@ from bot.listeners.actions.role_reach_out import NOT_ALLOWED as NOT_A_RECRUITER
 from jobs.digest import run_digest
 from models import Candidate, RoleOutreach
 from models.records import forget_candidate
-from tests.conftest import RunningApp, make_env, row_counts, serve
-from tests.fakeslack import FakeSlack
-from tests.jobs.test_digest import ADMIN, ALICE, BRUNO, CHANNEL, NOW, REC, TEAM, close, open_role, reject
-from tests.slack_http import block_actions_payload, interactive_body, post_signed
+from testkit.database import row_counts
+from testkit.digests import ADMIN, ALICE, BRUNO, CHANNEL, NOW, REC, TEAM, close, open_role, reject
+from testkit.env import make_env
+from testkit.fakeslack import FakeSlack
+from testkit.running import RunningApp, serve
+from testkit.slack_http import block_actions_payload, interactive_body, post_signed
 
 STRANGER = "U0STRANGER"
 OTHER_TEAM = "T0OTHER"
@@ -64,8 +66,12 @@ class Posted:
 @pytest.fixture
 def posted(running: RunningApp, fake_slack: FakeSlack) -> Posted:
     """Ada and Cy (Alice's) fit a backend role; Dee (Bruno's) does not. The digest goes to a public channel."""
-    ada = reject(running.sessions, "Ada Lovelace", "Backend Engineer", tags="python,django", note="Salary: 95k")
-    cy = reject(running.sessions, "Cy Young", "Platform Engineer", tags="python", stage="interview", rating=5)
+    ada = reject(
+        running.sessions, "Ada Lovelace", "Backend Engineer", tags="python,django", note="Salary: 95k"
+    ).candidate_id
+    cy = reject(
+        running.sessions, "Cy Young", "Platform Engineer", tags="python", stage="interview", rating=5
+    ).candidate_id
     reject(running.sessions, "Dee Front", "Frontend Engineer", tags="react", user=BRUNO)
     role = open_role(running.sessions, "Backend Engineer", tags=("python",))
     client = WebClient(token="xoxb-test-token", base_url=fake_slack.api_url)
@@ -305,7 +311,7 @@ def test_reach_out_is_refused_to_anyone_who_is_not_a_recruiter(
 def test_reach_out_with_forged_or_stale_values_writes_nothing(
     running: RunningApp, fake_slack: FakeSlack, posted: Posted
 ) -> None:
-    other_candidate = reject(running.sessions, "Olga Other", "Backend Engineer", team=OTHER_TEAM)
+    other_candidate = reject(running.sessions, "Olga Other", "Backend Engineer", team=OTHER_TEAM).candidate_id
     other_role = open_role(running.sessions, "Backend Engineer", team=OTHER_TEAM)
     cases = {
         "": FORGED,
@@ -344,7 +350,7 @@ def test_reach_out_to_an_erased_opted_out_or_closed_role_candidate_writes_nothin
     click(running, fake_slack, posted, ROLE_REACH_OUT, f"{posted.role}:{posted.cy}", answer_to="opted")
     assert answer(fake_slack, 2)["text"] == OUTREACH_OPTED_OUT.format(name="Cy Young")
 
-    dee = reject(running.sessions, "Dee Two", "Backend Engineer", tags="python")
+    dee = reject(running.sessions, "Dee Two", "Backend Engineer", tags="python").candidate_id
     close(running.sessions, posted.role, at=CLICK)
     click(running, fake_slack, posted, ROLE_REACH_OUT, f"{posted.role}:{dee}", answer_to="closed")
     assert answer(fake_slack, 3)["text"] == OUTREACH_CLOSED.format(title="Backend Engineer")

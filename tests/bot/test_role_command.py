@@ -16,12 +16,11 @@ from bot.ids import FIELD_ACTION, ROLE_MODAL, ROLE_REACH_OUT, STOP_MODAL
 from jobs.role_alerts import deliver_role_alerts
 from models import Candidate, Checkin, Recruiter, Role, RoleAlert, RoleStatus
 from models.roles import Finalist
-from tests.bot.test_database_failures import down  # noqa: F401 - the unreachable-database fixture
-from tests.bot.test_rejected_command import everything, run
-from tests.conftest import RunningApp, row_counts
-from tests.fakeslack import FakeSlack, Reply
-from tests.jobs.sweeps import slack_client
-from tests.slack_http import interactive_body, post_signed, view_submission_payload
+from testkit.database import row_counts
+from testkit.fakeslack import FakeSlack, Reply
+from testkit.running import RunningApp, run
+from testkit.slack_http import everything, interactive_body, post_signed, view_submission_payload
+from testkit.sweeps import slack_client
 
 TEAM = "T0TEST"
 OTHER_TEAM = "T0ELSE"
@@ -584,7 +583,7 @@ class TestUserGroupDown:
     ],
 )
 def test_with_the_database_down_each_command_says_what_could_not_be_done(
-    down: RunningApp,  # noqa: F811 - the imported fixture
+    down: RunningApp,
     text: str,
     what: str,
 ) -> None:
@@ -594,7 +593,7 @@ def test_with_the_database_down_each_command_says_what_could_not_be_done(
     assert f"Could not {what} just now: Keepwarm's database is not answering" in shown and "try again" in shown
 
 
-def test_with_the_database_down_the_form_keeps_its_input(down: RunningApp) -> None:  # noqa: F811
+def test_with_the_database_down_the_form_keeps_its_input(down: RunningApp) -> None:
     answer = submit(down, form_values(title="Backend Engineer"))
     assert answer["response_action"] == "errors"
     assert "Could not open the role just now" in answer["errors"]["title"]

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 
 from bot.slack_body import BodyError, read_body
-from tests.slack_http import (
+from testkit.slack_http import (
     block_actions_payload,
     event_body,
     interactive_body,

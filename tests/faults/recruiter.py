@@ -17,19 +17,20 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from tests.bot.test_checkin_actions import as_slack_sends
-from tests.bot.test_entrypoint import Bot
-from tests.bot.test_rejected_command import everything
-from tests.fakeslack import TEAM_ID, Call, FakeSlack
-from tests.jobs.sweeps import checkin_of, checkins_in, dm, reject
-from tests.slack_http import (
+from testkit.data import reject
+from testkit.fakeslack import TEAM_ID, Call, FakeSlack
+from testkit.processes import Bot
+from testkit.slack_http import (
+    as_slack_sends,
     block_actions_payload,
     event_body,
+    everything,
     home_click_payload,
     interactive_body,
     post_signed,
     slash_command_body,
 )
+from testkit.sweeps import checkins_in, dm
 
 SLACK_SECONDS = 3.0
 
@@ -149,9 +150,9 @@ def home_text(call: Call) -> str:
 
 def record_checkin(sessions: sessionmaker[Session], settings: Settings, user: str, name: str, at: datetime) -> int:
     """Record a strong rejection of `user`'s as /rejected does, dated `at`; the id of the check-in it started."""
-    found = checkin_of(sessions, reject(sessions, settings, user=user, name=name, at=at))
-    assert found is not None
-    return found.id
+    checkin = reject(sessions, user=user, name=name, at=at, policy=settings.policy).checkin_id
+    assert checkin is not None
+    return checkin
 
 
 def posted_checkins(fake: FakeSlack) -> Counter[int]:

@@ -30,10 +30,12 @@ from models import Candidate, ReminderSent
 from models.base import utcnow
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
-from tests.bot.test_entrypoint import bot_process, clean_env, free_port
-from tests.conftest import make_env
-from tests.fakeslack import FakeSlack
-from tests.faults.conftest import PrivatePostgres
+from testkit.env import make_env
+from testkit.fakeslack import FakeSlack
+from testkit.postgres import PrivatePostgres
+from testkit.processes import bot_process, clean_env, free_port
+from testkit.slack_http import get
+from testkit.sweeps import DAY, checkins_in, dm
 from tests.faults.recruiter import (
     SLACK_SECONDS,
     Timed,
@@ -46,8 +48,6 @@ from tests.faults.recruiter import (
     record_checkin,
     wait,
 )
-from tests.jobs.sweeps import DAY, checkins_in, dm
-from tests.slack_http import get
 
 ALWAYS_WORKING = {"WORK_DAYS": "mon-sun", "WORK_HOURS": "00:00-23:59", "DEFAULT_TIMEZONE": "UTC"}
 USERS = [f"U0OUT{i}" for i in range(4)]

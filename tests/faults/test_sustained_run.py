@@ -28,9 +28,10 @@ from bot.ids import CHECKIN_DONE, CHECKIN_SNOOZE_WEEK
 from bot.listeners.actions.checkin_action import UNAVAILABLE
 from models import Checkin, CheckinStatus, ReminderSent, Touchpoint
 from models.base import utcnow
-from tests.bot.test_entrypoint import Bot, bot_process, clean_env, free_port
-from tests.conftest import make_env
-from tests.fakeslack import FakeSlack
+from testkit.env import make_env
+from testkit.fakeslack import FakeSlack
+from testkit.processes import Bot, bot_process, clean_env, free_port
+from testkit.sweeps import DAY, checkins_in, dm
 from tests.faults.recruiter import (
     SLACK_SECONDS,
     Timed,
@@ -42,7 +43,6 @@ from tests.faults.recruiter import (
     record_checkin,
     wait,
 )
-from tests.jobs.sweeps import DAY, checkins_in, dm
 
 SEED = 2026
 USERS = [f"U0SUS{i:02d}" for i in range(16)]

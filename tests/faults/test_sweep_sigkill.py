@@ -30,10 +30,11 @@ from bot.ids import REMINDER_METADATA_TYPE
 from jobs.delivery import carries
 from jobs.reminders import LEASE
 from models import Checkin
-from tests.conftest import REPO
-from tests.fakeslack import FakeSlack
-from tests.jobs.sweeps import DAY, HOUR, MINUTE, MONDAY, checkin_ids, delivered, dm, posts, reject, sent_rows
-from tests.jobs.test_reminders_cli import cli_env, command
+from testkit.data import MONDAY, reject
+from testkit.env import REPO
+from testkit.fakeslack import FakeSlack
+from testkit.processes import cli_env, command
+from testkit.sweeps import DAY, HOUR, MINUTE, checkin_ids, delivered, dm, posts, sent_rows
 
 SEED = 20260105
 RECRUITERS = 48
@@ -86,7 +87,7 @@ def test_a_sweep_killed_at_random_points_delivers_every_checkin_exactly_once(
         fake_slack.set_user(user, tz="UTC")
         # 2 to 24 each: a recruiter with more than one DM's worth (16) needs two sweeps.
         for k in range(rng.randint(2, 24)):
-            reject(sessions, settings, user=user, name=f"Candidate {n:02d}-{k:02d}", at=MONDAY + (n * 30 + k) * SECOND)
+            reject(sessions, user=user, name=f"Candidate {n:02d}-{k:02d}", at=MONDAY + (n * 30 + k) * SECOND)
     ids = checkin_ids(sessions)
     assert len(ids) > 300
     fake_slack.slow_down("chat.postMessage", POST_SECONDS)

@@ -36,16 +36,16 @@ from bot.ids import (
     STOP_MODAL,
 )
 from bot.listeners.actions.digest_reveal import NOT_FOUND as NO_SUCH_ROLE
-from bot.rejection_input import validate_rejection
 from jobs.reminders import run_reminders
 from models import Candidate, Checkin, Rejection, Role, RoleAlert, RoleOutreach, Touchpoint
 from models.candidate import ERASED_NAME
 from models.checkins import stop
-from models.records import record_rejection
 from models.roles import close_role, create_role
-from tests.conftest import RunningApp, row_counts
-from tests.fakeslack import FakeSlack, Reply
-from tests.slack_http import (
+from testkit.data import reject
+from testkit.database import row_counts
+from testkit.fakeslack import FakeSlack, Reply
+from testkit.running import RunningApp
+from testkit.slack_http import (
     block_actions_payload,
     interactive_body,
     post_signed,
@@ -86,14 +86,6 @@ class World:
     b_closed_role: int
 
 
-def reject(app: RunningApp, team: str, user: str, fields: dict[str, str]) -> Rejection:
-    with app.sessions.begin() as session:
-        entry = validate_rejection(fields)
-        return record_rejection(
-            session=session, team_id=team, user_id=user, entry=entry, policy=app.settings.policy, now=REJECTED
-        )
-
-
 def checkin_of(app: RunningApp, candidate_id: int) -> int:
     with app.sessions() as session:
         return session.scalars(select(Checkin.id).where(Checkin.candidate_id == candidate_id)).one()
@@ -104,27 +96,34 @@ def world(running: RunningApp, fake_slack: FakeSlack) -> World:
     backend = {"role": "Backend Engineer", "stage": "final"}
     # Team B first, and its reminder refused by Slack, so its check-in has a delivery error an admin could retry.
     bella = reject(
-        running,
-        TEAM_B,
-        OUTSIDER,
-        {"name": "Bella Beta", "email": "bella@beta.io", "note": "beta-secret-note", **backend},
+        running.sessions,
+        "Bella Beta",
+        team=TEAM_B,
+        user=OUTSIDER,
+        email="bella@beta.io",
+        note="beta-secret-note",
+        **backend,
     ).candidate_id
     fake_slack.set_user(OUTSIDER, tz="UTC")
     fake_slack.script("chat.postMessage", Reply({"ok": False, "error": "channel_not_found"}))
     client = WebClient(token="xoxb-test-token", base_url=fake_slack.api_url)
     report = run_reminders(sessions=running.sessions, client=client, settings=running.settings, now=SWEEP)
     assert report.failed == 1
-    alice = reject(running, TEAM_A, REC, {"name": "Alice Own", "email": "alice@alpha.io", **backend}).candidate_id
+    alice = reject(running.sessions, "Alice Own", team=TEAM_A, user=REC, email="alice@alpha.io", **backend).candidate_id
     otto = reject(
-        running, TEAM_A, PEER, {"name": "Otto Peer", "email": "otto@alpha.io", "note": "peer-secret-note", **backend}
+        running.sessions, "Otto Peer", team=TEAM_A, user=PEER, email="otto@alpha.io", note="peer-secret-note", **backend
     ).candidate_id
     wanda = reject(
-        running,
-        TEAM_A,
-        PEER,
-        {"name": "Wanda Weak", "email": "wanda@alpha.io", "role": "Backend Engineer", "stage": "screen", "rating": "2"},
+        running.sessions,
+        "Wanda Weak",
+        "Backend Engineer",
+        team=TEAM_A,
+        user=PEER,
+        email="wanda@alpha.io",
+        stage="screen",
+        rating=2,
     ).candidate_id
-    stella = reject(running, TEAM_A, PEER, {"name": "Stella Stopped", **backend}).candidate_id
+    stella = reject(running.sessions, "Stella Stopped", team=TEAM_A, user=PEER, **backend).candidate_id
     with running.sessions.begin() as session:
         stopped = session.scalars(select(Checkin).where(Checkin.candidate_id == stella)).one()
         stop(session=session, checkin=stopped, user_id=PEER, reason="not_interested", note=None, now=REJECTED)

@@ -24,9 +24,11 @@ from bot.role_input import FIELDS as ROLE_FIELDS
 from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, RoleInput, validate_role
 from models import STAGES, Rejection, Role
 from models.rejection import RejectionInput
-from tests.conftest import RunningApp, row_counts
-from tests.fakeslack import FakeSlack
-from tests.hostile.test_parsers_properties import (
+from testkit.database import row_counts
+from testkit.fakeslack import FakeSlack
+from testkit.running import RunningApp
+from testkit.slack_http import SLACK_ACK_SECONDS, cpu_seconds, interactive_body, post_signed, view_submission_payload
+from tests.hostile.strategies import (
     already_on_record,
     anything,
     check_refusal,
@@ -45,7 +47,6 @@ from tests.hostile.test_parsers_properties import (
     tags,
     urls,
 )
-from tests.slack_http import SLACK_ACK_SECONDS, cpu_seconds, interactive_body, post_signed, view_submission_payload
 
 INPUT_KINDS = {"email": "email_text_input", "linkedin": "url_text_input", "url": "url_text_input"}
 SELECTS = frozenset({"stage", "rating"})

@@ -33,9 +33,10 @@ from bot.rejection_input import validate_rejection
 from models import RoleOutreach
 from models.records import record_rejection
 from models.roles import create_role
-from tests.conftest import RunningApp, row_counts
-from tests.fakeslack import FakeSlack
-from tests.slack_http import (
+from testkit.database import row_counts
+from testkit.fakeslack import FakeSlack
+from testkit.running import RunningApp
+from testkit.slack_http import (
     SIGNING_SECRET,
     SLACK_ACK_SECONDS,
     VERIFICATION_TOKEN,

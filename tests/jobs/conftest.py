@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings, load_settings
-from tests.conftest import make_env
-from tests.fakeslack import FakeSlack
-from tests.jobs.sweeps import Sweeper, slack_client
+from testkit.env import make_env
+from testkit.fakeslack import FakeSlack
+from testkit.sweeps import Sweeper, slack_client
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from models import ReminderSent
 from models.base import utcnow
 from models.db import make_engine, make_session_factory
 from models.records import record_rejection
-from tests.bot.test_entrypoint import bot_process, clean_env, free_port
-from tests.conftest import make_env
-from tests.fakeslack import FakeSlack
+from testkit.env import make_env
+from testkit.fakeslack import FakeSlack
+from testkit.processes import bot_process, clean_env, free_port
 
 # Whatever day and hour the test runs, it is working time, so the first sweep at start-up sends.
 ALWAYS_WORKING = {"WORK_DAYS": "mon-sun", "WORK_HOURS": "00:00-23:59", "DEFAULT_TIMEZONE": "UTC"}

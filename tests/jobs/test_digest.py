@@ -27,82 +27,36 @@ from bot.blocks.common import SECTION_TEXT_MAX
 from bot.blocks.digest import DigestEntry, build_digest
 from bot.config import Settings, load_settings
 from bot.ids import DIGEST_METADATA_TYPE, DIGEST_REVEAL, ROLE_REACH_OUT
-from bot.rejection_input import validate_rejection
 from jobs.digest import LEASE, DigestReport, run_digest
 from jobs.schedule import DIGEST_GRACE, DIGEST_RETRY, add_digest
 from models import Checkin, Role, RoleOutreach
 from models.checkins import stop
 from models.db import make_engine
 from models.matching import Match
-from models.policy import Policy
-from models.records import forget_candidate, record_rejection
-from models.roles import close_role, create_role
-from tests.conftest import make_env
-from tests.fakeslack import TEAM_ID, FakeSlack, Reply, rate_limited
-from tests.jobs import sweeps
-from tests.jobs.sweeps import slack_client
-
-TEAM = TEAM_ID
-CHANNEL = "C0DIGEST"
-ADMIN = "U0ADMIN"
-ALICE, BRUNO, REC = "U0ALICE", "U0BRUNO", "U0REC"
-NOW = datetime(2026, 11, 2, 9, tzinfo=UTC)  # a Monday, 09:00 UTC: the default digest time
-DAY, HOUR, MINUTE = timedelta(days=1), timedelta(hours=1), timedelta(minutes=1)
-MONTH = 30 * DAY
-ROLE_REF = re.compile(r"\(#(\d+)\)")
-
-
-# --- test data through the real code ----------------------------------------------------------------------------------
-
-
-def reject(
-    sessions: sessionmaker[Session],
-    name: str,
-    role: str,
-    *,
-    tags: str = "",
-    stage: str = "final",
-    rating: int | None = None,
-    note: str | None = None,
-    user: str = ALICE,
-    team: str = TEAM,
-    at: datetime = NOW - 4 * MONTH,
-) -> int:
-    """Record a rejection as /rejected does; returns the candidate id. The email is derived from the name."""
-    entry = validate_rejection(
-        {
-            "name": name,
-            "role": role,
-            "stage": stage,
-            "rating": None if rating is None else str(rating),
-            "email": f"{name.lower().replace(' ', '.')}@example.com",
-            "tags": tags,
-            "note": note,
-        }
-    )
-    with sessions.begin() as session:
-        rejection = record_rejection(session=session, team_id=team, user_id=user, entry=entry, policy=Policy(), now=at)
-        return rejection.candidate_id
-
-
-def open_role(
-    sessions: sessionmaker[Session],
-    title: str,
-    *,
-    tags: tuple[str, ...] = (),
-    at: datetime = NOW - 2 * DAY,
-    team: str = TEAM,
-    **details: str,
-) -> int:
-    """Open a role as /role does; returns its id."""
-    with sessions.begin() as session:
-        return create_role(session=session, team_id=team, opened_by=REC, title=title, tags=tags, now=at, **details).id
-
-
-def close(sessions: sessionmaker[Session], role_id: int, *, at: datetime) -> None:
-    """Close a role as `/role close` does."""
-    with sessions.begin() as session:
-        assert close_role(session=session, team_id=TEAM, role_id=role_id, user_id=REC, now=at).changed
+from models.records import forget_candidate
+from testkit import data, sweeps
+from testkit.digests import (
+    ADMIN,
+    ALICE,
+    BRUNO,
+    CHANNEL,
+    DAY,
+    HOUR,
+    MINUTE,
+    MONTH,
+    NOW,
+    TEAM,
+    close,
+    open_role,
+    pending,
+    reject,
+    role_rows,
+    roles_in,
+    texts,
+)
+from testkit.env import make_env
+from testkit.fakeslack import FakeSlack, Reply, rate_limited
+from testkit.sweeps import slack_client
 
 
 def digest_settings(database_url: str, fake_slack: FakeSlack, **env: str) -> Settings:
@@ -135,21 +89,6 @@ def digest(sessions: sessionmaker[Session], settings: Settings, fake_slack: Fake
 # --- reading what Slack shows -----------------------------------------------------------------------------------------
 
 
-def texts(message: dict[str, Any]) -> str:
-    """Every text of a message's blocks, one per line."""
-    found: list[str] = []
-    for block in message.get("blocks", []):
-        if isinstance(block.get("text"), dict):
-            found.append(block["text"]["text"])
-        found.extend(e["text"] for e in block.get("elements", []) if isinstance(e.get("text"), str))
-    return "\n".join(found)
-
-
-def roles_in(message: dict[str, Any]) -> list[int]:
-    """The role ids a digest names, in full or in its compact list."""
-    return [int(ref) for ref in ROLE_REF.findall(texts(message))]
-
-
 def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
     """(action id, value) of every button, in order."""
     return [
@@ -161,20 +100,6 @@ def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
 
 def posts(fake: FakeSlack, channel: str = CHANNEL) -> list[dict[str, Any]]:
     return [call.params for call in fake.calls_to("chat.postMessage") if call.params["channel"] == channel]
-
-
-def role_rows(sessions: sessionmaker[Session]) -> dict[int, tuple[Any, ...]]:
-    """id -> (digested_at, digest_channel, digest_ts, digest_token, digest_claim_expires_at)."""
-    with sessions.begin() as session:
-        return {
-            r.id: (r.digested_at, r.digest_channel, r.digest_ts, r.digest_token, r.digest_claim_expires_at)
-            for r in session.scalars(select(Role).order_by(Role.id))
-        }
-
-
-def pending(sessions: sessionmaker[Session]) -> list[int]:
-    """Roles waiting for a digest, with no claim on them."""
-    return [i for i, (at, channel, ts, token, expires) in role_rows(sessions).items() if at is None and token is None]
 
 
 # --- content: who fits, and what a channel may see --------------------------------------------------------------------
@@ -190,9 +115,11 @@ def team_history(sessions: sessionmaker[Session]) -> dict[str, int]:
             "Backend Engineer",
             tags="python,django",
             note="Call her on +1 555 0100, she asked for 20% more",
-        ),
-        "cy": reject(sessions, "Cy Young", "Platform Engineer", tags="python,kubernetes", stage="interview", rating=5),
-        "dee": reject(sessions, "Dee Front", "Frontend Engineer", tags="react", user=BRUNO),
+        ).candidate_id,
+        "cy": reject(
+            sessions, "Cy Young", "Platform Engineer", tags="python,kubernetes", stage="interview", rating=5
+        ).candidate_id,
+        "dee": reject(sessions, "Dee Front", "Frontend Engineer", tags="react", user=BRUNO).candidate_id,
     }
 
 
@@ -282,10 +209,10 @@ def test_forgotten_stopped_opted_out_and_taken_candidates_are_left_out(
     digest: Digester, sessions: sessionmaker[Session], fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_channel(CHANNEL, private=True)
-    kept = reject(sessions, "Kim Kept", "Backend Engineer", tags="python")
+    kept = reject(sessions, "Kim Kept", "Backend Engineer", tags="python").candidate_id
     reject(sessions, "Fay Forgotten", "Backend Engineer", tags="python")
-    stopped = reject(sessions, "Sam Stopped", "Backend Engineer", tags="python")
-    taken = reject(sessions, "Tom Taken", "Backend Engineer", tags="python")
+    stopped = reject(sessions, "Sam Stopped", "Backend Engineer", tags="python").candidate_id
+    taken = reject(sessions, "Tom Taken", "Backend Engineer", tags="python").candidate_id
     role = open_role(sessions, "Backend Engineer", tags=("python",))
     with sessions.begin() as session:
         assert forget_candidate(
@@ -439,16 +366,16 @@ def test_reminders_settle_an_answer_without_ts_instead_of_recording_ts_none(
     sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
     """slack_sdk answers None for a missing key: such an answer is uncertain, settled by finding the DM."""
-    fake_slack.set_user(sweeps.REC, tz="UTC")
-    sweeps.reject(sessions, settings)
+    fake_slack.set_user(data.REC, tz="UTC")
+    data.reject(sessions)
     sweep = sweeps.Sweeper(sessions, settings, slack_client(fake_slack))
-    fake_slack.script("chat.postMessage", Reply({"ok": True, "channel": sweeps.dm(sweeps.REC)}, applied=True))
-    due = sweeps.MONDAY + 14 * DAY
+    fake_slack.script("chat.postMessage", Reply({"ok": True, "channel": sweeps.dm(data.REC)}, applied=True))
+    due = data.MONDAY + 14 * DAY
 
     sweep(due)
     sweep(due + LEASE + MINUTE)
 
-    [message] = fake_slack.messages(sweeps.dm(sweeps.REC))
+    [message] = fake_slack.messages(sweeps.dm(data.REC))
     assert [ts for _, _, _, ts in sweeps.sent_rows(sessions)] == [message["ts"]]
 
 

@@ -14,21 +14,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.bot.test_entrypoint import bot_process, clean_env, free_port
-from tests.conftest import REPO, child_env, make_env
-from tests.fakeslack import FakeSlack
-from tests.jobs.test_digest import (
-    ADMIN,
-    CHANNEL,
-    DAY,
-    NOW,
-    open_role,
-    pending,
-    reject,
-    role_rows,
-    roles_in,
-)
-from tests.jobs.test_reminders_cli import snapshot
+from testkit.database import snapshot
+from testkit.digests import ADMIN, CHANNEL, DAY, NOW, open_role, pending, reject, role_rows, roles_in
+from testkit.env import REPO, child_env, make_env
+from testkit.fakeslack import FakeSlack
+from testkit.processes import bot_process, clean_env, free_port
 
 
 def cli_env(database_url: str, fake_slack: FakeSlack, **settings: str) -> dict[str, str]:

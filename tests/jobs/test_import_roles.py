@@ -23,10 +23,10 @@ from jobs.import_roles import BoardError, ImportReport, import_roles
 from jobs.job_boards import load_board
 from models.role import Role, RoleStatus
 from models.roles import close_role
-from tests.conftest import REPO, child_env, make_env
-from tests.fakeslack import TEAM_ID, FakeSlack, Reply
-from tests.jobs.sweeps import slack_client
-from tests.jobs.test_job_boards import BoardServer, serve_boards
+from testkit.boards import BoardServer, serve_boards
+from testkit.env import REPO, child_env, make_env
+from testkit.fakeslack import TEAM_ID, FakeSlack, Reply
+from testkit.sweeps import slack_client
 
 DATA = REPO / "tests" / "data" / "job_boards"
 GH_WEEK1 = DATA / "greenhouse_acme_week1.json"

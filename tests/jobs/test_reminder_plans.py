@@ -12,8 +12,9 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from tests.fakeslack import FakeSlack
-from tests.jobs.sweeps import DAY, MINUTE, MONDAY, REC, Sweeper, reject
+from testkit.data import MONDAY, REC, reject
+from testkit.fakeslack import FakeSlack
+from testkit.sweeps import DAY, MINUTE, Sweeper
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -22,7 +23,7 @@ def test_every_sweep_query_searches_an_index_and_never_lists_the_candidates(
 ) -> None:
     fake_slack.set_user(REC, tz="UTC")
     for i in range(3):
-        reject(sessions, settings, name=f"Candidate {i}", at=MONDAY + i * MINUTE)
+        reject(sessions, name=f"Candidate {i}", at=MONDAY + i * MINUTE)
     statements: dict[str, Any] = {}
 
     def capture(_conn: Any, _cursor: Any, statement: str, params: Any, _context: Any, many: bool) -> None:

@@ -22,13 +22,12 @@ from bot.timezones import refresh_timezone
 from jobs.reminders import LEASE, SweepReport, run_reminders
 from models import Checkin, CheckinStatus, Recruiter
 from models.records import forget_candidate
-from tests.fakeslack import FakeSlack, Reply, rate_limited
-from tests.jobs.sweeps import (
+from testkit.data import MONDAY, REC, reject
+from testkit.fakeslack import FakeSlack, Reply, rate_limited
+from testkit.sweeps import (
     DAY,
     HOUR,
     MINUTE,
-    MONDAY,
-    REC,
     TEAM,
     Sweeper,
     checkin_ids,
@@ -38,7 +37,6 @@ from tests.jobs.sweeps import (
     dm,
     expected,
     posts,
-    reject,
     sent_rows,
     slack_client,
     tally,
@@ -74,7 +72,7 @@ def test_final_stage_rejection_gets_checkins_at_14_90_270_and_450_days(
     sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_user(REC, tz="UTC")
-    candidate = reject(sessions, settings, stage="final")
+    candidate = reject(sessions, stage="final").candidate_id
     [checkin_id] = checkin_ids(sessions)
 
     def at(when: datetime, *, sends: int, waiting: int = 0) -> None:
@@ -127,7 +125,7 @@ def test_only_strong_rejections_get_checkins(
     fake_slack: FakeSlack,
 ) -> None:
     fake_slack.set_user(REC, tz="UTC")
-    reject(sessions, settings, stage=stage, rating=rating)
+    reject(sessions, stage=stage, rating=rating)
     reports = [sweep(when) for when in (DUE, datetime(2026, 4, 6, 9, tzinfo=UTC), MONDAY + 270 * DAY)]
 
     if strong:
@@ -144,8 +142,8 @@ def test_an_erased_candidate_never_comes_up_again(
     sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_user(REC, tz="UTC")
-    kept = reject(sessions, settings, name="Ann Keep", email="ann@example.com")
-    erased = reject(sessions, settings, name="Bob Gone", email="bob@example.com")
+    kept = reject(sessions, name="Ann Keep", email="ann@example.com").candidate_id
+    erased = reject(sessions, name="Bob Gone", email="bob@example.com").candidate_id
     with sessions.begin() as session:
         assert forget_candidate(
             session=session, team_id=TEAM, email="bob@example.com", user_id=REC, is_admin=False, now=MONDAY + DAY
@@ -171,8 +169,8 @@ def test_a_stopped_checkin_never_comes_up_again(
     sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_user(REC, tz="UTC")
-    early = reject(sessions, settings, name="Ann Early", email="ann@example.com")
-    later = reject(sessions, settings, name="Bob Later", email="bob@example.com", at=MONDAY + MINUTE)
+    early = reject(sessions, name="Ann Early", email="ann@example.com").candidate_id
+    later = reject(sessions, name="Bob Later", email="bob@example.com", at=MONDAY + MINUTE).candidate_id
 
     def stop(candidate_id: int, when: datetime) -> None:
         with sessions.begin() as session:
@@ -196,10 +194,9 @@ def test_rejecting_the_same_candidate_again_keeps_one_stream_owned_by_the_newest
     first, newest, weak = "U0ALICE", "U0BRUNO", "U0CARLA"
     for user in (first, newest, weak):
         fake_slack.set_user(user, tz="UTC")
-    a = reject(sessions, settings, user=first, name="Sam Lee", email="sam@example.com", role="Backend Engineer")
+    a = reject(sessions, user=first, name="Sam Lee", email="sam@example.com", role="Backend Engineer").candidate_id
     b = reject(
         sessions,
-        settings,
         user=newest,
         name="Sam Lee",
         email="SAM@example.com",
@@ -207,17 +204,16 @@ def test_rejecting_the_same_candidate_again_keeps_one_stream_owned_by_the_newest
         stage="interview",
         rating=5,
         at=MONDAY + 7 * DAY,
-    )
+    ).candidate_id
     c = reject(
         sessions,
-        settings,
         user=weak,
         name="Sam Lee",
         email="sam@example.com",
         stage="screen",
         rating=2,
         at=MONDAY + 8 * DAY,
-    )
+    ).candidate_id
     assert a == b == c
     [checkin_id] = checkin_ids(sessions)
     assert owner(sessions, a) == newest
@@ -240,7 +236,6 @@ def test_the_reminder_dm_carries_everything_a_recruiter_needs(
     fake_slack.set_user(REC, tz="UTC")
     reject(
         sessions,
-        settings,
         name="Jane Doe",
         email="Jane@Example.com",
         linkedin="linkedin.com/in/jane-doe",
@@ -301,8 +296,8 @@ def test_due_checkins_are_batched_into_one_dm_per_recruiter(
         fake_slack.set_user(user, tz="UTC")
     names = ["Ann Lee", "Bob Stone", "Cy Young"]
     for i, name in enumerate(names):
-        reject(sessions, settings, name=name, at=MONDAY + i * MINUTE)
-    reject(sessions, settings, user=other, name="Dee Park", at=MONDAY + 5 * MINUTE)
+        reject(sessions, name=name, at=MONDAY + i * MINUTE)
+    reject(sessions, user=other, name="Dee Park", at=MONDAY + 5 * MINUTE)
     ids = checkin_ids(sessions)
 
     assert tally(sweep(DUE + HOUR)) == expected(messages=2, checkins=4)
@@ -325,7 +320,7 @@ def test_more_than_max_items_fills_one_dm_and_the_rest_go_in_the_next_sweep(
     fake_slack.set_user(REC, tz="UTC")
     extra = 4
     for i in range(MAX_ITEMS + extra):
-        reject(sessions, settings, name=f"Candidate {i:02d}", at=MONDAY + i * MINUTE)
+        reject(sessions, name=f"Candidate {i:02d}", at=MONDAY + i * MINUTE)
     ids = checkin_ids(sessions)
 
     assert tally(sweep(DUE + HOUR)) == expected(messages=1, checkins=MAX_ITEMS)
@@ -354,7 +349,7 @@ def test_a_checkin_due_at_3am_local_waits_for_9am_local(
     sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_user(REC, tz="America/New_York")  # UTC-5 in January
-    reject(sessions, settings, at=datetime(2026, 1, 5, 8, tzinfo=UTC))  # 03:00 in New York
+    reject(sessions, at=datetime(2026, 1, 5, 8, tzinfo=UTC))  # 03:00 in New York
     due = datetime(2026, 1, 19, 8, tzinfo=UTC)  # Monday 03:00 in New York
 
     report = sweep(due)
@@ -372,8 +367,8 @@ def test_los_angeles_and_tokyo_at_the_same_instant(
     la, tokyo = "U0LA", "U0TOKYO"
     fake_slack.set_user(la, tz="America/Los_Angeles")
     fake_slack.set_user(tokyo, tz="Asia/Tokyo")
-    la_candidate = reject(sessions, settings, user=la, name="Lee Angel")
-    tokyo_candidate = reject(sessions, settings, user=tokyo, name="Toru Kyo")
+    la_candidate = reject(sessions, user=la, name="Lee Angel").candidate_id
+    tokyo_candidate = reject(sessions, user=tokyo, name="Toru Kyo").candidate_id
 
     # Monday 17:30 UTC: 09:30 Monday in Los Angeles, 02:30 Tuesday in Tokyo.
     assert tally(sweep(datetime(2026, 1, 19, 17, 30, tzinfo=UTC))) == expected(
@@ -402,7 +397,7 @@ def test_a_checkin_due_on_saturday_goes_out_monday_9am_local(
     sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_user(REC, tz="Europe/Paris")  # UTC+1 in January
-    reject(sessions, settings, at=datetime(2026, 1, 3, 10, tzinfo=UTC))  # a Saturday
+    reject(sessions, at=datetime(2026, 1, 3, 10, tzinfo=UTC))  # a Saturday
     for when in (
         datetime(2026, 1, 17, 10, tzinfo=UTC),  # due: Saturday 11:00 in Paris
         datetime(2026, 1, 18, 12, tzinfo=UTC),  # Sunday
@@ -430,7 +425,7 @@ def test_a_sweep_after_the_spring_clock_change_uses_the_new_offset(
     sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_user(REC, tz="Europe/Berlin")
-    reject(sessions, settings, at=datetime(2026, 3, 16, 6, tzinfo=UTC))  # due Monday 30 March 06:00 UTC
+    reject(sessions, at=datetime(2026, 3, 16, 6, tzinfo=UTC))  # due Monday 30 March 06:00 UTC
     assert tally(sweep(datetime(2026, 3, 30, 6, 30, tzinfo=UTC))) == expected(waiting_for_working_hours=1)  # 08:30
     assert posts(fake_slack) == 0
     assert tally(sweep(datetime(2026, 3, 30, 7, 30, tzinfo=UTC))) == expected(messages=1, checkins=1)  # 09:30
@@ -441,7 +436,7 @@ def test_a_checkin_missed_while_the_bot_was_down_is_sent_once_at_the_next_workin
     sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_user(REC, tz="UTC")
-    candidate = reject(sessions, settings)
+    candidate = reject(sessions).candidate_id
     [checkin_id] = checkin_ids(sessions)
     first_run = DUE + 40 * DAY  # Saturday 28 February: the first sweep in 40 days
     assert first_run.strftime("%a") == "Sat"
@@ -462,7 +457,7 @@ def test_a_long_outage_folds_overdue_steps_into_one_reminder(
 ) -> None:
     """Down from before day 14 until after day 90: one reminder, not the 90-day one minutes after the 14-day one."""
     fake_slack.set_user(REC, tz="UTC")
-    candidate = reject(sessions, settings)
+    candidate = reject(sessions).candidate_id
     [checkin_id] = checkin_ids(sessions)
     back = MONDAY + 100 * DAY  # Wednesday 15 April
 
@@ -481,7 +476,7 @@ def test_one_429_is_retried_by_the_client_within_the_same_sweep(
     sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_user(REC, tz="UTC")
-    reject(sessions, settings)
+    reject(sessions)
     [checkin_id] = checkin_ids(sessions)
     fake_slack.script("chat.postMessage", rate_limited())
 
@@ -495,7 +490,7 @@ def test_a_second_429_defers_the_checkin_until_retry_after(
     sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_user(REC, tz="UTC")
-    candidate = reject(sessions, settings)
+    candidate = reject(sessions).candidate_id
     [checkin_id] = checkin_ids(sessions)
     fake_slack.script("chat.postMessage", rate_limited(), rate_limited())
 
@@ -523,8 +518,8 @@ def test_a_429_storm_defers_without_spinning_and_everything_goes_out_once_it_pas
     users = ["U0STORM1", "U0STORM2", "U0STORM3"]
     for i, user in enumerate(users):
         fake_slack.set_user(user, tz="UTC")
-        reject(sessions, settings, user=user, name=f"Candidate {i} A", at=MONDAY + i * MINUTE)
-    reject(sessions, settings, user=users[2], name="Candidate 2 B", at=MONDAY + 3 * MINUTE)
+        reject(sessions, user=user, name=f"Candidate {i} A", at=MONDAY + i * MINUTE)
+    reject(sessions, user=users[2], name="Candidate 2 B", at=MONDAY + 3 * MINUTE)
     ids = checkin_ids(sessions)
     fake_slack.answer_every("chat.postMessage", rate_limited())
 
@@ -553,7 +548,7 @@ def test_an_error_to_retry_that_is_not_a_rate_limit_does_not_hold_back_the_other
     users = ["U0ODD", "U0EVEN"]
     for i, user in enumerate(users):
         fake_slack.set_user(user, tz="UTC")
-        reject(sessions, settings, user=user, name=f"Candidate {i}", at=MONDAY + i * MINUTE)
+        reject(sessions, user=user, name=f"Candidate {i}", at=MONDAY + i * MINUTE)
     fake_slack.script("chat.postMessage", Reply({"ok": False, "error": "some_new_error"}))
 
     assert tally(sweep(DUE + HOUR)) == expected(messages=1, checkins=1, deferred=1)
@@ -585,7 +580,7 @@ def test_an_uncertain_outcome_is_settled_from_history_and_never_doubled(
     fake_slack: FakeSlack,
 ) -> None:
     fake_slack.set_user(REC, tz="UTC")
-    candidate = reject(sessions, settings)
+    candidate = reject(sessions).candidate_id
     [checkin_id] = checkin_ids(sessions)
     sweep.client = slack_client(fake_slack, timeout=1)
     fake_slack.script("chat.postMessage", UNCERTAIN[fault](applied))
@@ -630,8 +625,8 @@ def test_a_permanent_error_stops_retrying_and_the_others_are_still_served(
     gone, stays = "U0GONE", "U0STAYS"
     for user in (gone, stays):
         fake_slack.set_user(user, tz="UTC")
-    lost = reject(sessions, settings, user=gone, name="Ann Lost")
-    kept = reject(sessions, settings, user=stays, name="Bob Kept", at=MONDAY + MINUTE)
+    lost = reject(sessions, user=gone, name="Ann Lost").candidate_id
+    kept = reject(sessions, user=stays, name="Bob Kept", at=MONDAY + MINUTE).candidate_id
     fake_slack.script("chat.postMessage", Reply({"ok": False, "error": error}))
     caplog.set_level(logging.WARNING, logger="jobs.reminders")
 
@@ -675,8 +670,8 @@ def test_malformed_json_from_slack_neither_crashes_the_sweep_nor_loses_or_double
     broken, fine = "U0BROKEN", "U0FINE"
     for user in (broken, fine):
         fake_slack.set_user(user, tz="UTC")
-    reject(sessions, settings, user=broken, name="Ann Broken")
-    reject(sessions, settings, user=fine, name="Bob Fine", at=MONDAY + MINUTE)
+    reject(sessions, user=broken, name="Ann Broken")
+    reject(sessions, user=fine, name="Bob Fine", at=MONDAY + MINUTE)
     ids = checkin_ids(sessions)
     fake_slack.script("chat.postMessage", Reply(body, applied=applied))
 
@@ -707,8 +702,8 @@ def test_malformed_history_neither_crashes_the_sweep_nor_doubles_the_reminder(
     other = "U0OTHER"
     for user in (REC, other):
         fake_slack.set_user(user, tz="UTC")
-    reject(sessions, settings)
-    reject(sessions, settings, user=other, name="Bob Other", at=MONDAY + MINUTE)
+    reject(sessions)
+    reject(sessions, user=other, name="Bob Other", at=MONDAY + MINUTE)
     ids = checkin_ids(sessions)
     fake_slack.script("chat.postMessage", Reply({"ok": False, "error": "internal_error"}, status=500, applied=True))
     assert tally(sweep(DUE)) == expected(deferred=1)
@@ -732,8 +727,8 @@ def test_concurrent_sweeps_in_threads_deliver_every_checkin_exactly_once(
     users = [f"U0T{i:02d}" for i in range(8)]
     for i, user in enumerate(users):
         fake_slack.set_user(user, tz="UTC")
-        reject(sessions, settings, user=user, name=f"Candidate {i:02d} A", at=MONDAY + i * MINUTE)
-        reject(sessions, settings, user=user, name=f"Candidate {i:02d} B", at=MONDAY + i * MINUTE)
+        reject(sessions, user=user, name=f"Candidate {i:02d} A", at=MONDAY + i * MINUTE)
+        reject(sessions, user=user, name=f"Candidate {i:02d} B", at=MONDAY + i * MINUTE)
     ids = checkin_ids(sessions)
     assert len(ids) == 16
     threads_count = 4
@@ -778,7 +773,7 @@ def test_two_sweeps_settling_the_same_claim_at_once_both_finish(
     two processes would hit by chance happens every time: one records it, the other then finds the claim released.
     """
     fake_slack.set_user(REC, tz="UTC")
-    reject(sessions, settings)
+    reject(sessions)
     [checkin_id] = checkin_ids(sessions)
     fake_slack.script("chat.postMessage", Reply({"ok": False, "error": "internal_error"}, status=500, applied=True))
     assert tally(sweep(DUE)) == expected(deferred=1)
@@ -829,7 +824,7 @@ def test_a_sweep_that_never_heard_back_is_settled_after_the_lease_without_loss_o
     users = ["U0POSTED", "U0FAILED", "U0NORMAL"]
     for i, user in enumerate(users):
         fake_slack.set_user(user, tz="UTC")
-        reject(sessions, settings, user=user, name=f"Candidate {i}", at=MONDAY + i * MINUTE)
+        reject(sessions, user=user, name=f"Candidate {i}", at=MONDAY + i * MINUTE)
     ids = checkin_ids(sessions)
     sweep.client = slack_client(fake_slack, timeout=1)
     fake_slack.script(
@@ -853,7 +848,7 @@ def test_a_live_claim_is_left_alone_until_its_lease_expires(
 ) -> None:
     """A sweep that claimed rows and died (no answer ever recorded) holds them for LEASE, then they are settled."""
     fake_slack.set_user(REC, tz="UTC")
-    candidate = reject(sessions, settings)
+    candidate = reject(sessions).candidate_id
     [checkin_id] = checkin_ids(sessions)
     # The claim a sweep writes just before posting, as left behind by a process killed during the post.
     with sessions.begin() as session:

@@ -9,26 +9,26 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
-import sys
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.timezones import refresh_timezone
 from jobs.reminders import LEASE
-from tests.conftest import REPO, child_env, make_env
-from tests.fakeslack import FakeSlack, Reply
-from tests.jobs.sweeps import (
+from testkit.data import MONDAY, REC, reject
+from testkit.database import snapshot
+from testkit.env import REPO
+from testkit.fakeslack import FakeSlack, Reply
+from testkit.processes import cli_env, command
+from testkit.sweeps import (
     DAY,
     HOUR,
     MINUTE,
-    MONDAY,
-    REC,
     TEAM,
     Sweeper,
     checkin_ids,
@@ -37,24 +37,12 @@ from tests.jobs.sweeps import (
     dm,
     expected,
     posts,
-    reject,
     sent_rows,
     tally,
 )
 
 NOW = MONDAY + 14 * DAY + HOUR  # Monday 19 January 2026, 11:00 UTC: every MONDAY rejection's first check-in is due
 SUMMARY = re.compile(r"^(dry run: )?(\d+) message\(s\), (\d+) check-in\(s\) sent, ")
-
-
-def cli_env(database_url: str, fake_slack: FakeSlack) -> dict[str, str]:
-    env = child_env()
-    env.update(make_env(database_url=database_url, fake_slack=fake_slack), LOG_LEVEL="INFO")
-    return env
-
-
-def command(now: datetime | str, *options: str) -> list[str]:
-    stamp = now if isinstance(now, str) else now.isoformat()
-    return [sys.executable, "-m", "jobs", "run", "reminders", "--now", stamp, *options]
 
 
 def run_jobs(env: dict[str, str], now: datetime | str, *options: str) -> subprocess.CompletedProcess[str]:
@@ -70,13 +58,6 @@ def messages_sent(stdout: str) -> int:
     return int(match.group(2))
 
 
-def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table: the proof that a dry run changed nothing."""
-    with engine.connect() as connection:
-        tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
-        return {t: sorted(tuple(map(repr, r)) for r in connection.execute(text(f"SELECT * FROM {t}"))) for t in tables}
-
-
 # --- 6b. Two real processes at once -----------------------------------------------------------------------------------
 
 
@@ -86,7 +67,7 @@ def test_two_sweep_processes_started_together_post_every_checkin_exactly_once(
     users = [f"U0P{i:02d}" for i in range(30)]
     for i, user in enumerate(users):
         fake_slack.set_user(user, tz="UTC")
-        reject(sessions, settings, user=user, name=f"Candidate {i:02d}", at=MONDAY + i * MINUTE)
+        reject(sessions, user=user, name=f"Candidate {i:02d}", at=MONDAY + i * MINUTE)
     ids = checkin_ids(sessions)
     env = cli_env(database_url, fake_slack)
 
@@ -120,9 +101,9 @@ def test_dry_run_prints_what_would_be_sent_and_changes_nothing(
     tokyo = "U0TOKYO"
     fake_slack.set_user(REC, tz="UTC")
     fake_slack.set_user(tokyo, tz="Asia/Tokyo")  # 20:00 in Tokyo at NOW
-    reject(sessions, settings, name="Ann Lee", role="Data Analyst")
-    reject(sessions, settings, name="Bob Stone", role="Designer", at=MONDAY + MINUTE)
-    reject(sessions, settings, user=tokyo, name="Cy Young", role="SRE", at=MONDAY + 2 * MINUTE)
+    reject(sessions, name="Ann Lee", role="Data Analyst")
+    reject(sessions, name="Bob Stone", role="Designer", at=MONDAY + MINUTE)
+    reject(sessions, user=tokyo, name="Cy Young", role="SRE", at=MONDAY + 2 * MINUTE)
     for user in (REC, tokyo):
         refresh_timezone(sessions=sessions, client=sweep.client, team_id=TEAM, user_id=user, now=NOW - HOUR)
     fake_slack.reset()
@@ -185,8 +166,8 @@ def test_a_sweep_killed_mid_post_is_finished_by_the_next_one_after_the_lease(
     first, second = "U0KILLED", "U0WAITED"
     for user in (first, second):
         fake_slack.set_user(user, tz="UTC")
-    killed = reject(sessions, settings, user=first, name="Ann Killed")
-    waited = reject(sessions, settings, user=second, name="Bob Waited", at=MONDAY + MINUTE)
+    killed = reject(sessions, user=first, name="Ann Killed").candidate_id
+    waited = reject(sessions, user=second, name="Bob Waited", at=MONDAY + MINUTE).candidate_id
     ids = checkin_ids(sessions)
     fake_slack.script(
         "chat.postMessage", Reply({"ok": True, "channel": dm(first), "ts": "1.0"}, delay=10, applied=applied)

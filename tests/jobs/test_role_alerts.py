@@ -12,8 +12,9 @@ from bot.ids import ROLE_REACH_OUT
 from jobs.role_alerts import deliver_role_alerts
 from models import Role, RoleAlert, RoleStatus
 from models.records import forget_candidate, get_or_create_recruiter
-from tests.fakeslack import FakeSlack, Reply, rate_limited
-from tests.jobs.sweeps import MONDAY, TEAM, dm, reject, slack_client
+from testkit.data import MONDAY, reject
+from testkit.fakeslack import FakeSlack, Reply, rate_limited
+from testkit.sweeps import TEAM, dm, slack_client
 
 REC, OTHER = "U0REC", "U0OTHER"
 IN_HOURS = MONDAY + timedelta(days=30)  # a Wednesday, 10:00 UTC
@@ -52,9 +53,9 @@ def alerts(sessions: sessionmaker[Session]) -> list[tuple[str | None, str | None
 def test_each_owner_gets_one_dm_listing_only_their_own_finalists(
     sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
-    ada = reject(sessions, settings, name="Ada", role="Senior Backend Engineer", user=REC, email="ada@x.io")
-    ben = reject(sessions, settings, name="Ben", role="Backend Engineer (Python)", user=OTHER, email="ben@x.io")
-    reject(sessions, settings, name="Cy", role="Frontend Engineer", user=REC, email="cy@x.io")
+    ada = reject(sessions, name="Ada", role="Senior Backend Engineer", user=REC, email="ada@x.io").candidate_id
+    ben = reject(sessions, name="Ben", role="Backend Engineer (Python)", user=OTHER, email="ben@x.io").candidate_id
+    reject(sessions, name="Cy", role="Frontend Engineer", user=REC, email="cy@x.io")
     role_id = reopened_role(sessions, users=(REC, OTHER))
 
     report = deliver(sessions, settings, fake_slack, IN_HOURS)
@@ -73,7 +74,7 @@ def test_each_owner_gets_one_dm_listing_only_their_own_finalists(
 def test_outside_working_hours_the_alert_waits_for_the_morning(
     sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
-    reject(sessions, settings, name="Ada", role="Backend Engineer", email="ada@x.io")
+    reject(sessions, name="Ada", role="Backend Engineer", email="ada@x.io")
     reopened_role(sessions, users=(REC,))
 
     night = deliver(sessions, settings, fake_slack, NIGHT)
@@ -87,7 +88,7 @@ def test_outside_working_hours_the_alert_waits_for_the_morning(
 def test_a_post_whose_answer_was_lost_is_found_in_the_dm_and_not_sent_twice(
     sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
-    reject(sessions, settings, name="Ada", role="Backend Engineer", email="ada@x.io")
+    reject(sessions, name="Ada", role="Backend Engineer", email="ada@x.io")
     reopened_role(sessions, users=(REC,))
     fake_slack.script("chat.postMessage", Reply({"ok": False, "error": "internal_error"}, status=500, applied=True))
 
@@ -104,7 +105,7 @@ def test_a_post_whose_answer_was_lost_is_found_in_the_dm_and_not_sent_twice(
 def test_a_post_that_never_arrived_is_sent_again(
     sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
-    reject(sessions, settings, name="Ada", role="Backend Engineer", email="ada@x.io")
+    reject(sessions, name="Ada", role="Backend Engineer", email="ada@x.io")
     reopened_role(sessions, users=(REC,))
     fake_slack.script("chat.postMessage", Reply({"ok": False, "error": "internal_error"}, status=500))
 
@@ -117,7 +118,7 @@ def test_a_post_that_never_arrived_is_sent_again(
 def test_a_permanent_refusal_is_recorded_and_not_retried(
     sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
-    reject(sessions, settings, name="Ada", role="Backend Engineer", email="ada@x.io")
+    reject(sessions, name="Ada", role="Backend Engineer", email="ada@x.io")
     reopened_role(sessions, users=(REC,))
     fake_slack.script("chat.postMessage", Reply({"ok": False, "error": "user_disabled"}))
 
@@ -130,7 +131,7 @@ def test_a_permanent_refusal_is_recorded_and_not_retried(
 def test_nothing_is_sent_when_every_finalist_was_erased_meanwhile(
     sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
-    reject(sessions, settings, name="Ada", role="Backend Engineer", email="ada@x.io")
+    reject(sessions, name="Ada", role="Backend Engineer", email="ada@x.io")
     reopened_role(sessions, users=(REC,))
     with sessions.begin() as session:
         forget_candidate(session=session, team_id=TEAM, email="ada@x.io", user_id=REC, is_admin=False)
@@ -144,7 +145,7 @@ def test_nothing_is_sent_when_every_finalist_was_erased_meanwhile(
 def test_a_role_closed_again_before_delivery_sends_nothing(
     sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
-    reject(sessions, settings, name="Ada", role="Backend Engineer", email="ada@x.io")
+    reject(sessions, name="Ada", role="Backend Engineer", email="ada@x.io")
     role_id = reopened_role(sessions, users=(REC,))
     with sessions.begin() as session:
         session.get_one(Role, role_id).status = RoleStatus.CLOSED
@@ -156,8 +157,8 @@ def test_a_role_closed_again_before_delivery_sends_nothing(
 def test_delivery_for_one_role_leaves_other_roles_alerts_for_the_sweep(
     sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
-    reject(sessions, settings, name="Ada", role="Backend Engineer", email="ada@x.io")
-    reject(sessions, settings, name="Dee", role="Data Analyst", email="dee@x.io")
+    reject(sessions, name="Ada", role="Backend Engineer", email="ada@x.io")
+    reject(sessions, name="Dee", role="Data Analyst", email="dee@x.io")
     backend = reopened_role(sessions, "Backend Engineer", users=(REC,))
     reopened_role(sessions, "Data Analyst", users=(REC,))
 
@@ -176,7 +177,7 @@ def test_a_429_storm_stops_the_run_after_one_recruiter_and_every_alert_goes_out_
     waiting out Retry-After for each of them (a /role reopen would be holding a Bolt thread meanwhile)."""
     users = ("U0STORM1", "U0STORM2", "U0STORM3")
     for n, user in enumerate(users):
-        reject(sessions, settings, name=f"Finalist {n}", role="Backend Engineer", user=user, email=f"f{n}@x.io")
+        reject(sessions, name=f"Finalist {n}", role="Backend Engineer", user=user, email=f"f{n}@x.io")
     reopened_role(sessions, users=users)
     fake_slack.answer_every("chat.postMessage", rate_limited())
 

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.roles import match_reason
-from bot.rejection_input import validate_rejection
 from models import Checkin, MatchTerm, MatchTermCount, Role, RoleOutreach
 from models.checkins import stop
 from models.match_terms import DOCUMENTS
 from models.matching import CHAMPIONS, Match, find_matches
-from models.policy import Policy
-from models.records import forget_candidate, record_rejection
+from models.records import forget_candidate
 from models.terms import document_terms, title_phrase, words
+from testkit import data
 
 TEAM = "T0TEAM"
 OTHER_TEAM = "T0OTHER"
@@ -24,34 +24,8 @@ NOW = datetime(2026, 11, 2, 9, tzinfo=UTC)
 MONTH = timedelta(days=30)
 
 
-def reject(
-    sessions: sessionmaker[Session],
-    name: str,
-    role: str,
-    *,
-    stage: str = "final",
-    rating: int | None = None,
-    tags: str = "",
-    note: str | None = None,
-    at: datetime = NOW - 4 * MONTH,
-    user: str = "U0REC",
-    team: str = TEAM,
-) -> int:
-    """Record a rejection as /rejected does; returns the candidate id."""
-    entry = validate_rejection(
-        {
-            "name": name,
-            "role": role,
-            "stage": stage,
-            "rating": None if rating is None else str(rating),
-            "email": f"{name.lower().replace(' ', '.')}@example.com",
-            "tags": tags,
-            "note": note,
-        }
-    )
-    with sessions.begin() as session:
-        rejection = record_rejection(session=session, team_id=team, user_id=user, entry=entry, policy=Policy(), now=at)
-        return rejection.candidate_id
+# Past candidates: rejected four months ago, with an email made from the name.
+reject = partial(data.reject, team=TEAM, at=NOW - 4 * MONTH, email_from_name=True)
 
 
 def names(matches: list[Match]) -> list[str]:
@@ -173,7 +147,7 @@ def test_the_limit_is_respected(sessions: sessionmaker[Session]) -> None:
 
 
 def test_erased_candidates_leave_the_index_entirely(sessions: sessionmaker[Session]) -> None:
-    ada = reject(sessions, "Ada", "Backend Engineer", tags="python")
+    ada = reject(sessions, "Ada", "Backend Engineer", tags="python").candidate_id
     reject(sessions, "Ben", "Backend Engineer", tags="python")
     with sessions.begin() as session:
         forget_candidate(session=session, team_id=TEAM, email="ada@example.com", user_id="U0REC", is_admin=False)
@@ -185,8 +159,8 @@ def test_erased_candidates_leave_the_index_entirely(sessions: sessionmaker[Sessi
 
 
 def test_stopped_and_opted_out_candidates_are_not_matched(sessions: sessionmaker[Session]) -> None:
-    ada = reject(sessions, "Ada", "Backend Engineer")
-    ben = reject(sessions, "Ben", "Backend Engineer")
+    ada = reject(sessions, "Ada", "Backend Engineer").candidate_id
+    ben = reject(sessions, "Ben", "Backend Engineer").candidate_id
     reject(sessions, "Cy", "Backend Engineer")
     with sessions.begin() as session:
         checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == ada)).one()
@@ -196,7 +170,7 @@ def test_stopped_and_opted_out_candidates_are_not_matched(sessions: sessionmaker
 
 
 def test_someone_already_reached_out_about_this_role_is_left_out_of_it_only(sessions: sessionmaker[Session]) -> None:
-    ada = reject(sessions, "Ada", "Backend Engineer")
+    ada = reject(sessions, "Ada", "Backend Engineer").candidate_id
     reject(sessions, "Ben", "Backend Engineer")
     with sessions.begin() as session:
         role = Role(team_id=TEAM, title="Backend Engineer", tags=[])

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.rejection_input import validate_rejection
 from models import Candidate, Checkin, Role, RoleAlert, RoleOutreach, RoleStatus
 from models.checkins import stop
 from models.policy import Policy
-from models.records import forget_candidate, get_or_create_recruiter, record_rejection
+from models.records import forget_candidate, get_or_create_recruiter
 from models.roles import (
     Change,
     Finalist,
@@ -24,6 +24,7 @@ from models.roles import (
     reopen_role,
     role_finalists,
 )
+from testkit import data
 
 TEAM = "T0TEAM"
 OTHER_TEAM = "T0OTHER"
@@ -32,33 +33,8 @@ MONTH = timedelta(days=30)
 NO_CHECKINS = Policy(strong_stages=frozenset(), strong_min_rating=6)
 
 
-def reject(
-    sessions: sessionmaker[Session],
-    name: str,
-    role: str,
-    *,
-    stage: str = "final",
-    rating: int | None = None,
-    user: str = "U0REC",
-    team: str = TEAM,
-    at: datetime = NOW - 4 * MONTH,
-    policy: Policy | None = None,
-) -> int:
-    """Record a rejection as /rejected does; returns the candidate id."""
-    entry = validate_rejection(
-        {
-            "name": name,
-            "role": role,
-            "stage": stage,
-            "rating": None if rating is None else str(rating),
-            "email": f"{name.lower().replace(' ', '.')}@example.com",
-        }
-    )
-    with sessions.begin() as session:
-        rejection = record_rejection(
-            session=session, team_id=team, user_id=user, entry=entry, policy=policy or Policy(), now=at
-        )
-        return rejection.candidate_id
+# Past candidates: rejected four months ago, with an email made from the name.
+reject = partial(data.reject, team=TEAM, at=NOW - 4 * MONTH, email_from_name=True)
 
 
 def new_role(sessions: sessionmaker[Session], title: str = "Backend Engineer", *, team: str = TEAM) -> int:
@@ -175,8 +151,8 @@ def test_reopen_puts_the_role_back_in_the_next_digest(sessions: sessionmaker[Ses
 
 
 def test_finalists_are_the_teams_finalists_for_the_same_job_newest_first(sessions: sessionmaker[Session]) -> None:
-    ada = reject(sessions, "Ada Byron", "Senior Backend Engineer", at=NOW - 5 * MONTH)
-    ben = reject(sessions, "Ben Ode", "backend engineer (Python)", user="U0OTHER", at=NOW - 2 * MONTH)
+    ada = reject(sessions, "Ada Byron", "Senior Backend Engineer", at=NOW - 5 * MONTH).candidate_id
+    ben = reject(sessions, "Ben Ode", "backend engineer (Python)", user="U0OTHER", at=NOW - 2 * MONTH).candidate_id
     reject(sessions, "Cy Front", "Frontend Engineer")  # another job
     reject(sessions, "Di Inter", "Backend Engineer", stage="interview", rating=5)  # strong, but not a finalist
     reject(sessions, "Ed Else", "Backend Engineer", team=OTHER_TEAM)  # another team
@@ -220,11 +196,11 @@ def test_erased_opted_out_stopped_and_already_contacted_candidates_are_left_out(
     sessions: sessionmaker[Session],
 ) -> None:
     reject(sessions, "Gone Person", "Backend Engineer")
-    out = reject(sessions, "Opted Out", "Backend Engineer")
-    stopped = reject(sessions, "Stopped Stream", "Backend Engineer")
-    taken = reject(sessions, "Already Called", "Backend Engineer")
-    elsewhere = reject(sessions, "Called Elsewhere", "Backend Engineer")
-    kept = reject(sessions, "Still Here", "Backend Engineer")
+    out = reject(sessions, "Opted Out", "Backend Engineer").candidate_id
+    stopped = reject(sessions, "Stopped Stream", "Backend Engineer").candidate_id
+    taken = reject(sessions, "Already Called", "Backend Engineer").candidate_id
+    elsewhere = reject(sessions, "Called Elsewhere", "Backend Engineer").candidate_id
+    kept = reject(sessions, "Still Here", "Backend Engineer").candidate_id
     role_id, other_role = new_role(sessions), new_role(sessions, "Backend Engineer")
     with sessions.begin() as session:
         forget_candidate(session=session, team_id=TEAM, email="gone.person@example.com", user_id="U0REC", is_admin=True)
@@ -288,5 +264,5 @@ def test_no_finalists_no_alerts(sessions: sessionmaker[Session]) -> None:
 def test_finalists_are_found_whatever_grade_or_qualifier_the_role_carries(
     sessions: sessionmaker[Session], title: str
 ) -> None:
-    ada = reject(sessions, "Ada Byron", "Backend Engineer")
+    ada = reject(sessions, "Ada Byron", "Backend Engineer").candidate_id
     assert [f.candidate_id for f in finalists(sessions, new_role(sessions, title))] == [ada]

@@ -1,4 +1,4 @@
-"""Shared by the reminder sweep tests: test data built through the real code, the sweep, and what Slack shows."""
+"""Shared by the reminder sweep tests and the sweep benchmark: the sweep, and what the database and Slack show."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -15,16 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.rejection_input import validate_rejection
 from jobs.reminders import SweepReport, run_reminders
 from models import Checkin, ReminderSent
-from models.records import record_rejection
-from tests.fakeslack import TEAM_ID, FakeSlack
+from testkit.fakeslack import TEAM_ID, FakeSlack
 
 TEAM = TEAM_ID
-REC = "U0REC"
-# Monday 5 January 2026, 10:00 UTC: the default rejection time. Its 14-day check-in falls on Monday 19 January.
-MONDAY = datetime(2026, 1, 5, 10, tzinfo=UTC)
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
@@ -38,39 +33,6 @@ def slack_client(fake: FakeSlack, *, timeout: int = 30) -> WebClient:
         timeout=timeout,
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)],
     )
-
-
-def reject(
-    sessions: sessionmaker[Session],
-    settings: Settings,
-    *,
-    user: str = REC,
-    name: str = "Jane Doe",
-    role: str = "Senior Backend Engineer",
-    stage: str = "final",
-    rating: int | None = None,
-    email: str | None = None,
-    linkedin: str | None = None,
-    note: str | None = None,
-    at: datetime = MONDAY,
-) -> int:
-    """Record one rejection the way /rejected does; returns the candidate's id."""
-    entry = validate_rejection(
-        {
-            "name": name,
-            "role": role,
-            "stage": stage,
-            "rating": None if rating is None else str(rating),
-            "email": email,
-            "linkedin": linkedin,
-            "note": note,
-        }
-    )
-    with sessions.begin() as session:
-        rejection = record_rejection(
-            session=session, team_id=TEAM, user_id=user, entry=entry, policy=settings.policy, now=at
-        )
-        return rejection.candidate_id
 
 
 def checkin_of(sessions: sessionmaker[Session], candidate_id: int) -> Checkin | None:

@@ -304,3 +304,32 @@ def event_body(event: dict[str, Any], *, team_id: str = "T0TEST") -> str:
             "event_context": f"4-{team_id}-{now}",
         }
     )
+
+
+def everything(payload: dict[str, Any]) -> str:
+    """All the text a recruiter would read in a reply, fallback and blocks."""
+    parts = [payload.get("text", "")]
+    for block in payload.get("blocks", []):
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts.extend(element.get("text", "") for element in block.get("elements", []))
+    return "\n".join(parts)
+
+
+def as_slack_sends(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A message's blocks as Slack echoes them in block_actions: `emoji` flags added, every block given an id."""
+
+    def echo(node: Any) -> Any:
+        if isinstance(node, list):
+            return [echo(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        echoed = {key: echo(value) for key, value in node.items()}
+        if echoed.get("type") == "plain_text":
+            echoed.setdefault("emoji", True)
+        return echoed
+
+    echoed = echo(blocks)
+    for n, block in enumerate(echoed):
+        block.setdefault("block_id", f"Xq{n:03d}")
+    return echoed
