@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.timezones import refresh_timezone
-from jobs.reminders import LEASE
+from jobs.delivery import LEASE
 from tests.conftest import REPO, child_env, make_env
 from tests.fakeslack import FakeSlack, Reply
 from tests.jobs.sweeps import (
