@@ -1,20 +1,19 @@
 """Reopen alerts: when a hire falls through, DM each recruiter who owns a finalist of that role.
 
 `/role reopen` queues one RoleAlert per owning recruiter and delivers at once those inside their working hours;
-the reminder sweep delivers the rest when their day starts. Delivery is exactly once, like reminders: the alerts are
-claimed in the database before the DM is posted, and an uncertain post is settled by finding its token again.
+the reminder sweep delivers the rest when their day starts. Delivery is exactly once, like reminders
+(jobs/delivery.py): the alerts are claimed in the database before the DM is posted, and an uncertain post is settled
+by finding its token again.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
 from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
@@ -22,26 +21,21 @@ from bot.blocks.role_alerts import build_role_alert
 from bot.config import Settings
 from bot.ids import ROLE_ALERT_METADATA_TYPE
 from bot.timezones import refresh_timezone
-from jobs.delivery import find_posted, metadata, posted, to_each_recruiter
-from jobs.slack_errors import RATELIMITED, Failure, Outcome, classify
+from jobs.delivery import Claims, RunReport, run_clock, to_each_recruiter
+from jobs.slack_errors import Failure, Outcome
 from models import Recruiter, Role, RoleAlert, RoleStatus
 from models.roles import Finalist, role_finalists
 
-LEASE = timedelta(minutes=10)
 RELEASED: dict[str, object] = {"claim_token": None, "claim_expires_at": None}
 logger = logging.getLogger(__name__)
 
 
 @dataclass
-class AlertReport:
+class AlertReport(RunReport):
     """What one delivery run did."""
 
-    messages: int = 0
     alerts: int = 0
     waiting_for_working_hours: int = 0
-    deferred: int = 0
-    failed: int = 0
-    lines: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -62,6 +56,34 @@ def pending(role_id: int | None = None) -> ColumnElement[bool]:
     return condition if role_id is None else and_(condition, RoleAlert.role_id == role_id)
 
 
+def record_sent(session: Session, *, token: str, channel: str | None, ts: str | None, now: datetime) -> int:
+    """The alerts are settled: sent in this DM, or (no channel) left with nothing to say."""
+    result = session.execute(
+        update(RoleAlert)
+        .where(RoleAlert.claim_token == token)
+        .values(**RELEASED, sent_at=now, channel=channel, ts=ts)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def _refused(failure: Failure, now: datetime) -> Mapping[str, object]:
+    """A permanent refusal keeps the alert from being tried again; anything else is tried by the next sweep."""
+    return {"delivery_error": failure.reason} if failure.outcome is Outcome.PERMANENT else {}
+
+
+CLAIMS = Claims(
+    what="reopen alerts",
+    logger=logger,
+    event_type=ROLE_ALERT_METADATA_TYPE,
+    token=RoleAlert.claim_token,
+    expires=RoleAlert.claim_expires_at,
+    released=RELEASED,
+    record=record_sent,
+    refused=_refused,
+)
+
+
 def deliver_role_alerts(
     *,
     sessions: sessionmaker[Session],
@@ -72,7 +94,9 @@ def deliver_role_alerts(
 ) -> AlertReport:
     """Post every pending alert (of one role, or all) whose recruiter is inside working hours, one DM per recruiter."""
     report = AlertReport()
-    _settle_uncertain(sessions=sessions, client=client, now=now)
+    clock = run_clock(now)
+    dms = select(RoleAlert.claim_token, Recruiter.user_id, Recruiter.dm_channel).join(RoleAlert.recruiter)
+    CLAIMS.settle(sessions=sessions, client=client, claims=dms, now=now, report=report)
     with sessions.begin() as session:
         recruiter_ids = session.scalars(select(RoleAlert.recruiter_id).where(pending(role_id)).distinct()).all()
     to_each_recruiter(
@@ -84,6 +108,7 @@ def deliver_role_alerts(
             recruiter_id=recruiter_id,
             role_id=role_id,
             now=now,
+            clock=clock,
             report=report,
         ),
         what="reopen alerts",
@@ -100,6 +125,7 @@ def _deliver(
     recruiter_id: int,
     role_id: int | None,
     now: datetime,
+    clock: Callable[[], datetime],
     report: AlertReport,
 ) -> bool:
     """Deliver one recruiter's pending alerts in one DM; True when Slack rate limited it even after a retry."""
@@ -110,36 +136,21 @@ def _deliver(
     if not settings.working_hours.allows(now, tz):
         report.waiting_for_working_hours += 1
         return False
-    token = str(uuid.uuid4())
     with sessions.begin() as session:
-        session.execute(
-            update(RoleAlert)
-            .where(pending(role_id), RoleAlert.recruiter_id == recruiter_id)
-            .values(claim_token=token, claim_expires_at=now + LEASE)
-            .execution_options(synchronize_session=False)
-        )
+        token = CLAIMS.claim(session, and_(pending(role_id), RoleAlert.recruiter_id == recruiter_id), at=clock())
     with sessions.begin() as session:
         alerts = _claimed(session, token)
         roles = [(alert.role, _owned(session, alert)) for alert in alerts]
         worth_sending = [(role, finalists) for role, finalists in roles if finalists]
         if not worth_sending:  # every finalist was erased, stopped or taken since: nothing left to say
-            _mark_sent(session, token, now=now, channel=None, ts=None)
+            record_sent(session, token=token, channel=None, ts=None, now=now)
             return False
         reply = build_role_alert(worth_sending, now=now)
-    try:
-        response = client.chat_postMessage(
-            channel=user_id,
-            text=reply["text"],
-            blocks=reply["blocks"],
-            metadata=metadata(ROLE_ALERT_METADATA_TYPE, token),
-        )
-        channel, ts = posted(response)
-    except (SlackClientError, OSError, ValueError) as error:  # ValueError: a body that is not JSON, or no ts
-        failure = _failed(sessions=sessions, token=token, error=error, now=now, report=report, user_id=user_id)
-        return failure.outcome is Outcome.RETRY and failure.reason == RATELIMITED
-    with sessions.begin() as session:
-        _mark_sent(session, token, now=now, channel=channel, ts=ts)
-    report.messages += 1
+    failure = CLAIMS.post(
+        sessions=sessions, client=client, token=token, channel=user_id, reply=reply, now=now, report=report
+    )
+    if failure is not None:
+        return failure.rate_limited
     report.alerts += len(worth_sending)
     report.lines.append(f"<@{user_id}>: reopen alert for {', '.join(role.title for role, _ in worth_sending)}")
     return False
@@ -158,70 +169,3 @@ def _claimed(session: Session, token: str) -> Sequence[RoleAlert]:
 def _owned(session: Session, alert: RoleAlert) -> list[Finalist]:
     """The finalists of the alert's role whose relationship this alert's recruiter owns, as of now."""
     return [f for f in role_finalists(session=session, role=alert.role) if f.owner_recruiter_id == alert.recruiter_id]
-
-
-def _mark_sent(session: Session, token: str, *, now: datetime, channel: str | None, ts: str | None) -> None:
-    session.execute(
-        update(RoleAlert)
-        .where(RoleAlert.claim_token == token)
-        .values(**RELEASED, sent_at=now, channel=channel, ts=ts)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _failed(
-    *, sessions: sessionmaker[Session], token: str, error: Exception, now: datetime, report: AlertReport, user_id: str
-) -> Failure:
-    """Give up (permanent), try again next sweep (rate limits), or verify before trying again (unknown)."""
-    failure = classify(error)
-    values: dict[str, object]
-    if failure.outcome is Outcome.PERMANENT:
-        logger.warning("reopen alert to %s not sent: Slack said %s", user_id, failure.reason)
-        values = {**RELEASED, "delivery_error": failure.reason}
-        report.failed += 1
-    elif failure.outcome is Outcome.RETRY:
-        logger.warning("reopen alert to %s deferred: %s", user_id, failure.reason)
-        values = dict(RELEASED)
-        report.deferred += 1
-    else:
-        logger.warning("reopen alert to %s may or may not have arrived (%s): will check", user_id, failure.reason)
-        values = {"claim_expires_at": now}
-        report.deferred += 1
-    with sessions.begin() as session:
-        session.execute(
-            update(RoleAlert)
-            .where(RoleAlert.claim_token == token)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-    return failure
-
-
-def _settle_uncertain(*, sessions: sessionmaker[Session], client: WebClient, now: datetime) -> None:
-    """For each expired claim, look for its DM: mark it sent, or release it to be sent again."""
-    with sessions.begin() as session:
-        rows = session.execute(
-            select(RoleAlert.claim_token, Recruiter.user_id, Recruiter.dm_channel)
-            .join(RoleAlert.recruiter)
-            .where(RoleAlert.claim_token.is_not(None), RoleAlert.claim_expires_at <= now)
-            .distinct()
-        ).all()
-    for token, user_id, dm_channel in rows:
-        try:
-            channel = dm_channel or str(client.conversations_open(users=user_id)["channel"]["id"])
-            ts = find_posted(client, channel=channel, event_type=ROLE_ALERT_METADATA_TYPE, token=token)
-        except (SlackClientError, OSError, ValueError) as error:
-            if classify(error).outcome is not Outcome.PERMANENT:
-                logger.warning("could not check whether a reopen alert reached %s (%s); will retry", user_id, error)
-                continue
-            ts = None
-        with sessions.begin() as session:
-            if ts is not None:
-                _mark_sent(session, token, now=now, channel=channel, ts=ts)
-            else:
-                session.execute(
-                    update(RoleAlert)
-                    .where(RoleAlert.claim_token == token)
-                    .values(**RELEASED)
-                    .execution_options(synchronize_session=False)
-                )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 # Errors that will not go away by retrying; a person has to act (reinstall, re-invite, reassign).
 PERMANENT = frozenset(
@@ -37,6 +37,8 @@ MAYBE_DONE = frozenset({"fatal_error", "internal_error"})
 DEFAULT_RETRY = timedelta(minutes=1)
 RATELIMITED = "ratelimited"
 SLACK_CODE = re.compile(r"[a-z0-9_]+")
+# Errors a Web API call raises: Slack's, the connection's, and a body that is not JSON or lacks a field.
+CALL_ERRORS = (SlackClientError, OSError, ValueError, KeyError, TypeError)
 
 
 class Outcome(Enum):
@@ -50,6 +52,11 @@ class Failure:
     outcome: Outcome
     reason: str
     retry_after: timedelta = DEFAULT_RETRY
+
+    @property
+    def rate_limited(self) -> bool:
+        """Slack refused for its rate, even after the client waited Retry-After once: others would be refused too."""
+        return self.outcome is Outcome.RETRY and self.reason == RATELIMITED
 
 
 def classify(error: Exception) -> Failure:

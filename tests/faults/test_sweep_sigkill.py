@@ -27,8 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.ids import REMINDER_METADATA_TYPE
-from jobs.delivery import carries
-from jobs.reminders import LEASE
+from jobs.delivery import LEASE, carries
 from models import Checkin
 from testkit.data import MONDAY, reject
 from testkit.env import REPO

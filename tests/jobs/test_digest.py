@@ -27,7 +27,8 @@ from bot.blocks.common import SECTION_TEXT_MAX
 from bot.blocks.digest import DigestEntry, build_digest
 from bot.config import Settings, load_settings
 from bot.ids import DIGEST_METADATA_TYPE, DIGEST_REVEAL, ROLE_REACH_OUT
-from jobs.digest import LEASE, DigestReport, run_digest
+from jobs.delivery import LEASE
+from jobs.digest import DigestReport, run_digest
 from jobs.schedule import DIGEST_GRACE, DIGEST_RETRY, add_digest
 from models import Checkin, Role, RoleOutreach
 from models.checkins import stop

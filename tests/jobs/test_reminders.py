@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.blocks.reminders import MAX_ITEMS, MESSAGE_BLOCKS_MAX
 from bot.config import Settings
 from bot.timezones import refresh_timezone
-from jobs.reminders import LEASE, SweepReport, run_reminders
+from jobs.delivery import LEASE
+from jobs.reminders import SweepReport, run_reminders
 from models import Checkin, CheckinStatus, Recruiter
 from models.records import forget_candidate
 from testkit.data import MONDAY, REC, reject

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.timezones import refresh_timezone
-from jobs.reminders import LEASE
+from jobs.delivery import LEASE
 from testkit.data import MONDAY, REC, reject
 from testkit.database import snapshot
 from testkit.env import REPO
