@@ -1,5 +1,6 @@
 """Keepwarm's data model: recruiters, the candidates they turned down, and each rejection."""
 
+from models.ats_delivery import Ats, AtsDelivery
 from models.base import Base, UTCDateTime, utcnow
 from models.candidate import ERASED_NAME, Candidate
 from models.checkin import ACTIVE, STOP_REASONS, STOPPED, Checkin, ReminderSent, Touchpoint
@@ -16,6 +17,8 @@ __all__ = [
     "STAGES",
     "STOPPED",
     "STOP_REASONS",
+    "Ats",
+    "AtsDelivery",
     "Base",
     "Candidate",
     "Checkin",
