@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from waitress import wasyncore
 
 from bot.app import create_app
+from bot.ats.receiver import receiver_for
 from bot.config import Settings, load_settings, normalize_database_url
 from bot.web import create_wsgi
 from models import Base
@@ -151,7 +152,12 @@ def serve(settings: Settings, engine: Engine) -> Iterator[RunningApp]:
     app = create_app(settings, sessions=sessions, client=client)
     # A short loop timeout lets close() return at once instead of after up to a second.
     server = waitress.create_server(
-        create_wsgi(app, engine, signing_secret=settings.slack_signing_secret),
+        create_wsgi(
+            app,
+            engine,
+            signing_secret=settings.slack_signing_secret,
+            ats=receiver_for(settings, sessions=sessions, client=client),
+        ),
         host="127.0.0.1",
         port=0,
         asyncore_loop_timeout=0.05,
