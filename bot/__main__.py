@@ -6,6 +6,7 @@ import gc
 import logging
 import os
 import sys
+import threading
 from datetime import UTC
 
 import waitress
@@ -16,6 +17,7 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app import create_app, make_client
+from bot.ats.receiver import receiver_for
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.startup import StartupError, prepare_database, refuse
 from bot.web import WSGIApp, create_wsgi
@@ -34,6 +36,7 @@ def run(settings: Settings) -> None:
     try:
         sessions = make_session_factory(engine)
         app = create_app(settings, sessions=sessions, deliver_reopen_alerts=deliver_role_alerts)
+        ats = receiver_for(settings, sessions=sessions, client=app.client)
     except (BoltError, SlackApiError) as error:
         raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({one_line(error)}): check the token in .env", 2) from None
     except (SlackClientError, OSError) as error:
@@ -44,8 +47,14 @@ def run(settings: Settings) -> None:
         add_jobs(scheduler, settings=settings, sessions=sessions, client=make_client(settings))
         scheduler.start()
     freeze_startup_objects()
+    wsgi = create_wsgi(app, engine, signing_secret=settings.slack_signing_secret, ats=ats)
+    if ats is not None:
+        logger.info("ATS webhooks are served on port %s: POST %s", settings.port, ", ".join(ats.paths))
     if settings.socket_mode:
         logger.info("Keepwarm is running in Socket Mode")
+        if ats is not None:
+            # Slack comes over the socket, but an ATS can only POST: serve its webhooks over HTTP beside it.
+            threading.Thread(target=serve_http, args=(wsgi, settings.port), name="ats-http", daemon=True).start()
         try:
             SocketModeHandler(app, settings.slack_app_token).start()
         except SlackApiError as error:
@@ -57,7 +66,7 @@ def run(settings: Settings) -> None:
             raise StartupError(f"cannot reach Slack for Socket Mode: {one_line(error)}", 1) from None
     else:
         logger.info("Keepwarm is listening on port %s (POST /slack/events, GET /healthz)", settings.port)
-        serve_http(create_wsgi(app, engine, signing_secret=settings.slack_signing_secret), settings.port)
+        serve_http(wsgi, settings.port)
 
 
 def freeze_startup_objects() -> None:

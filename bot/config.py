@@ -42,6 +42,20 @@ class DigestSettings:
 
 
 @dataclass(frozen=True)
+class AtsSecrets:
+    """What switches each ATS webhook receiver on: Greenhouse's and Ashby's secret keys, Lever's signature tokens
+    (one per Lever webhook)."""
+
+    greenhouse: str | None = None
+    lever: tuple[str, ...] = ()
+    ashby: str | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.greenhouse or self.lever or self.ashby)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the bot and the jobs need from the environment."""
 
@@ -60,6 +74,7 @@ class Settings:
     run_scheduler: bool
     log_level: str
     digest: DigestSettings
+    ats: AtsSecrets
 
     @property
     def socket_mode(self) -> bool:
@@ -89,6 +104,13 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         run_scheduler=_flag(env, "RUN_SCHEDULER", True),
         log_level=_log_level(env),
         digest=_digest(env),
+        ats=AtsSecrets(
+            greenhouse=_value(env, "GREENHOUSE_WEBHOOK_SECRET"),
+            lever=tuple(
+                token.strip() for token in (_value(env, "LEVER_WEBHOOK_TOKENS") or "").split(",") if token.strip()
+            ),
+            ashby=_value(env, "ASHBY_WEBHOOK_SECRET"),
+        ),
     )
 
 

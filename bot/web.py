@@ -1,4 +1,4 @@
-"""The WSGI application served in HTTP mode: Slack's requests and a health check.
+"""The WSGI application served in HTTP mode: Slack's requests, a health check and the ATS webhooks (bot.ats).
 
 Every POST to /slack/events is checked here, in this order, before Bolt sees it: a UTF-8 body (else 400), a valid
 signature inside Slack's five minutes (else 401), a body of Slack's shape (else 400, bot.slack_body), and a signature
@@ -25,6 +25,9 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 
+from bot.ats.receiver import PATH_PREFIX as ATS_PREFIX
+from bot.ats.receiver import AtsReceiver
+from bot.http_answer import json_answer
 from bot.replays import SeenSignatures
 from bot.slack_body import BodyError, read_body
 from models.db import database_reachable
@@ -36,8 +39,9 @@ _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds; int() alone would also 
 _RETRY_HEADER = "x-slack-retry-num"
 
 
-def create_wsgi(app: App, engine: Engine, *, signing_secret: str) -> WSGIApp:
-    """`POST /slack/events` goes to Bolt once checked; `GET /healthz` says whether the database answers."""
+def create_wsgi(app: App, engine: Engine, *, signing_secret: str, ats: AtsReceiver | None = None) -> WSGIApp:
+    """`POST /slack/events` goes to Bolt once checked; `GET /healthz` says whether the database answers;
+    `/ats/<name>` goes to the ATS receivers when any is switched on."""
     slack = CheckedRequestHandler(app, signing_secret=signing_secret, path=EVENTS_PATH)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -46,9 +50,11 @@ def create_wsgi(app: App, engine: Engine, *, signing_secret: str) -> WSGIApp:
             return slack(environ, start_response)
         if path == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             healthy = database_reachable(engine)
-            status = "200 OK" if healthy else "503 Service Unavailable"
-            return _json(start_response, status, {"ok": healthy, "database": "ok" if healthy else "unreachable"})
-        return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
+            status = 200 if healthy else 503
+            return json_answer(start_response, status, {"ok": healthy, "database": "ok" if healthy else "unreachable"})
+        if path.startswith(ATS_PREFIX) and ats is not None:
+            return ats(environ, start_response)
+        return json_answer(start_response, 404, {"ok": False, "error": "not_found"})
 
     return wsgi
 
@@ -116,9 +122,3 @@ def _repeat(*, is_retry: bool) -> BoltResponse:
 
 def _refusal(status: int, error: str) -> BoltResponse:
     return BoltResponse(status=status, body={"error": error})
-
-
-def _json(start_response: Callable[..., Any], status: str, payload: dict[str, Any]) -> Iterable[bytes]:
-    body = json.dumps(payload).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-    return [body]

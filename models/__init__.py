@@ -1,5 +1,6 @@
 """Keepwarm's data model: recruiters, the candidates they turned down, and each rejection."""
 
+from models.ats_delivery import Ats, AtsDelivery
 from models.base import Base, UTCDateTime, utcnow
 from models.candidate import ERASED_NAME, Candidate
 from models.checkin import Checkin, CheckinStatus, ReminderSent, StopReason, Touchpoint
@@ -11,6 +12,8 @@ from models.role import Role, RoleAlert, RoleOutreach, RoleStatus
 __all__ = [
     "ERASED_NAME",
     "STAGES",
+    "Ats",
+    "AtsDelivery",
     "Base",
     "Candidate",
     "Checkin",

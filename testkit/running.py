@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from waitress import wasyncore
 
 from bot.app import create_app
+from bot.ats.receiver import receiver_for
 from bot.config import Settings
 from bot.web import create_wsgi
 from jobs.role_alerts import deliver_role_alerts
@@ -46,7 +47,12 @@ def serve(settings: Settings, engine: Engine) -> Iterator[RunningApp]:
     app = create_app(settings, sessions=sessions, deliver_reopen_alerts=deliver_role_alerts, client=client)
     # A short loop timeout lets close() return at once instead of after up to a second.
     server = waitress.create_server(
-        create_wsgi(app, engine, signing_secret=settings.slack_signing_secret),
+        create_wsgi(
+            app,
+            engine,
+            signing_secret=settings.slack_signing_secret,
+            ats=receiver_for(settings, sessions=sessions, client=client),
+        ),
         host="127.0.0.1",
         port=0,
         asyncore_loop_timeout=0.05,

@@ -97,6 +97,11 @@ def post_signed(
     return _send(urllib.request.Request(url, data=body.encode("utf-8"), headers=headers, method="POST"))
 
 
+def post(url: str, body: bytes, headers: dict[str, str]) -> HttpReply:
+    """POST raw bytes with exactly these headers: what another service (an ATS) sends."""
+    return _send(urllib.request.Request(url, data=body, headers=headers, method="POST"))
+
+
 def cpu_seconds(exchange: Callable[[], T]) -> tuple[T, float]:
     """The result of `exchange` and the CPU time this process, the client and the app it serves, spent on it."""
     started = time.process_time()

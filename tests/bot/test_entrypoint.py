@@ -24,14 +24,15 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from models import Candidate, Recruiter, Rejection
+from models import AtsDelivery, Candidate, Recruiter, Rejection
 from models.db import make_engine
 from models.migrate import upgrade
+from testkit.ats import SECRETS_ENV, fixture, send_ashby, send_greenhouse
 from testkit.database import row_counts
 from testkit.env import BOT_TOKEN, make_env
-from testkit.fakeslack import FakeSlack, Reply
+from testkit.fakeslack import TEAM_ID, FakeSlack, Reply
 from testkit.processes import START_TIMEOUT, bot_process, clean_env, free_port
-from testkit.slack_http import get, post_signed, slash_command_body
+from testkit.slack_http import get, post, post_signed, slash_command_body
 
 EXAMPLE = 'Jane Doe email=jane@x.io role="Senior Backend Engineer" stage=final rating=5'
 
@@ -356,3 +357,43 @@ def test_dotenv_in_working_directory_is_read_and_environment_wins(fake_slack: Fa
         assert health.status == 200, health.body
         assert not listening(from_dotenv)
     assert fake_slack.calls_to("auth.test")
+
+
+# --- 6. ATS webhooks -----------------------------------------------------------------------------------------------
+
+
+def test_http_mode_serves_the_ats_receivers_for_the_bot_workspace(
+    engine: Engine, database_url: str, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    env = clean_env(
+        **make_env(database_url=database_url, fake_slack=fake_slack, PORT=str(free_port()), **SECRETS_ENV),
+        RUN_SCHEDULER="false",
+    )
+    with bot_process(env, tmp_path) as bot:
+        bot.wait_until_serving()
+        reply = send_greenhouse(bot.url, fixture("greenhouse", "reject_candidate"), event_id="gh-1")
+        assert (reply.status, reply.json()["kept"]) == (200, True), bot.output()
+        assert "ATS webhooks are served on port" in bot.output()
+    with Session(engine) as session:
+        assert session.execute(select(AtsDelivery.team_id, AtsDelivery.delivery_key)).all() == [(TEAM_ID, "gh-1")]
+
+
+def test_socket_mode_serves_the_ats_receivers_over_http_beside_the_socket(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    fake_slack.script("apps.connections.open", Reply({"ok": False, "error": "unknown_method"}, delay=5.0))
+    port = free_port()
+    settings = make_env(
+        database_url=f"sqlite:///{tmp_path / 'keepwarm.db'}",
+        fake_slack=fake_slack,
+        PORT=str(port),
+        SLACK_APP_TOKEN="xapp-1-A0APP-1-secret",
+        RUN_SCHEDULER="false",
+        ASHBY_WEBHOOK_SECRET=SECRETS_ENV["ASHBY_WEBHOOK_SECRET"],
+    )
+    with bot_process(clean_env(**settings), tmp_path) as bot:
+        bot.wait_for_call(fake_slack, "apps.connections.open")
+        bot.wait_until_serving()
+        ping = send_ashby(bot.url, fixture("ashby", "ping"))
+        assert (ping.status, ping.json()) == (200, {"ok": True, "kept": False}), bot.output()
+        assert post(bot.url + "/ats/greenhouse", b"{}", {}).status == 404

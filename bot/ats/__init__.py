@@ -1,0 +1,1 @@
+"""Webhook receivers for applicant tracking systems: Greenhouse, Lever and Ashby."""

@@ -1,0 +1,114 @@
+"""`POST /ats/greenhouse`, `/ats/lever` and `/ats/ashby`: verify, keep in the inbox, answer.
+
+Each receiver exists only while its secret is set (else 404, as for any unknown path). A delivery is verified over
+the raw bytes before anything else, and written to the inbox before the ATS gets its 200, so a delivery the ATS
+counts as received is never lost; a retry or duplicate finds its first copy and is answered 200 without a second.
+No Slack or ATS API call happens here: the answer never waits on them. A database that cannot take the delivery
+gets a 503, which every ATS retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.ats import ashby, greenhouse, lever
+from bot.ats.delivery import Delivery, Refused
+from bot.config import AtsSecrets, Settings
+from bot.http_answer import json_answer
+from models.ats_delivery import Ats
+from models.ats_inbox import store_delivery
+from models.base import utcnow
+
+PATH_PREFIX = "/ats/"
+logger = logging.getLogger("keepwarm.ats")
+Reader = Callable[[bytes, dict[str, str]], Delivery]
+
+
+def switched_on(secrets: AtsSecrets) -> dict[Ats, Reader]:
+    """The receivers whose secret is set, each a function of the raw body and the lower-cased headers."""
+    readers: dict[Ats, Reader] = {}
+    if secrets.greenhouse:
+        greenhouse_key = secrets.greenhouse
+        readers[Ats.GREENHOUSE] = lambda raw, headers: greenhouse.read(raw, headers, secret=greenhouse_key)
+    if secrets.lever:
+        tokens = secrets.lever
+        readers[Ats.LEVER] = lambda raw, _headers: lever.read(raw, tokens, now=time.time())
+    if secrets.ashby:
+        ashby_key = secrets.ashby
+        readers[Ats.ASHBY] = lambda raw, headers: ashby.read(raw, headers, secret=ashby_key)
+    return readers
+
+
+class AtsReceiver:
+    """The WSGI application behind `/ats/<name>`, for the workspace the bot token belongs to."""
+
+    def __init__(self, secrets: AtsSecrets, *, sessions: sessionmaker[Session], team_id: str) -> None:
+        self.readers = switched_on(secrets)
+        self.sessions = sessions
+        self.team_id = team_id
+
+    @property
+    def paths(self) -> list[str]:
+        """The receivers switched on, as paths."""
+        return [PATH_PREFIX + ats.value for ats in self.readers]
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        name = environ.get("PATH_INFO", "").removeprefix(PATH_PREFIX)
+        source = next((ats for ats in self.readers if ats.value == name), None)
+        if source is None:
+            return json_answer(start_response, 404, {"ok": False, "error": "not_found"})
+        if environ.get("REQUEST_METHOD") != "POST":
+            return json_answer(start_response, 405, {"ok": False, "error": "use POST"}, [("Allow", "POST")])
+        raw = _raw_body(environ)
+        try:
+            delivery = self.readers[source](raw, _headers(environ))
+        except Refused as refusal:
+            logger.warning("refused a %s delivery: %s", source.value, refusal.reason)
+            return json_answer(start_response, refusal.status, {"ok": False, "error": refusal.reason})
+        if delivery.key is None:
+            return json_answer(start_response, 200, {"ok": True, "kept": False})
+        try:
+            with self.sessions.begin() as session:
+                new = store_delivery(
+                    session=session,
+                    team_id=self.team_id,
+                    source=source,
+                    delivery_key=delivery.key,
+                    event=delivery.event,
+                    body=raw.decode("utf-8"),  # every reader has parsed it as UTF-8 JSON
+                    now=utcnow(),
+                )
+        except SQLAlchemyError:
+            logger.exception("could not keep a %s %s delivery; the ATS will retry", source.value, delivery.event)
+            return json_answer(start_response, 503, {"ok": False, "error": "not stored, retry later"})
+        return json_answer(start_response, 200, {"ok": True, "kept": True, "duplicate": not new})
+
+
+def _raw_body(environ: dict[str, Any]) -> bytes:
+    """The bytes as signed; waitress has already refused a body over its size limit."""
+    length = environ.get("CONTENT_LENGTH") or "0"
+    return environ["wsgi.input"].read(int(length)) if length.isdigit() else b""
+
+
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    """Request headers by lower-case name, as WSGI hands them over (HTTP_GREENHOUSE_EVENT_ID: greenhouse-event-id)."""
+    return {
+        key.removeprefix("HTTP_").replace("_", "-").lower(): str(value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+
+
+def receiver_for(settings: Settings, *, sessions: sessionmaker[Session], client: WebClient) -> AtsReceiver | None:
+    """The receivers the settings switch on, for the bot token's workspace (asked of Slack once, at start-up, so
+    never on a delivery's path); None when no ATS secret is set."""
+    if not settings.ats.any:
+        return None
+    return AtsReceiver(settings.ats, sessions=sessions, team_id=str(client.auth_test()["team_id"]))
