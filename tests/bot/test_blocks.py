@@ -39,6 +39,7 @@ from bot.blocks import (
 from bot.blocks.common import escape, section, truncate
 from bot.blocks.digest import TOP_MATCHES, DigestEntry
 from bot.blocks.reminders import MAX_ITEMS, ButtonValue
+from bot.fields import TAG_MAX, TAGS_MAX, URL_MAX
 from bot.ids import (
     CHECKIN_DONE,
     CHECKIN_DRAFT,
@@ -62,15 +63,13 @@ from bot.rejection_input import (
     NAME_MAX,
     NOTE_MAX,
     ROLE_MAX,
-    TAG_MAX,
-    TAGS_MAX,
     InputErrors,
     RejectionInput,
     parse_rejection_command,
     validate_rejection,
 )
 from bot.role_input import FIELDS as ROLE_FIELDS
-from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, URL_MAX, parse_role_command, validate_role
+from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, parse_role_command, validate_role
 from models import ACTIVE, STOP_REASONS, Candidate, Checkin, Recruiter, Rejection
 from models.matching import Match, is_matchable
 from models.policy import Policy

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from bot.blocks.common import escape
 from bot.command_text import unescape
+from bot.fields import TAG_MAX, TAGS_MAX, URL_MAX
 from bot.rejection_input import (
     EMAIL_MAX,
     FIELDS,
@@ -26,8 +27,6 @@ from bot.rejection_input import (
     NAME_MAX,
     NOTE_MAX,
     ROLE_MAX,
-    TAG_MAX,
-    TAGS_MAX,
     InputErrors,
     RejectionInput,
     clean_email,
@@ -35,7 +34,7 @@ from bot.rejection_input import (
     validate_rejection,
 )
 from bot.role_input import FIELDS as ROLE_FIELDS
-from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, URL_MAX, RoleInput, parse_role_command, validate_role
+from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, RoleInput, parse_role_command, validate_role
 from models import STAGES, Candidate, Rejection, Role
 from tests.conftest import RunningApp, row_counts
 from tests.slack_http import SLACK_ACK_SECONDS, cpu_seconds, post_signed, slash_command_body

@@ -20,9 +20,10 @@ from bot.blocks.rejections import (
     build_usage,
 )
 from bot.command_text import unescape
+from bot.fields import InputErrors
 from bot.listeners.replies import ack_ephemeral, admit_recruiter, ephemeral
 from bot.recording import save_rejection
-from bot.rejection_input import InputErrors, clean_email, parse_rejection_command
+from bot.rejection_input import clean_email, parse_rejection_command
 from bot.services import Services, services
 from bot.timezones import refresh_timezone, timezone_stale
 from models.records import forget_candidate, recent_rejections

@@ -24,8 +24,9 @@ from bot.blocks.roles import (
     build_role_reopened,
     build_role_usage,
 )
+from bot.fields import InputErrors
 from bot.listeners.replies import ack_ephemeral, admit_recruiter, ephemeral
-from bot.role_input import InputErrors, RoleInput, parse_role_command
+from bot.role_input import RoleInput, parse_role_command
 from bot.services import Services, services
 from jobs.role_alerts import deliver_role_alerts
 from models.base import utcnow

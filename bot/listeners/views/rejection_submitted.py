@@ -12,9 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.access import AccessCheckFailed
 from bot.blocks.rejection_modal import submitted_values
 from bot.blocks.rejections import build_refusal
+from bot.fields import InputErrors
 from bot.listeners.replies import answer_form
 from bot.recording import save_rejection
-from bot.rejection_input import FIELDS, InputErrors, validate_rejection
+from bot.rejection_input import FIELDS, validate_rejection
 from bot.services import services
 from bot.timezones import refresh_timezone, timezone_stale
 

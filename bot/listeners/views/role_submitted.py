@@ -12,9 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.access import AccessCheckFailed
 from bot.blocks.rejection_modal import submitted_values
 from bot.blocks.rejections import build_refusal
+from bot.fields import InputErrors
 from bot.listeners.commands.role import save_role
 from bot.listeners.replies import answer_form
-from bot.role_input import FIELDS, InputErrors, validate_role
+from bot.role_input import FIELDS, validate_role
 from bot.services import services
 
 UNAVAILABLE = (
