@@ -11,11 +11,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.access import AccessCheckFailed
-from bot.blocks.common import Message, escape, message, section
+from bot.blocks.common import Message, escape
 from bot.blocks.reminders import parse_id
-from bot.listeners.replies import answer_click
-from bot.services import services
+from bot.listeners.actions.match_click import MatchClick, answer_match_click
+from bot.listeners.replies import one_section
 from models.base import utcnow
 from models.outreach import Outreach, record_outreach
 
@@ -30,50 +29,44 @@ UNAVAILABLE = "Keepwarm's database is not answering, so nothing was logged. Try 
 
 
 def handle_role_reach_out(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond, logger: Logger
+    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, logger: Logger
 ) -> None:
-    ack()
-    svc = services(context)
-    user_id = body["user"]["id"]
-    team_id = (body.get("team") or {}).get("id") or body["user"]["team_id"]
-    try:
-        allowed = svc.access.may_record(user_id)
-    except AccessCheckFailed:
-        logger.warning("could not check whether %s may log outreach", user_id)
-        answer_click(respond, _say(CANNOT_CHECK), logger)
-        return
-    if not allowed:
-        logger.info("refused outreach from %s, who is not a recruiter", user_id)
-        answer_click(respond, _say(NOT_ALLOWED), logger)
-        return
-    found = VALUE.fullmatch(str(body["actions"][0].get("value", "")))
-    ids = (parse_id(found.group(1)), parse_id(found.group(2))) if found else (None, None)
-    role_id, candidate_id = ids
+    answer_match_click(
+        ack=ack,
+        body=body,
+        context=context,
+        respond=respond,
+        logger=logger,
+        cannot_check=CANNOT_CHECK,
+        not_allowed=NOT_ALLOWED,
+        work=_reach_out,
+    )
+
+
+def _reach_out(click: MatchClick) -> Message:
+    found = VALUE.fullmatch(click.value)
+    role_id, candidate_id = (parse_id(found.group(1)), parse_id(found.group(2))) if found else (None, None)
     if role_id is None or candidate_id is None:
-        answer_click(respond, _say(FORGED), logger)
-        return
+        return one_section(FORGED)
     try:
-        with svc.sessions.begin() as session:
+        with click.svc.sessions.begin() as session:
             outcome = record_outreach(
                 session=session,
-                team_id=team_id,
+                team_id=click.team_id,
                 role_id=role_id,
                 candidate_id=candidate_id,
-                user_id=user_id,
+                user_id=click.user_id,
                 now=utcnow(),
             )
     except SQLAlchemyError:
-        logger.exception("could not log outreach")
-        answer_click(respond, _say(UNAVAILABLE), logger)
-        return
+        click.logger.exception("could not log outreach")
+        return one_section(UNAVAILABLE)
     if isinstance(outcome, str):
-        answer_click(respond, _say(escape(outcome)), logger)
-        return
+        return one_section(escape(outcome))
     if not outcome.created:
-        answer_click(respond, _say(_already(outcome, user_id)), logger)
-        return
-    told = _tell_owner(client, outcome, user_id, logger)
-    answer_click(respond, _say(_confirmation(outcome, user_id, told=told)), logger)
+        return one_section(_already(outcome, click.user_id))
+    told = _tell_owner(click.client, outcome, click.user_id, click.logger)
+    return one_section(_confirmation(outcome, click.user_id, told=told))
 
 
 def _tell_owner(client: WebClient, outcome: Outreach, user_id: str, logger: Logger) -> bool:
@@ -108,7 +101,3 @@ def _already(outcome: Outreach, user_id: str) -> str:
         f"{who} reach out to *{escape(outcome.candidate_name)}* about "
         f"*{escape(outcome.role_title)}* on {outcome.row.at:%d %b %Y}. Nothing changed."
     )
-
-
-def _say(text: str) -> Message:
-    return message(text, [section(text)])
