@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from logging import Logger
-from typing import Any
-
-from slack_bolt import Ack, BoltContext, Respond
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks.common import Message, escape
 from bot.blocks.digest import TOP_MATCHES, build_reveal
 from bot.blocks.reminders import parse_id
-from bot.listeners.actions.match_click import MatchClick, answer_match_click
+from bot.listeners.actions.match_click import MatchClick, match_click_listener
 from bot.listeners.replies import one_section
 from models import OPEN, Role
 from models.base import utcnow
@@ -25,21 +21,6 @@ CANNOT_CHECK = (
 NOT_ALLOWED = "Only recruiters can see the candidates behind a role. Ask a Keepwarm admin to add you."
 NOT_FOUND = "That role does not exist in this workspace: there are no names to show."
 UNAVAILABLE = "Keepwarm's database is not answering, so no names can be shown just now. Try again in a minute."
-
-
-def handle_digest_reveal(
-    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, logger: Logger
-) -> None:
-    answer_match_click(
-        ack=ack,
-        body=body,
-        context=context,
-        respond=respond,
-        logger=logger,
-        cannot_check=CANNOT_CHECK,
-        not_allowed=NOT_ALLOWED,
-        work=_reveal,
-    )
 
 
 def _reveal(click: MatchClick) -> Message:
@@ -70,3 +51,6 @@ def _reveal(click: MatchClick) -> Message:
     except SQLAlchemyError:
         click.logger.exception("could not load a digest role's matches")
         return one_section(UNAVAILABLE)
+
+
+handle_digest_reveal = match_click_listener(cannot_check=CANNOT_CHECK, not_allowed=NOT_ALLOWED, work=_reveal)

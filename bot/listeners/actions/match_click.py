@@ -28,35 +28,31 @@ class MatchClick:
     logger: Logger
 
 
-def answer_match_click(
-    *,
-    ack: Ack,
-    body: dict[str, Any],
-    context: BoltContext,
-    respond: Respond,
-    logger: Logger,
-    cannot_check: str,
-    not_allowed: str,
-    work: Callable[[MatchClick], Message],
-) -> None:
-    """Run `work` for a recruiter and show them its reply; `cannot_check` and `not_allowed` say, in this button's
-    words, why anyone else's click did nothing."""
-    ack()
-    svc = services(context)
-    if admit_recruiter(
-        svc,
-        context.user_id,
-        logger,
-        unknown=one_section(cannot_check),
-        refused=one_section(not_allowed),
-        answer=lambda reply: answer_click(respond, reply, logger),
-    ):
-        click = MatchClick(
-            svc=svc,
-            client=context.client,
-            team_id=context.team_id,
-            user_id=context.user_id,
-            value=str(body["actions"][0].get("value", "")),
-            logger=logger,
-        )
-        answer_click(respond, work(click), logger)
+def match_click_listener(
+    *, cannot_check: str, not_allowed: str, work: Callable[[MatchClick], Message]
+) -> Callable[[Ack, dict[str, Any], BoltContext, Respond, Logger], None]:
+    """The Bolt listener of one such button: `work` runs for a recruiter and its reply is shown to them;
+    `cannot_check` and `not_allowed` say, in this button's words, why anyone else's click did nothing."""
+
+    def listener(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, logger: Logger) -> None:
+        ack()
+        svc = services(context)
+        if admit_recruiter(
+            svc,
+            context.user_id,
+            logger,
+            unknown=one_section(cannot_check),
+            refused=one_section(not_allowed),
+            answer=lambda reply: answer_click(respond, reply, logger),
+        ):
+            click = MatchClick(
+                svc=svc,
+                client=context.client,
+                team_id=context.team_id,
+                user_id=context.user_id,
+                value=str(body["actions"][0].get("value", "")),
+                logger=logger,
+            )
+            answer_click(respond, work(click), logger)
+
+    return listener

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 from logging import Logger
-from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks.common import Message, escape
 from bot.blocks.reminders import parse_id
-from bot.listeners.actions.match_click import MatchClick, answer_match_click
+from bot.listeners.actions.match_click import MatchClick, match_click_listener
 from bot.listeners.replies import one_section
 from models.base import utcnow
 from models.outreach import Outreach, record_outreach
@@ -26,21 +24,6 @@ CANNOT_CHECK = (
 NOT_ALLOWED = "Only recruiters can log outreach to a candidate. Ask a Keepwarm admin to add you."
 FORGED = "That button is not one Keepwarm drew: nothing was logged."
 UNAVAILABLE = "Keepwarm's database is not answering, so nothing was logged. Try again in a minute."
-
-
-def handle_role_reach_out(
-    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, logger: Logger
-) -> None:
-    answer_match_click(
-        ack=ack,
-        body=body,
-        context=context,
-        respond=respond,
-        logger=logger,
-        cannot_check=CANNOT_CHECK,
-        not_allowed=NOT_ALLOWED,
-        work=_reach_out,
-    )
 
 
 def _reach_out(click: MatchClick) -> Message:
@@ -101,3 +84,6 @@ def _already(outcome: Outreach, user_id: str) -> str:
         f"{who} reach out to *{escape(outcome.candidate_name)}* about "
         f"*{escape(outcome.role_title)}* on {outcome.row.at:%d %b %Y}. Nothing changed."
     )
+
+
+handle_role_reach_out = match_click_listener(cannot_check=CANNOT_CHECK, not_allowed=NOT_ALLOWED, work=_reach_out)
