@@ -7,7 +7,6 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.blocks.common import Message
@@ -16,7 +15,6 @@ from bot.blocks.rejections import (
     build_forgotten,
     build_list,
     build_not_found,
-    build_unavailable,
     build_usage,
 )
 from bot.command_text import unescape
@@ -43,11 +41,11 @@ def _record(asked: Asked, text: str) -> None:
     except InputErrors as error:
         asked.answer(build_usage(error.errors))
         return
-    try:
-        saved = save_rejection(svc=asked.svc, team_id=asked.team_id, user_id=asked.user_id, entry=entry)
-    except SQLAlchemyError:
-        asked.logger.exception("could not save a rejection")
-        asked.answer(build_unavailable("save the rejection"))
+    saved = asked.attempt(
+        lambda: save_rejection(svc=asked.svc, team_id=asked.team_id, user_id=asked.user_id, entry=entry),
+        failing="save the rejection",
+    )
+    if saved is None:
         return
     asked.answer(saved.reply)
     if timezone_stale(saved.timezone_checked_at):

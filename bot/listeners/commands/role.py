@@ -13,7 +13,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.blocks.common import Message
-from bot.blocks.rejections import build_unavailable
 from bot.blocks.role_modal import build_role_modal
 from bot.blocks.roles import (
     build_already_open,
@@ -85,13 +84,12 @@ def _open_role(asked: Asked, text: str) -> None:
     except InputErrors as error:
         asked.answer(build_role_usage(error.errors))
         return
-    try:
-        reply = save_role(svc=asked.svc, team_id=asked.team_id, user_id=asked.user_id, entry=entry)
-    except SQLAlchemyError:
-        asked.logger.exception("could not open a role")
-        asked.answer(build_unavailable("open the role"))
-        return
-    asked.answer(reply)
+    reply = asked.attempt(
+        lambda: save_role(svc=asked.svc, team_id=asked.team_id, user_id=asked.user_id, entry=entry),
+        failing="open the role",
+    )
+    if reply is not None:
+        asked.answer(reply)
 
 
 def _list(asked: Asked, args: list[str]) -> None:
@@ -145,25 +143,26 @@ def _reopen(asked: Asked, args: list[str]) -> None:
     role_id = _role_number(asked, "reopen", args)
     if role_id is None:
         return
-    svc, team_id = asked.svc, asked.team_id
+    svc = asked.svc
     now = utcnow()
-    reopened: int | None = None
-    try:
+
+    def reopen() -> tuple[Message, int | None]:
+        """The reply, and the role's id when it was closed until now and has alerts to deliver."""
         with svc.sessions.begin() as session:
-            change = reopen_role(session=session, team_id=team_id, role_id=role_id, now=now)
+            change = reopen_role(session=session, team_id=asked.team_id, role_id=role_id, now=now)
             if change.role is None:
-                reply = build_role_not_found(role_id)
-            elif not change.changed:
-                reply = build_already_open(change.role)
-            else:
-                finalists = role_finalists(session=session, role=change.role)
-                queue_role_alerts(session=session, role=change.role, finalists=finalists, now=now)
-                reply = build_role_reopened(change.role, finalists, now=now, digest_channel=svc.settings.digest.channel)
-                reopened = change.role.id
-    except SQLAlchemyError:
-        asked.logger.exception("could not reopen a role")
-        asked.answer(build_unavailable("reopen the role"))
+                return build_role_not_found(role_id), None
+            if not change.changed:
+                return build_already_open(change.role), None
+            finalists = role_finalists(session=session, role=change.role)
+            queue_role_alerts(session=session, role=change.role, finalists=finalists, now=now)
+            reply = build_role_reopened(change.role, finalists, now=now, digest_channel=svc.settings.digest.channel)
+            return reply, change.role.id
+
+    done = asked.attempt(reopen, failing="reopen the role")
+    if done is None:
         return
+    reply, reopened = done
     asked.answer(reply)
     if reopened is not None:
         try:

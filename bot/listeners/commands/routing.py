@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from logging import Logger
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -20,6 +20,8 @@ from bot.blocks.common import Message
 from bot.blocks.rejections import build_access_unknown, build_refusal, build_unavailable
 from bot.listeners.replies import ack_ephemeral, admit_recruiter, ephemeral
 from bot.services import Services, services
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,17 +39,26 @@ class Asked:
         """Answer in the acknowledgement, only to whoever typed the command."""
         ack_ephemeral(self.ack, reply)
 
-    def answer_from(self, build: Callable[[Session], Message], *, failing: str) -> None:
-        """Answer with the reply `build` makes in one transaction; when the database fails, say that Keepwarm could not
-        do what `failing` says (e.g. "load the open roles") and that nothing changed."""
+    def attempt(self, work: Callable[[], T], *, failing: str) -> T | None:
+        """What `work` returns; or None once the person has been told that the database did not answer, so Keepwarm
+        could not do what `failing` says (e.g. "load the open roles") and nothing changed."""
         try:
-            with self.svc.sessions.begin() as session:
-                reply = build(session)
+            return work()
         except SQLAlchemyError:
             self.logger.exception("could not %s", failing)
             self.answer(build_unavailable(failing))
-            return
-        self.answer(reply)
+            return None
+
+    def answer_from(self, build: Callable[[Session], Message], *, failing: str) -> None:
+        """Answer with the reply `build` makes in one transaction (see `attempt` for a database that fails)."""
+
+        def in_one_transaction() -> Message:
+            with self.svc.sessions.begin() as session:
+                return build(session)
+
+        reply = self.attempt(in_one_transaction, failing=failing)
+        if reply is not None:
+            self.answer(reply)
 
 
 @dataclass(frozen=True)
