@@ -3,17 +3,14 @@ while Slack cannot say who the recruiters are, gets the reason on the form's fir
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
 
-from bot.config import load_settings
 from bot.ids import REJECTION_MODAL, ROLE_MODAL
 from bot.listeners.views.rejection_submitted import ACCESS_UNKNOWN as REJECTION_ACCESS_UNKNOWN
 from bot.listeners.views.role_submitted import ACCESS_UNKNOWN as ROLE_ACCESS_UNKNOWN
-from tests.conftest import RunningApp, make_env, row_counts, serve
+from tests.conftest import RunningApp, row_counts
 from tests.fakeslack import FakeSlack
 from tests.slack_http import interactive_body, post_signed, view_submission_payload
 
@@ -49,24 +46,21 @@ def test_someone_who_is_not_a_recruiter_cannot_save_a_form(
     assert all(count == 0 for count in row_counts(running.engine).values())
 
 
-@pytest.mark.parametrize(
-    ("form", "values", "first", "said"),
-    [(*FORMS[0], REJECTION_ACCESS_UNKNOWN), (*FORMS[1], ROLE_ACCESS_UNKNOWN)],
-    ids=["rejection", "role"],
-)
-def test_no_form_is_saved_while_slack_cannot_say_who_the_recruiters_are(
-    database_url: str, engine: Engine, fake_slack: FakeSlack, form: str, values: dict[str, Any], first: str, said: str
-) -> None:
-    """RECRUITER_USERGROUP_ID names a group Slack does not know: Keepwarm refuses rather than guess."""
-    settings = load_settings(
-        make_env(database_url=database_url, fake_slack=fake_slack, RECRUITER_USERGROUP_ID="S0GONE")
+class TestUnknownGroup:
+    @pytest.fixture
+    def app_env(self) -> dict[str, str]:
+        """RECRUITER_USERGROUP_ID names a group Slack does not know: Keepwarm refuses rather than guess."""
+        return {"RECRUITER_USERGROUP_ID": "S0GONE"}
+
+    @pytest.mark.parametrize(
+        ("form", "values", "first", "said"),
+        [(*FORMS[0], REJECTION_ACCESS_UNKNOWN), (*FORMS[1], ROLE_ACCESS_UNKNOWN)],
+        ids=["rejection", "role"],
     )
-    app: Iterator[RunningApp] = serve(settings, engine)
-    running = next(app)
-    try:
+    def test_no_form_is_saved_while_slack_cannot_say_who_the_recruiters_are(
+        self, running: RunningApp, fake_slack: FakeSlack, form: str, values: dict[str, Any], first: str, said: str
+    ) -> None:
         answer = submit(running, form, values, "U0REC")
-    finally:
-        app.close()
-    assert answer == {"response_action": "errors", "errors": {first: said}}
-    assert fake_slack.calls_to("usergroups.users.list")
-    assert all(count == 0 for count in row_counts(engine).values())
+        assert answer == {"response_action": "errors", "errors": {first: said}}
+        assert fake_slack.calls_to("usergroups.users.list")
+        assert all(count == 0 for count in row_counts(running.engine).values())
