@@ -1,36 +1,23 @@
 """Validation of one new role, shared by the `/role` command and its modal so both accept the same input.
 
 The grammar is `/rejected`'s (bot.command_text): the leading words are the title, then key=value options. Every
-problem is reported at once, one sentence per field, and tags are cleaned exactly as a rejection's are, so a role's
-skills and a candidate's skills compare equal.
+problem is reported at once, one sentence per field, and tags are cleaned exactly as a rejection's are (bot.fields), so
+a role's skills and a candidate's skills compare equal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from bot.rejection_input import (
-    FieldCheck,
-    _FieldError,
-    _quote,
-    _refuse_control,
-    _tags,
-    _text,
-    parse_command,
-)
-from bot.rejection_input import InputErrors as InputErrors  # what validate_role and parse_role_command raise
+from bot.fields import FieldCheck, FieldError, http_url, one_line_text, parse_command, tag_list
 
 FIELDS = ("title", "tags", "location", "url", "team")  # also the modal's block ids
 TITLE_MAX = 150
 LOCATION_MAX = 150
 TEAM_MAX = 150
-URL_MAX = 300
 
 _COMMAND_KEYS = FIELDS[1:]  # the title is the command's leading words, never a key
-_LINK_BREAKERS = frozenset('<>|"')  # would end or split a Slack <url|label> link
-_URL_EXAMPLE = "https://jobs.example.com/backend-engineer"
 
 USAGE = """\
 *Open a role:* `/role Title` followed by any of `tags=a,b,c` `location=…` `url=…` `team=…`
@@ -57,9 +44,9 @@ def validate_role(raw: Mapping[str, str | None]) -> RoleInput:
     check = FieldCheck(raw)
     result = RoleInput(
         title=check("title", _title, ""),
-        tags=check("tags", _tags, ()),
+        tags=check("tags", tag_list, ()),
         location=check("location", _location, None),
-        url=check("url", _url, None),
+        url=check("url", http_url, None),
         team=check("team", _team, None),
     )
     check.done(FIELDS)
@@ -79,34 +66,13 @@ def parse_role_command(text: str) -> RoleInput:
 
 def _title(value: str | None) -> str:
     if value is None:
-        raise _FieldError("Title is missing; start with the role's job title, e.g. `/role Backend Engineer`.")
-    return _text("Title", value, TITLE_MAX, "give the role's job title")
+        raise FieldError("Title is missing; start with the role's job title, e.g. `/role Backend Engineer`.")
+    return one_line_text("Title", value, TITLE_MAX, "give the role's job title")
 
 
 def _location(value: str | None) -> str | None:
-    return None if value is None else _text("Location", value, LOCATION_MAX, "give a city, country or Remote")
+    return None if value is None else one_line_text("Location", value, LOCATION_MAX, "give a city, country or Remote")
 
 
 def _team(value: str | None) -> str | None:
-    return None if value is None else _text("Team", value, TEAM_MAX, "give the hiring team's name")
-
-
-def _url(value: str | None) -> str | None:
-    """A web address the reply can link to: http(s) with a host, and nothing that would break `<url|label>`."""
-    if value is None:
-        return None
-    _refuse_control("URL", value)
-    if len(value) > URL_MAX:
-        raise _FieldError(f"URL {_quote(value)} is {len(value):,} characters; the limit is {URL_MAX}.")
-    refused = _FieldError(f"URL {_quote(value)} is not a web address; use one like {_URL_EXAMPLE}.")
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        raise refused from None
-    if (
-        parts.scheme.lower() not in ("http", "https")
-        or not parts.hostname
-        or any(char.isspace() or char in _LINK_BREAKERS for char in value)
-    ):
-        raise refused
-    return value
+    return None if value is None else one_line_text("Team", value, TEAM_MAX, "give the hiring team's name")

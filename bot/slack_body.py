@@ -11,6 +11,8 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
+from slack_bolt.request.internals import extract_team_id, extract_user_id
+
 INTERACTIVE_TYPES = ("block_actions", "view_submission", "view_closed", "shortcut", "message_action")
 
 
@@ -51,7 +53,7 @@ def _shape_problem(body: dict[str, Any]) -> str | None:
     kind = body.get("type")
     if "command" in body:
         missing = [key for key in ("command", "team_id", "user_id", "text", "trigger_id") if not _is_str(body.get(key))]
-        return f"a slash command without {', '.join(missing)}" if missing else None
+        return f"a slash command without {', '.join(missing)}" if missing else _ids_problem("a slash command", body)
     if kind in INTERACTIVE_TYPES:
         return _interactive_problem(kind, body)
     if kind == "event_callback" and not (isinstance(body.get("event"), dict) and _is_str(body["event"].get("type"))):
@@ -63,8 +65,11 @@ def _interactive_problem(kind: str, body: dict[str, Any]) -> str | None:
     user, team = body.get("user"), body.get("team")
     if not (isinstance(user, dict) and _is_str(user.get("id"))):
         return f"a {kind} without a user id"
-    if not ((isinstance(team, dict) and _is_str(team.get("id"))) or _is_str(user.get("team_id"))):
+    if not (team is None or isinstance(team, dict)):
         return f"a {kind} without a team id"
+    problem = _ids_problem(f"a {kind}", body)
+    if problem is not None:
+        return problem
     if kind == "block_actions":
         actions = body.get("actions")
         if not (isinstance(actions, list) and actions and all(_is_action(action) for action in actions)):
@@ -77,6 +82,31 @@ def _interactive_problem(kind: str, body: dict[str, Any]) -> str | None:
             return f"a {kind} whose form values are not Slack's {{block: {{action: state}}}}"
     if kind in ("shortcut", "message_action") and not _is_str(body.get("callback_id")):
         return f"a {kind} without a callback_id"
+    return None
+
+
+def _ids_problem(what: str, body: dict[str, Any]) -> str | None:
+    """The listeners act for context.team_id and context.user_id, which Bolt reads from the body by its own rules
+    (slack_bolt.request.internals): both must come out as text, or a listener would act for no team or no one.
+
+    For Slack's payloads they are the ids the body names: a command's team_id and user_id; a click's or a form's
+    team.id, or user.team_id in an org-wide install (team is null there), and user.id. One exception, by Bolt's
+    design: a modal or Home tab opened in another workspace through Slack Connect carries view.app_installed_team_id,
+    the workspace that installed Keepwarm, and Bolt reads that rather than team.id.
+    """
+    try:
+        team_id, user_id = extract_team_id(body), extract_user_id(body)
+    except (
+        AttributeError,
+        TypeError,
+        IndexError,
+        KeyError,
+    ):  # a shape Bolt itself cannot read (it would crash on it too)
+        team_id = user_id = None
+    if not (_is_str(team_id) and team_id):
+        return f"{what} without a team id"
+    if not (_is_str(user_id) and user_id):
+        return f"{what} without a user id"
     return None
 
 

@@ -24,6 +24,8 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
 from urllib.request import Request, urlopen
 
+from bot.fields import LINK_BREAKERS, TAG_MAX, TAGS_MAX, URL_MAX
+
 BOARDS = ("greenhouse", "lever")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")  # a Greenhouse board token or a Lever site name
 POSTING_ID = re.compile(r"[A-Za-z0-9-]{1,64}")  # Lever's are UUIDs; "<board>:<id>" fits Role.external_id's 200
@@ -34,9 +36,6 @@ BYTES_MAX = 20_000_000  # far above any real board; a bigger answer is not a job
 LEVER_PAGE = 100
 LEVER_PAGES_MAX = 100
 TEXT_MAX = 150  # Role.title, location and team_name
-URL_MAX = 300  # Role.url
-TAG_MAX = 40  # as /rejected allows
-TAGS_MAX = 20
 
 # Boards served from the ATS's own hosts name their token or site in every job's URL: {host}/{board}/...
 _BOARD_HOSTS = {
@@ -49,7 +48,7 @@ _SHAPES = {
     "greenhouse": "Greenhouse's /v1/boards/TOKEN/jobs?content=true",
     "lever": "Lever's /v0/postings/SITE?mode=json",
 }
-_LINK_BREAKERS = frozenset('<>|" ')  # would end or split a Slack <url|label> link
+_LINK_BREAKERS = LINK_BREAKERS | {" "}  # and a space, which ends a link as surely
 _TAG_FIELD = re.compile(r"skill|tag", re.IGNORECASE)  # Greenhouse custom fields worth reading as tags
 
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from bot.blocks.common import plain
 from bot.blocks.rejection_modal import field_input
+from bot.fields import URL_MAX
 from bot.ids import ROLE_MODAL
-from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, URL_MAX
+from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX
 
 View = dict[str, Any]
 

@@ -1,10 +1,11 @@
-"""How a handler answers a slash command or a click: ephemerally, only to the person who asked."""
+"""How a handler answers a slash command, a click or a form: ephemerally, only to whoever asked; and who may ask."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from logging import Logger
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
@@ -12,14 +13,20 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.access import AccessCheckFailed
-from bot.blocks.common import Message
-from bot.blocks.rejections import build_access_unknown, build_refusal
+from bot.blocks.common import Message, message, section
 from bot.services import Services
+
+T = TypeVar("T")
 
 
 def ephemeral(reply: Message) -> dict[str, Any]:
     """A reply only the person who asked sees: for ack(), respond() or a response_url."""
     return {"response_type": "ephemeral", "text": reply["text"], "blocks": reply["blocks"]}
+
+
+def one_section(text: str) -> Message:
+    """A reply that is one mrkdwn sentence."""
+    return message(text, [section(text)])
 
 
 def ack_ephemeral(ack: Ack, reply: Message) -> None:
@@ -58,14 +65,19 @@ def answer_form(
         logger.exception("could not send %s to %s", what, user_id)
 
 
-def admit_recruiter(ack: Ack, svc: Services, user_id: str, logger: Logger) -> bool:
-    """True when the user may use Keepwarm's commands; otherwise the acknowledgement says why not."""
+def admit_recruiter(
+    svc: Services, user_id: str, logger: Logger, *, unknown: T, refused: T, answer: Callable[[T], object]
+) -> bool:
+    """True when the user may use Keepwarm's commands, forms and match buttons; otherwise `answer` tells them why not,
+    in the words of where they asked: `unknown` when Slack did not say who is in the recruiters' user group (Keepwarm
+    refuses rather than guesses), `refused` when they are not a recruiter."""
     try:
         allowed = svc.access.may_record(user_id)
     except AccessCheckFailed:
-        logger.exception("could not read the recruiters' user group")
-        ack_ephemeral(ack, build_access_unknown())
+        logger.exception("could not read the recruiters' user group to admit %s", user_id)
+        answer(unknown)
         return False
     if not allowed:
-        ack_ephemeral(ack, build_refusal())
+        logger.info("refused %s, who is not a recruiter", user_id)
+        answer(refused)
     return allowed

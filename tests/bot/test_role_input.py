@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.fields import InputErrors
 from bot.rejection_input import validate_rejection
-from bot.role_input import FIELDS, USAGE, InputErrors, RoleInput, parse_role_command, validate_role
+from bot.role_input import FIELDS, USAGE, RoleInput, parse_role_command, validate_role
 
 
 def command_errors(text: str) -> dict[str, str]:

@@ -10,17 +10,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.rejection_input import (
-    EMAIL_MAX,
-    LINKEDIN_MAX,
-    NAME_MAX,
-    NOTE_MAX,
-    ROLE_MAX,
-    TAG_MAX,
-    TAGS_MAX,
-    InputErrors,
-)
-from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, URL_MAX, RoleInput
+from bot.fields import TAG_MAX, TAGS_MAX, URL_MAX, InputErrors
+from bot.rejection_input import EMAIL_MAX, LINKEDIN_MAX, NAME_MAX, NOTE_MAX, ROLE_MAX
+from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, RoleInput
 from models import STAGES, Rejection
 from models.rejection import RejectionInput
 from testkit.running import RunningApp

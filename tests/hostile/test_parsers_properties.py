@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from bot.blocks.common import escape
 from bot.command_text import unescape
+from bot.fields import InputErrors
 from bot.rejection_input import (
     EMAIL_MAX,
     FIELDS,
     LINKEDIN_MAX,
-    InputErrors,
     clean_email,
     parse_rejection_command,
     validate_rejection,

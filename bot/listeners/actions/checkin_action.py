@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from logging import Logger
 from typing import Any
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
@@ -42,13 +43,13 @@ class Clicked:
     response_url: str | None
 
     @classmethod
-    def from_body(cls, body: dict[str, Any], raw_value: str | None = None) -> Clicked:
+    def from_body(cls, body: dict[str, Any], context: BoltContext) -> Clicked:
         message = body.get("message") or {}
         container = body.get("container") or {}
         return cls(
-            team_id=(body.get("team") or {}).get("id") or body["user"]["team_id"],
-            user_id=body["user"]["id"],
-            value=ButtonValue.decode(raw_value if raw_value is not None else body["actions"][0].get("value", "")),
+            team_id=context.team_id,
+            user_id=context.user_id,
+            value=ButtonValue.decode(body["actions"][0].get("value", "")),
             channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
             message_ts=container.get("message_ts") or message.get("ts"),
             blocks=list(message.get("blocks") or []),

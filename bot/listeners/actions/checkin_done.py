@@ -22,7 +22,7 @@ def handle_checkin_done(
 ) -> None:
     ack()
     svc = services(context)
-    clicked = Clicked.from_body(body)
+    clicked = Clicked.from_body(body, context)
 
     def change(session: Session, checkin: Checkin, value: ButtonValue, now: datetime) -> tuple[str, datetime | None]:
         reached_out(

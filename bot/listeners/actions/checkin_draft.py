@@ -20,7 +20,7 @@ def handle_checkin_draft(
     open_checkin_modal(
         svc=services(context),
         client=client,
-        clicked=Clicked.from_body(body),
+        clicked=Clicked.from_body(body, context),
         trigger_id=body["trigger_id"],
         build=lambda checkin, value, now: build_draft_modal(checkin, value.reminder_step, now),
         logger=logger,

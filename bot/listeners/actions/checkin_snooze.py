@@ -25,7 +25,7 @@ def handle_checkin_snooze(
 ) -> None:
     ack()
     svc = services(context)
-    clicked = Clicked.from_body(body)
+    clicked = Clicked.from_body(body, context)
     action_id = body["actions"][0]["action_id"]
     period = PERIODS[action_id]
 

@@ -21,7 +21,7 @@ def handle_checkin_stop(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger
 ) -> None:
     ack()
-    clicked = Clicked.from_body(body)
+    clicked = Clicked.from_body(body, context)
     # Where the button was, so the submission can update that message in place.
     metadata = json.dumps(
         {

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from logging import Logger
-from typing import Any
-
-from slack_bolt import Ack, BoltContext, Respond
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.access import AccessCheckFailed
-from bot.blocks.common import Message, escape, message, section
+from bot.blocks.common import Message, escape
 from bot.blocks.digest import TOP_MATCHES, build_reveal
 from bot.blocks.reminders import parse_id
-from bot.listeners.replies import answer_click
-from bot.services import services
+from bot.listeners.actions.match_click import MatchClick, match_click_listener
+from bot.listeners.replies import one_section
 from models import Role, RoleStatus
 from models.base import utcnow
 from models.matching import find_matches
@@ -28,49 +23,34 @@ NOT_FOUND = "That role does not exist in this workspace: there are no names to s
 UNAVAILABLE = "Keepwarm's database is not answering, so no names can be shown just now. Try again in a minute."
 
 
-def handle_digest_reveal(
-    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, logger: Logger
-) -> None:
-    ack()
-    svc = services(context)
-    user_id = body["user"]["id"]
-    team_id = (body.get("team") or {}).get("id") or body["user"]["team_id"]
-    try:
-        allowed = svc.access.may_record(user_id)
-    except AccessCheckFailed:
-        logger.warning("could not check whether %s may see a digest's names", user_id)
-        answer_click(respond, _say(CANNOT_CHECK), logger)
-        return
-    if not allowed:
-        logger.info("refused a digest's names to %s, who is not a recruiter", user_id)
-        answer_click(respond, _say(NOT_ALLOWED), logger)
-        return
-    role_id = parse_id(str(body["actions"][0].get("value", "")))
+def _reveal(click: MatchClick) -> Message:
+    role_id = parse_id(click.value)
     now = utcnow()
     try:
-        with svc.sessions.begin() as session:
+        with click.svc.sessions.begin() as session:
             role = None
             if role_id is not None:
-                role = session.scalars(select(Role).where(Role.id == role_id, Role.team_id == team_id)).one_or_none()
+                role = session.scalars(
+                    select(Role).where(Role.id == role_id, Role.team_id == click.team_id)
+                ).one_or_none()
             if role is None:
-                reply = _say(NOT_FOUND)
-            elif role.status != RoleStatus.OPEN:
-                reply = _say(f"{escape(role.title)} (#{role.id}) is closed: there is no one to reach out to about it.")
-            else:
-                matches = find_matches(
-                    session=session,
-                    team_id=team_id,
-                    title=role.title,
-                    tags=role.tags,
-                    limit=TOP_MATCHES,
-                    role_id=role.id,
+                return one_section(NOT_FOUND)
+            if role.status != RoleStatus.OPEN:
+                return one_section(
+                    f"{escape(role.title)} (#{role.id}) is closed: there is no one to reach out to about it."
                 )
-                reply = build_reveal(role, matches, now=now)
+            matches = find_matches(
+                session=session,
+                team_id=click.team_id,
+                title=role.title,
+                tags=role.tags,
+                limit=TOP_MATCHES,
+                role_id=role.id,
+            )
+            return build_reveal(role, matches, now=now)
     except SQLAlchemyError:
-        logger.exception("could not load a digest role's matches")
-        reply = _say(UNAVAILABLE)
-    answer_click(respond, reply, logger)
+        click.logger.exception("could not load a digest role's matches")
+        return one_section(UNAVAILABLE)
 
 
-def _say(text: str) -> Message:
-    return message(text, [section(text)])
+handle_digest_reveal = match_click_listener(cannot_check=CANNOT_CHECK, not_allowed=NOT_ALLOWED, work=_reveal)

@@ -20,8 +20,7 @@ def handle_retry_delivery(
 ) -> None:
     ack()
     svc = services(context)
-    user_id = body["user"]["id"]
-    team_id = (body.get("team") or {}).get("id") or body["user"]["team_id"]
+    user_id, team_id = context.user_id, context.team_id
     raw = str(body["actions"][0].get("value", ""))
     if not svc.access.is_admin(user_id):
         logger.warning("refused a delivery retry from %s, who is not an admin", user_id)

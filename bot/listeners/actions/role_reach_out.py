@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import re
 from logging import Logger
-from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.access import AccessCheckFailed
-from bot.blocks.common import Message, escape, message, section
+from bot.blocks.common import Message, escape
 from bot.blocks.refusals import outreach_refusal
 from bot.blocks.reminders import parse_id
-from bot.listeners.replies import answer_click
-from bot.services import services
+from bot.listeners.actions.match_click import MatchClick, match_click_listener
+from bot.listeners.replies import one_section
 from models.base import utcnow
 from models.outreach import Outreach, RefusedOutreach, record_outreach
 
@@ -30,51 +27,30 @@ FORGED = "That button is not one Keepwarm drew: nothing was logged."
 UNAVAILABLE = "Keepwarm's database is not answering, so nothing was logged. Try again in a minute."
 
 
-def handle_role_reach_out(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond, logger: Logger
-) -> None:
-    ack()
-    svc = services(context)
-    user_id = body["user"]["id"]
-    team_id = (body.get("team") or {}).get("id") or body["user"]["team_id"]
-    try:
-        allowed = svc.access.may_record(user_id)
-    except AccessCheckFailed:
-        logger.warning("could not check whether %s may log outreach", user_id)
-        answer_click(respond, _say(CANNOT_CHECK), logger)
-        return
-    if not allowed:
-        logger.info("refused outreach from %s, who is not a recruiter", user_id)
-        answer_click(respond, _say(NOT_ALLOWED), logger)
-        return
-    found = VALUE.fullmatch(str(body["actions"][0].get("value", "")))
-    ids = (parse_id(found.group(1)), parse_id(found.group(2))) if found else (None, None)
-    role_id, candidate_id = ids
+def _reach_out(click: MatchClick) -> Message:
+    found = VALUE.fullmatch(click.value)
+    role_id, candidate_id = (parse_id(found.group(1)), parse_id(found.group(2))) if found else (None, None)
     if role_id is None or candidate_id is None:
-        answer_click(respond, _say(FORGED), logger)
-        return
+        return one_section(FORGED)
     try:
-        with svc.sessions.begin() as session:
+        with click.svc.sessions.begin() as session:
             outcome = record_outreach(
                 session=session,
-                team_id=team_id,
+                team_id=click.team_id,
                 role_id=role_id,
                 candidate_id=candidate_id,
-                user_id=user_id,
+                user_id=click.user_id,
                 now=utcnow(),
             )
     except SQLAlchemyError:
-        logger.exception("could not log outreach")
-        answer_click(respond, _say(UNAVAILABLE), logger)
-        return
+        click.logger.exception("could not log outreach")
+        return one_section(UNAVAILABLE)
     if isinstance(outcome, RefusedOutreach):
-        answer_click(respond, _say(escape(outreach_refusal(outcome))), logger)
-        return
+        return one_section(escape(outreach_refusal(outcome)))
     if not outcome.created:
-        answer_click(respond, _say(_already(outcome, user_id)), logger)
-        return
-    told = _tell_owner(client, outcome, user_id, logger)
-    answer_click(respond, _say(_confirmation(outcome, user_id, told=told)), logger)
+        return one_section(_already(outcome, click.user_id))
+    told = _tell_owner(click.client, outcome, click.user_id, click.logger)
+    return one_section(_confirmation(outcome, click.user_id, told=told))
 
 
 def _tell_owner(client: WebClient, outcome: Outreach, user_id: str, logger: Logger) -> bool:
@@ -111,5 +87,4 @@ def _already(outcome: Outreach, user_id: str) -> str:
     )
 
 
-def _say(text: str) -> Message:
-    return message(text, [section(text)])
+handle_role_reach_out = match_click_listener(cannot_check=CANNOT_CHECK, not_allowed=NOT_ALLOWED, work=_reach_out)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import re
 from logging import Logger
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.blocks.common import Message
-from bot.blocks.rejections import build_unavailable
 from bot.blocks.role_modal import build_role_modal
 from bot.blocks.roles import (
     build_already_open,
@@ -24,9 +23,10 @@ from bot.blocks.roles import (
     build_role_reopened,
     build_role_usage,
 )
-from bot.listeners.replies import ack_ephemeral, admit_recruiter, ephemeral
-from bot.role_input import InputErrors, RoleInput, parse_role_command
-from bot.services import Services, services
+from bot.fields import InputErrors
+from bot.listeners.commands.routing import Asked, SlashCommand, route
+from bot.role_input import RoleInput, parse_role_command
+from bot.services import Services
 from models.base import utcnow
 from models.matching import find_matches
 from models.roles import (
@@ -41,7 +41,6 @@ from models.roles import (
 
 MATCHES = 5
 LIST_LIMIT = 25
-SUBCOMMANDS = ("list", "close", "reopen")
 _ROLE_NUMBER = re.compile(r"#?([0-9]{1,18})")
 _ID_MAX = 2**31 - 1  # the largest id the database can hold; anything above is simply not a role
 _TITLE_HINT = "To open a role whose title starts with that word, put the title in double quotes."
@@ -51,26 +50,7 @@ def handle_role(
     ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger, respond: Respond
 ) -> None:
     """Route `/role …` by its first word; everything is answered ephemerally."""
-    svc = services(context)
-    user_id, team_id = command["user_id"], command["team_id"]
-    if not admit_recruiter(ack, svc, user_id, logger):
-        return
-
-    text = (command.get("text") or "").strip()
-    words = text.split()
-    verb = words[0].lower() if words else ""
-    if not text:
-        _open_form(ack, command, client, logger, respond)
-    elif text.lower() == "help":
-        ack_ephemeral(ack, build_role_usage())
-    elif verb not in SUBCOMMANDS or "=" in text:
-        _open_role(ack, svc, team_id, user_id, text, logger)
-    elif verb == "list":
-        _list(ack, svc, team_id, words[1:], logger)
-    elif verb == "close":
-        _close(ack, svc, team_id, user_id, words[1:], logger)
-    else:
-        _reopen(ack, svc, client, team_id, words[1:], logger)
+    route(ROLE, ack=ack, body=command, client=client, context=context, logger=logger, respond=respond)
 
 
 def save_role(*, svc: Services, team_id: str, user_id: str, entry: RoleInput) -> Message:
@@ -97,114 +77,108 @@ def save_role(*, svc: Services, team_id: str, user_id: str, entry: RoleInput) ->
         return build_role_opened(role, matches, now=now, digest_channel=svc.settings.digest.channel)
 
 
-def _open_form(ack: Ack, command: dict[str, Any], client: WebClient, logger: Logger, respond: Respond) -> None:
-    """Open the modal; the matches will go back through this command's response_url."""
-    ack()
-    metadata = json.dumps({"response_url": command.get("response_url", "")})
-    try:
-        client.views_open(trigger_id=command["trigger_id"], view=build_role_modal(metadata))
-    except (SlackApiError, SlackClientError, OSError):
-        logger.exception("could not open the role form")
-        problem = {"form": "Could not open the form just now; type the role instead."}
-        respond(**ephemeral(build_role_usage(problem, refused="No form")))
-
-
-def _open_role(ack: Ack, svc: Services, team_id: str, user_id: str, text: str, logger: Logger) -> None:
+def _open_role(asked: Asked, text: str) -> None:
     try:
         entry = parse_role_command(text)
     except InputErrors as error:
-        ack_ephemeral(ack, build_role_usage(error.errors))
+        asked.answer(build_role_usage(error.errors))
         return
-    try:
-        reply = save_role(svc=svc, team_id=team_id, user_id=user_id, entry=entry)
-    except SQLAlchemyError:
-        logger.exception("could not open a role")
-        ack_ephemeral(ack, build_unavailable("open the role"))
-        return
-    ack_ephemeral(ack, reply)
+    reply = asked.attempt(
+        lambda: save_role(svc=asked.svc, team_id=asked.team_id, user_id=asked.user_id, entry=entry),
+        failing="open the role",
+    )
+    if reply is not None:
+        asked.answer(reply)
 
 
-def _list(ack: Ack, svc: Services, team_id: str, args: list[str], logger: Logger) -> None:
+def _list(asked: Asked, args: list[str]) -> None:
     if args:
         problem = {"list": f"`/role list` takes nothing after it. {_TITLE_HINT}"}
-        ack_ephemeral(ack, build_role_usage(problem, refused="Cannot list"))
+        asked.answer(build_role_usage(problem, refused="Cannot list"))
         return
-    try:
-        with svc.sessions.begin() as session:
-            roles = open_roles(session=session, team_id=team_id, limit=LIST_LIMIT)
-            reply = build_role_list(roles, total=count_open_roles(session=session, team_id=team_id))
-    except SQLAlchemyError:
-        logger.exception("could not list roles")
-        ack_ephemeral(ack, build_unavailable("load the open roles"))
-        return
-    ack_ephemeral(ack, reply)
+
+    def listed(session: Session) -> Message:
+        roles = open_roles(session=session, team_id=asked.team_id, limit=LIST_LIMIT)
+        return build_role_list(roles, total=count_open_roles(session=session, team_id=asked.team_id))
+
+    asked.answer_from(listed, failing="load the open roles")
 
 
-def _role_number(ack: Ack, verb: str, args: list[str]) -> int | None:
-    """The one role number after `close`/`reopen`, or None once the user has been told what is wrong."""
+def _role_number(asked: Asked, verb: str, args: list[str]) -> int | None:
+    """The one role number after `close`/`reopen`, or None once the user has been told what is wrong with it."""
     found = _ROLE_NUMBER.fullmatch(args[0]) if len(args) == 1 else None
     if found is None:
         problem = {
             "id": f"`/role {verb}` takes one role number from `/role list`, e.g. `/role {verb} 12`. {_TITLE_HINT}"
         }
         refused = "Nothing was closed" if verb == "close" else "Nothing was reopened"
-        ack_ephemeral(ack, build_role_usage(problem, refused=refused))
+        asked.answer(build_role_usage(problem, refused=refused))
         return None
-    return int(found[1])
+    role_id = int(found[1])
+    if role_id > _ID_MAX:
+        asked.answer(build_role_not_found(role_id))
+        return None
+    return role_id
 
 
-def _close(ack: Ack, svc: Services, team_id: str, user_id: str, args: list[str], logger: Logger) -> None:
-    role_id = _role_number(ack, "close", args)
+def _close(asked: Asked, args: list[str]) -> None:
+    role_id = _role_number(asked, "close", args)
     if role_id is None:
         return
-    if role_id > _ID_MAX:
-        ack_ephemeral(ack, build_role_not_found(role_id))
-        return
-    try:
-        with svc.sessions.begin() as session:
-            change = close_role(session=session, team_id=team_id, role_id=role_id, user_id=user_id, now=utcnow())
-            if change.role is None:
-                reply = build_role_not_found(role_id)
-            else:
-                reply = build_role_closed(change.role, changed=change.changed)
-    except SQLAlchemyError:
-        logger.exception("could not close a role")
-        ack_ephemeral(ack, build_unavailable("close the role"))
-        return
-    ack_ephemeral(ack, reply)
+
+    def closed(session: Session) -> Message:
+        change = close_role(
+            session=session, team_id=asked.team_id, role_id=role_id, user_id=asked.user_id, now=utcnow()
+        )
+        if change.role is None:
+            return build_role_not_found(role_id)
+        return build_role_closed(change.role, changed=change.changed)
+
+    asked.answer_from(closed, failing="close the role")
 
 
-def _reopen(ack: Ack, svc: Services, client: WebClient, team_id: str, args: list[str], logger: Logger) -> None:
+def _reopen(asked: Asked, args: list[str]) -> None:
     """Reopen, queue one alert per recruiter who owns a finalist, answer, then deliver those inside working hours."""
-    role_id = _role_number(ack, "reopen", args)
+    role_id = _role_number(asked, "reopen", args)
     if role_id is None:
         return
-    if role_id > _ID_MAX:
-        ack_ephemeral(ack, build_role_not_found(role_id))
-        return
+    svc = asked.svc
     now = utcnow()
-    reopened: int | None = None
-    try:
+
+    def reopen() -> tuple[Message, int | None]:
+        """The reply, and the role's id when it was closed until now and has alerts to deliver."""
         with svc.sessions.begin() as session:
-            change = reopen_role(session=session, team_id=team_id, role_id=role_id, now=now)
+            change = reopen_role(session=session, team_id=asked.team_id, role_id=role_id, now=now)
             if change.role is None:
-                reply = build_role_not_found(role_id)
-            elif not change.changed:
-                reply = build_already_open(change.role)
-            else:
-                finalists = role_finalists(session=session, role=change.role)
-                queue_role_alerts(session=session, role=change.role, finalists=finalists, now=now)
-                reply = build_role_reopened(change.role, finalists, now=now, digest_channel=svc.settings.digest.channel)
-                reopened = change.role.id
-    except SQLAlchemyError:
-        logger.exception("could not reopen a role")
-        ack_ephemeral(ack, build_unavailable("reopen the role"))
+                return build_role_not_found(role_id), None
+            if not change.changed:
+                return build_already_open(change.role), None
+            finalists = role_finalists(session=session, role=change.role)
+            queue_role_alerts(session=session, role=change.role, finalists=finalists, now=now)
+            reply = build_role_reopened(change.role, finalists, now=now, digest_channel=svc.settings.digest.channel)
+            return reply, change.role.id
+
+    done = asked.attempt(reopen, failing="reopen the role")
+    if done is None:
         return
-    ack_ephemeral(ack, reply)
+    reply, reopened = done
+    asked.answer(reply)
     if reopened is not None:
         try:
             svc.deliver_reopen_alerts(
-                sessions=svc.sessions, client=client, settings=svc.settings, now=utcnow(), role_id=reopened
+                sessions=svc.sessions, client=asked.client, settings=svc.settings, now=utcnow(), role_id=reopened
             )
         except (SQLAlchemyError, SlackClientError, OSError):
-            logger.exception("could not deliver the alerts for reopened role %s; the reminder sweep will", role_id)
+            asked.logger.exception(
+                "could not deliver the alerts for reopened role %s; the reminder sweep will", role_id
+            )
+
+
+ROLE = SlashCommand(
+    name="role",
+    usage=build_role_usage,
+    modal=build_role_modal,
+    type_instead="the role",
+    subcommands={"list": _list, "close": _close, "reopen": _reopen},
+    main=_open_role,
+)

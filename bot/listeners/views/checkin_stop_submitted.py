@@ -22,7 +22,7 @@ from models.checkins import stop
 
 
 def handle_checkin_stop_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger
+    ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger
 ) -> None:
     selected = view["state"]["values"].get(STOP_REASON_BLOCK, {}).get(FIELD_ACTION, {}).get("selected_option")
     reason = (selected or {}).get("value")
@@ -37,8 +37,8 @@ def handle_checkin_stop_submitted(
     channel, ts = where.get("channel"), where.get("ts")
     blocks, text = _current_message(client, channel, ts, logger)
     clicked = Clicked(
-        team_id=(body.get("team") or {}).get("id") or body["user"]["team_id"],
-        user_id=body["user"]["id"],
+        team_id=context.team_id,
+        user_id=context.user_id,
         value=ButtonValue.decode(str(where.get("value") or "")),
         channel=channel,
         message_ts=ts,

@@ -7,14 +7,10 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.access import AccessCheckFailed
-from bot.blocks.rejection_modal import submitted_values
-from bot.blocks.rejections import build_refusal
-from bot.listeners.replies import answer_form
+from bot.listeners.views.forms import Form, submit_form
 from bot.recording import save_rejection
-from bot.rejection_input import FIELDS, InputErrors, validate_rejection
+from bot.rejection_input import FIELDS, validate_rejection
 from bot.services import services
 from bot.timezones import refresh_timezone, timezone_stale
 
@@ -23,43 +19,23 @@ UNAVAILABLE = (
 )
 ACCESS_UNKNOWN = "Could not check that you are one of Keepwarm's recruiters just now. Press Save again in a minute."
 
+REJECTION_FORM = Form(
+    fields=FIELDS,
+    validate=validate_rejection,
+    save=save_rejection,
+    reply=lambda saved: saved.reply,
+    access_unknown=ACCESS_UNKNOWN,
+    unavailable=UNAVAILABLE,
+    saving="save a rejection",
+    answer="the saved rejection's confirmation",
+)
+
 
 def handle_rejection_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger
+    ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger
 ) -> None:
-    """Errors go back into the form, next to the field; the form stays open with what was typed."""
-    svc = services(context)
-    user_id = body["user"]["id"]
-    team_id = (body.get("team") or {}).get("id") or body["user"]["team_id"]
-    try:
-        allowed = svc.access.may_record(user_id)
-    except AccessCheckFailed:
-        logger.exception("could not read the recruiters' user group")
-        ack(response_action="errors", errors={"name": ACCESS_UNKNOWN})
-        return
-    if not allowed:
-        ack(response_action="errors", errors={"name": build_refusal()["text"]})
-        return
-    try:
-        entry = validate_rejection(submitted_values(view))
-    except InputErrors as error:
-        errors = {field if field in FIELDS else "name": problem for field, problem in error.errors.items()}
-        ack(response_action="errors", errors=errors)
-        return
-    try:
-        saved = save_rejection(svc=svc, team_id=team_id, user_id=user_id, entry=entry)
-    except SQLAlchemyError:
-        logger.exception("could not save a rejection from the form")
-        ack(response_action="errors", errors={"name": UNAVAILABLE})
-        return
-    ack()
-    answer_form(
-        client,
-        user_id=user_id,
-        private_metadata=view.get("private_metadata") or "",
-        reply=saved.reply,
-        what="the saved rejection's confirmation",
-        logger=logger,
-    )
-    if timezone_stale(saved.timezone_checked_at):
-        refresh_timezone(sessions=svc.sessions, client=client, team_id=team_id, user_id=user_id)
+    saved = submit_form(REJECTION_FORM, ack=ack, view=view, client=client, context=context, logger=logger)
+    if saved is not None and timezone_stale(saved.timezone_checked_at):
+        refresh_timezone(
+            sessions=services(context).sessions, client=client, team_id=context.team_id, user_id=context.user_id
+        )

@@ -14,19 +14,17 @@ from bot.blocks import (
 )
 from bot.blocks.digest import TOP_MATCHES, DigestEntry
 from bot.blocks.reminders import MAX_ITEMS
+from bot.fields import TAG_MAX, TAGS_MAX, URL_MAX, InputErrors
 from bot.rejection_input import (
     EMAIL_MAX,
     LINKEDIN_MAX,
     NAME_MAX,
     NOTE_MAX,
     ROLE_MAX,
-    TAG_MAX,
-    TAGS_MAX,
-    InputErrors,
     parse_rejection_command,
     validate_rejection,
 )
-from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, URL_MAX, parse_role_command, validate_role
+from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, parse_role_command, validate_role
 from models import Candidate, Checkin, CheckinStatus, Recruiter, Rejection
 from models.matching import Match, is_matchable
 from models.policy import Policy

@@ -33,18 +33,11 @@ from bot.blocks import (
 )
 from bot.blocks.common import section
 from bot.blocks.reminders import MAX_ITEMS
+from bot.fields import TAG_MAX, TAGS_MAX
 from bot.ids import (
     STOP_REASON_BLOCK,
 )
-from bot.rejection_input import (
-    EMAIL_MAX,
-    LINKEDIN_MAX,
-    NAME_MAX,
-    NOTE_MAX,
-    ROLE_MAX,
-    TAG_MAX,
-    TAGS_MAX,
-)
+from bot.rejection_input import EMAIL_MAX, LINKEDIN_MAX, NAME_MAX, NOTE_MAX, ROLE_MAX
 from tests.bot.blocks.block_kit import PRIVATE_METADATA_MAX, check_message, check_view, sdk_block, sdk_view
 from tests.bot.blocks.inputs import (
     AT,
