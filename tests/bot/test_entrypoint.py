@@ -305,17 +305,19 @@ def test_empty_log_level_means_the_default(fake_slack: FakeSlack, tmp_path: Path
 # --- 4. Socket Mode ------------------------------------------------------------------------------------------------
 
 
+def socket_mode_env(fake_slack: FakeSlack, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """A child's environment for Socket Mode, on a SQLite file of the test's own."""
+    database_url = f"sqlite:///{tmp_path / 'keepwarm.db'}"
+    return clean_env(
+        **make_env(database_url=database_url, fake_slack=fake_slack, SLACK_APP_TOKEN="xapp-1-A0APP-1-secret", **extra)
+    )
+
+
 def test_app_token_selects_socket_mode(fake_slack: FakeSlack, tmp_path: Path) -> None:
     # Hold the (failing) answer back for a moment, so the process is surely alive while the port is checked.
     fake_slack.script("apps.connections.open", Reply({"ok": False, "error": "unknown_method"}, delay=1.0))
     port = free_port()
-    settings = make_env(
-        database_url=f"sqlite:///{tmp_path / 'keepwarm.db'}",
-        fake_slack=fake_slack,
-        PORT=str(port),
-        SLACK_APP_TOKEN="xapp-1-A0APP-1-secret",
-    )
-    with bot_process(clean_env(**settings), tmp_path) as bot:
+    with bot_process(socket_mode_env(fake_slack, tmp_path, PORT=str(port)), tmp_path) as bot:
         [call] = bot.wait_for_call(fake_slack, "apps.connections.open")
         assert call.headers["Authorization"] == "Bearer xapp-1-A0APP-1-secret"
         assert bot.process.poll() is None, bot.output()
@@ -382,16 +384,14 @@ def test_socket_mode_serves_the_ats_receivers_over_http_beside_the_socket(
     fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
     fake_slack.script("apps.connections.open", Reply({"ok": False, "error": "unknown_method"}, delay=5.0))
-    port = free_port()
-    settings = make_env(
-        database_url=f"sqlite:///{tmp_path / 'keepwarm.db'}",
-        fake_slack=fake_slack,
-        PORT=str(port),
-        SLACK_APP_TOKEN="xapp-1-A0APP-1-secret",
+    env = socket_mode_env(
+        fake_slack,
+        tmp_path,
+        PORT=str(free_port()),
         RUN_SCHEDULER="false",
         ASHBY_WEBHOOK_SECRET=SECRETS_ENV["ASHBY_WEBHOOK_SECRET"],
     )
-    with bot_process(clean_env(**settings), tmp_path) as bot:
+    with bot_process(env, tmp_path) as bot:
         bot.wait_for_call(fake_slack, "apps.connections.open")
         bot.wait_until_serving()
         ping = send_ashby(bot.url, fixture("ashby", "ping"))
