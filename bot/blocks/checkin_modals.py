@@ -17,6 +17,7 @@ STOP_REASONS = {
     StopReason.NOT_INTERESTED: "not interested",
     StopReason.OTHER: "other",
 }
+STOP_REASON_MISSING = "Choose why check-ins stop."  # shown next to the reasons when none was chosen
 
 
 def build_stop_modal(checkin: Checkin, private_metadata: str) -> View:

@@ -33,6 +33,14 @@ TOP_MATCHES = 5
 FALLBACK_MAX = 3000
 SOURCES = {"slack": "opened with /role", "greenhouse": "from Greenhouse", "lever": "from Lever"}
 HEADER = "New roles, and past candidates who fit"
+# Why "Show names" shows no names, said only to whoever clicked it.
+REVEAL_CANNOT_CHECK = (
+    "Keepwarm cannot check right now whether you are a recruiter (Slack did not answer about the recruiter group), "
+    "so no names are shown. Try again in a minute."
+)
+REVEAL_NOT_ALLOWED = "Only recruiters can see the candidates behind a role. Ask a Keepwarm admin to add you."
+REVEAL_NOT_FOUND = "That role does not exist in this workspace: there are no names to show."
+REVEAL_UNAVAILABLE = "Keepwarm's database is not answering, so no names can be shown just now. Try again in a minute."
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,11 @@ def build_reveal(role: Role, matches: Sequence[Match], *, now: datetime) -> Mess
     blocks: list[Block] = [section(f"Past candidates who fit {title} (only you can see this):")]
     blocks.extend(match_block(role.id, match, now) for match in matches[:TOP_MATCHES])
     return message(f"Past candidates who fit {escape(role.title)}", blocks)
+
+
+def reveal_closed(role: Role) -> str:
+    """Under a role closed since the digest, "Show names" has no one left to show."""
+    return f"{escape(role.title)} (#{role.id}) is closed: there is no one to reach out to about it."
 
 
 def _full_role(entry: DigestEntry, *, show_names: bool, now: datetime) -> list[Block]:

@@ -1,4 +1,5 @@
-"""Why a click changed nothing, in the words of whoever clicked: the sentences for the refusals models/ returns."""
+"""Why a click changed nothing, in the words of whoever clicked: the refusals models/ returns, and a database that
+did not answer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from models.outreach import OutreachRefusal, RefusedOutreach
 
 CHECKIN_NOT_FOUND = "That check-in no longer exists, or is not one of yours."
 CHECKIN_BUSY = "Keepwarm is sending a reminder about this candidate right now; try again in a minute."
+CHECKIN_UNAVAILABLE = (
+    "Could not save that just now: Keepwarm's database is not answering. Nothing changed; try again in a minute."
+)
 OUTREACH_NOT_FOUND = "That role or candidate no longer exists in this workspace: nothing was logged."
 OUTREACH_ERASED = "That candidate's details were erased: there is no one to reach out to, and nothing was logged."
 OUTREACH_OPTED_OUT = "{name} asked not to be contacted again: nothing was logged."

@@ -10,6 +10,13 @@ from bot.rejection_input import NOTE_MAX
 
 View = dict[str, Any]
 STAGE_OPTIONS = (("screen", "Screen"), ("interview", "Interview"), ("final", "Final round"))
+# Shown in the form, which stays open with what was typed, when Save could not be done.
+REJECTION_FORM_UNAVAILABLE = (
+    "Could not save just now: Keepwarm's database is not answering. Nothing was saved; press Save again in a minute."
+)
+REJECTION_FORM_ACCESS_UNKNOWN = (
+    "Could not check that you are one of Keepwarm's recruiters just now. Press Save again in a minute."
+)
 
 
 def _option(value: str, label: str) -> dict[str, Any]:

@@ -27,6 +27,12 @@ OTHER_COMMANDS = (
     "`/rejected forget jane@x.io` erases a candidate's personal data (their right to be forgotten)"
 )
 STAGE_LABELS = {"screen": "screen", "interview": "interview", "final": "finalist"}
+LIST_ONLY_ALL = "Use `/rejected list`, or `/rejected list all` if you are an admin."
+LIST_ALL_ADMINS_ONLY = "Only Keepwarm admins can list the whole team's rejections."
+# What could not be done when the database did not answer, as build_unavailable says it ("Could not … just now").
+COULD_NOT_SAVE = "save the rejection"
+COULD_NOT_LIST = "load your rejections"
+COULD_NOT_ERASE = "erase the candidate"
 
 
 def describe(rejection: Rejection) -> str:
@@ -107,6 +113,21 @@ def build_usage(errors: Mapping[str, str] | None = None, *, refused: str = "Noth
     blocks.extend([section(USAGE), context(OTHER_COMMANDS)])
     fallback = f"{refused}: " + escape(" ".join(errors.values())) if errors else "How to use /rejected"
     return message(truncate(fallback, 3000), blocks)
+
+
+def build_list_usage(problem: str) -> Message:
+    """`/rejected list` with words it does not take, or `all` from someone who is not an admin: nothing is listed."""
+    return build_usage({"list": problem}, refused="Cannot list")
+
+
+def build_forget_usage(errors: Mapping[str, str]) -> Message:
+    """`/rejected forget` without one valid email: nothing is erased."""
+    return build_usage(errors, refused="Nothing was erased")
+
+
+def build_form_unopened() -> Message:
+    """Slack did not open the form: the details can still be typed after `/rejected`."""
+    return build_usage({"form": "Could not open the form just now; type the details instead."}, refused="No form")
 
 
 def build_list(rejections: Sequence[Rejection], *, whole_team: bool) -> Message:

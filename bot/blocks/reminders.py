@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.blocks.checkin_modals import STOP_REASONS
 from bot.blocks.common import Block, Message, ago, context, escape, header, message, section, slack_date, truncate
 from bot.blocks.rejections import contact_line, describe
 from bot.ids import (
@@ -17,7 +18,7 @@ from bot.ids import (
     CHECKIN_STOP,
     checkin_block_id,
 )
-from models import Checkin
+from models import Checkin, StopReason
 from models.policy import Policy
 
 MESSAGE_BLOCKS_MAX = 50
@@ -26,6 +27,11 @@ BLOCKS_PER_ITEM = 3
 MAX_ITEMS = (MESSAGE_BLOCKS_MAX - 2) // BLOCKS_PER_ITEM
 NOTE_PREVIEW = 300
 FALLBACK_MAX = 3000
+# The notification text of a reminder updated in place, should the message clicked have none.
+FALLBACK_CHECKIN = "Keepwarm check-in"
+# What a check-in's buttons become once pressed (see build_outcome): reached out, or snoozed by which button.
+OUTCOME_REACHED_OUT = ":white_check_mark: Reached out"
+OUTCOME_SNOOZED = {CHECKIN_SNOOZE_WEEK: ":zzz: Snoozed for a week", CHECKIN_SNOOZE_MONTH: ":zzz: Snoozed for a month"}
 
 
 ID_MAX = 2**31 - 1  # PostgreSQL's integer
@@ -135,6 +141,11 @@ def build_reminder(checkins: Sequence[Checkin], *, more: int, policy: Policy, no
         blocks.append(context(f"{more} more due: open Keepwarm's *Home* tab to see them all."))
     fallback = escape(f"Time to reconnect with {names}" + (f" and {more} more" if more else ""))
     return message(truncate(fallback, FALLBACK_MAX), blocks)
+
+
+def outcome_stopped(reason: StopReason) -> str:
+    """What a check-in's buttons become once the stop form is submitted, with the reason chosen."""
+    return f":no_entry_sign: Stopped ({STOP_REASONS[reason]})"
 
 
 def build_outcome(outcome: str, *, user_id: str, when: datetime, next_due: datetime | None) -> Block:

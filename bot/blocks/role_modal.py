@@ -11,6 +11,14 @@ from bot.ids import ROLE_MODAL
 from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX
 
 View = dict[str, Any]
+# Shown in the form, which stays open with what was typed, when Open role could not be done.
+ROLE_FORM_UNAVAILABLE = (
+    "Could not open the role just now: Keepwarm's database is not answering. "
+    "Nothing was saved; press Open role again in a minute."
+)
+ROLE_FORM_ACCESS_UNKNOWN = (
+    "Could not check that you are one of Keepwarm's recruiters just now. Press Open role again in a minute."
+)
 
 
 def build_role_modal(private_metadata: str = "") -> View:

@@ -22,6 +22,7 @@ from bot.blocks.common import (
 from bot.ids import ROLE_REACH_OUT
 from bot.role_input import USAGE
 from models.matching import Match
+from models.outreach import Outreach
 from models.role import Role
 from models.roles import Finalist
 
@@ -31,6 +32,20 @@ OTHER_COMMANDS = (
     "`/role reopen 12` opens it again when the hire fell through, and tells whoever knows its past finalists"
 )
 BOARD_NAMES = {"greenhouse": "Greenhouse", "lever": "Lever"}
+_TITLE_HINT = "To open a role whose title starts with that word, put the title in double quotes."
+# What could not be done when the database did not answer, as build_unavailable says it ("Could not … just now").
+COULD_NOT_OPEN = "open the role"
+COULD_NOT_LIST = "load the open roles"
+COULD_NOT_CLOSE = "close the role"
+COULD_NOT_REOPEN = "reopen the role"
+# Why "I'll reach out" logged nothing, said only to whoever clicked it (refusals.py says why models/ refused it).
+REACH_OUT_CANNOT_CHECK = (
+    "Keepwarm cannot check right now whether you are a recruiter (Slack did not answer about the recruiter group), "
+    "so nothing was logged. Try again in a minute."
+)
+REACH_OUT_NOT_ALLOWED = "Only recruiters can log outreach to a candidate. Ask a Keepwarm admin to add you."
+REACH_OUT_FORGED = "That button is not one Keepwarm drew: nothing was logged."
+REACH_OUT_UNAVAILABLE = "Keepwarm's database is not answering, so nothing was logged. Try again in a minute."
 
 
 def role_label(role: Role) -> str:
@@ -87,6 +102,33 @@ def reach_out_button(role_id: int, candidate_id: int) -> Block:
     }
 
 
+def reach_out_owner_note(outcome: Outreach, user_id: str) -> str:
+    """The DM that tells the candidate's owner who will reach out to them, and about which role."""
+    return f"<@{user_id}> will reach out to {escape(outcome.candidate_name)} about {escape(outcome.role_title)}."
+
+
+def reach_out_confirmation(outcome: Outreach, user_id: str, *, told: bool) -> str:
+    """Outreach logged: and whether the owner, when it is someone else, was told or must be told by hand."""
+    what = f"you'll reach out to *{escape(outcome.candidate_name)}* about *{escape(outcome.role_title)}*"
+    owner = outcome.owner_user_id
+    if owner is None or owner == user_id:
+        return f"Noted: {what}."
+    if told:
+        return f"Noted: {what}. <@{owner}>, who owns the relationship, has been told."
+    return f"Noted: {what}. Keepwarm could not DM <@{owner}>, who owns the relationship: please let them know."
+
+
+def reach_out_already(outcome: Outreach, user_id: str) -> str:
+    """Someone (maybe the clicker) already took this outreach: who, and when."""
+    who = (
+        "You already said you'd" if outcome.row.user_id == user_id else f"<@{outcome.row.user_id}> already said they'd"
+    )
+    return (
+        f"{who} reach out to *{escape(outcome.candidate_name)}* about "
+        f"*{escape(outcome.role_title)}* on {outcome.row.at:%d %b %Y}. Nothing changed."
+    )
+
+
 def build_role_opened(role: Role, matches: Sequence[Match], *, now: datetime, digest_channel: str | None) -> Message:
     """Sent right after a role is opened: the best-fitting past candidates, or that none fit yet."""
     opened = f":briefcase: Opened role {role_label(role)}"
@@ -114,6 +156,23 @@ def build_role_usage(errors: Mapping[str, str] | None = None, *, refused: str = 
     blocks.extend([section(USAGE), context(OTHER_COMMANDS)])
     fallback = f"{refused}: " + escape(" ".join(errors.values())) if errors else "How to use /role"
     return message(truncate(fallback, 3000), blocks)
+
+
+def build_role_list_usage() -> Message:
+    """`/role list` with words after it (a title starting with "list" needs quotes): nothing is listed."""
+    return build_role_usage({"list": f"`/role list` takes nothing after it. {_TITLE_HINT}"}, refused="Cannot list")
+
+
+def build_role_number_usage(verb: str) -> Message:
+    """`/role close` or `/role reopen` without exactly one role number: nothing is closed or reopened."""
+    problem = f"`/role {verb}` takes one role number from `/role list`, e.g. `/role {verb} 12`. {_TITLE_HINT}"
+    refused = "Nothing was closed" if verb == "close" else "Nothing was reopened"
+    return build_role_usage({"id": problem}, refused=refused)
+
+
+def build_role_form_unopened() -> Message:
+    """Slack did not open the form: the role can still be typed after `/role`."""
+    return build_role_usage({"form": "Could not open the form just now; type the role instead."}, refused="No form")
 
 
 def source_label(role: Role) -> str:

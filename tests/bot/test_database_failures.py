@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from bot.blocks.refusals import CHECKIN_UNAVAILABLE
 from bot.config import load_settings
 from bot.ids import CHECKIN_DONE
-from bot.listeners.actions.checkin_action import UNAVAILABLE
 from models.db import make_engine
 from models.migrate import upgrade
 from testkit.database import row_counts
@@ -149,4 +149,4 @@ def test_a_checkin_button_says_the_database_is_down(down: RunningApp, fake_slack
     assert time.monotonic() - started < SLACK_DEADLINE_SECONDS
     assert "Keepwarm's database is not answering just now" in str(home.params["view"]["blocks"])
     told = [call.params["text"] for call in fake_slack.calls_to("response_url")]
-    assert told == ([UNAVAILABLE] if where == "dm" else [])
+    assert told == ([CHECKIN_UNAVAILABLE] if where == "dm" else [])

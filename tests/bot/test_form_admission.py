@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from bot.blocks.rejection_modal import REJECTION_FORM_ACCESS_UNKNOWN
+from bot.blocks.role_modal import ROLE_FORM_ACCESS_UNKNOWN
 from bot.ids import REJECTION_MODAL, ROLE_MODAL
-from bot.listeners.views.rejection_submitted import ACCESS_UNKNOWN as REJECTION_ACCESS_UNKNOWN
-from bot.listeners.views.role_submitted import ACCESS_UNKNOWN as ROLE_ACCESS_UNKNOWN
 from testkit.database import row_counts
 from testkit.fakeslack import FakeSlack
 from testkit.running import RunningApp
@@ -55,7 +55,7 @@ class TestUnknownGroup:
 
     @pytest.mark.parametrize(
         ("form", "values", "first", "said"),
-        [(*FORMS[0], REJECTION_ACCESS_UNKNOWN), (*FORMS[1], ROLE_ACCESS_UNKNOWN)],
+        [(*FORMS[0], REJECTION_FORM_ACCESS_UNKNOWN), (*FORMS[1], ROLE_FORM_ACCESS_UNKNOWN)],
         ids=["rejection", "role"],
     )
     def test_no_form_is_saved_while_slack_cannot_say_who_the_recruiters_are(

@@ -18,13 +18,12 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import Engine, select
 
+from bot.blocks.digest import REVEAL_CANNOT_CHECK, REVEAL_NOT_ALLOWED, REVEAL_NOT_FOUND
 from bot.blocks.refusals import OUTREACH_CLOSED, OUTREACH_ERASED, OUTREACH_OPTED_OUT
 from bot.blocks.refusals import OUTREACH_NOT_FOUND as NO_SUCH_PAIR
+from bot.blocks.roles import REACH_OUT_FORGED, REACH_OUT_NOT_ALLOWED
 from bot.config import load_settings
 from bot.ids import DIGEST_REVEAL, ROLE_REACH_OUT
-from bot.listeners.actions.digest_reveal import CANNOT_CHECK, NOT_ALLOWED, NOT_FOUND
-from bot.listeners.actions.role_reach_out import FORGED
-from bot.listeners.actions.role_reach_out import NOT_ALLOWED as NOT_A_RECRUITER
 from jobs.digest import run_digest
 from models import Candidate, RoleOutreach
 from models.records import forget_candidate
@@ -161,7 +160,7 @@ def test_show_names_refuses_anyone_who_is_not_a_recruiter(
     click(running, fake_slack, posted, DIGEST_REVEAL, posted.reveal_value, user=user, team=team)
 
     said = answer(fake_slack)
-    assert said["text"] == NOT_ALLOWED
+    assert said["text"] == REVEAL_NOT_ALLOWED
     assert "Ada" not in json.dumps(said) and "Cy" not in json.dumps(said)
     assert fake_slack.calls_to("chat.postMessage") == []
 
@@ -173,7 +172,7 @@ def test_show_names_with_a_forged_value_reveals_nothing(
     click(running, fake_slack, posted, DIGEST_REVEAL, forged)
 
     said = answer(fake_slack)
-    assert said["text"] == NOT_FOUND
+    assert said["text"] == REVEAL_NOT_FOUND
     assert values(said) == []
 
 
@@ -187,7 +186,10 @@ def test_show_names_for_another_workspaces_role_reveals_nothing(
     click(running, fake_slack, posted, DIGEST_REVEAL, str(posted.role), user=REC, team=OTHER_TEAM, answer_to="there")
 
     here, there = answer(fake_slack), answer(fake_slack, 2)
-    assert {here["_name"]: here["text"], there["_name"]: there["text"]} == {"click": NOT_FOUND, "there": NOT_FOUND}
+    assert {here["_name"]: here["text"], there["_name"]: there["text"]} == {
+        "click": REVEAL_NOT_FOUND,
+        "there": REVEAL_NOT_FOUND,
+    }
     assert "Olga" not in json.dumps([here, there]) and "Ada" not in json.dumps([here, there])
 
 
@@ -217,7 +219,7 @@ def test_show_names_says_so_when_the_recruiter_group_cannot_be_checked(
         said = answer(fake_slack)
     finally:
         app.close()
-    assert said["text"] == CANNOT_CHECK
+    assert said["text"] == REVEAL_CANNOT_CHECK
     assert fake_slack.calls_to("usergroups.users.list")
 
 
@@ -303,7 +305,7 @@ def test_reach_out_is_refused_to_anyone_who_is_not_a_recruiter(
 ) -> None:
     click(running, fake_slack, posted, ROLE_REACH_OUT, f"{posted.role}:{posted.ada}", user=STRANGER)
 
-    assert answer(fake_slack)["text"] == NOT_A_RECRUITER
+    assert answer(fake_slack)["text"] == REACH_OUT_NOT_ALLOWED
     assert outreach(running) == []
     assert dms(fake_slack) == []
 
@@ -314,12 +316,12 @@ def test_reach_out_with_forged_or_stale_values_writes_nothing(
     other_candidate = reject(running.sessions, "Olga Other", "Backend Engineer", team=OTHER_TEAM).candidate_id
     other_role = open_role(running.sessions, "Backend Engineer", team=OTHER_TEAM)
     cases = {
-        "": FORGED,
-        "1": FORGED,
-        "a:b": FORGED,
-        "1:2:3": FORGED,
-        f"{posted.role}:-1": FORGED,
-        f"99999999999:{posted.ada}": FORGED,
+        "": REACH_OUT_FORGED,
+        "1": REACH_OUT_FORGED,
+        "a:b": REACH_OUT_FORGED,
+        "1:2:3": REACH_OUT_FORGED,
+        f"{posted.role}:-1": REACH_OUT_FORGED,
+        f"99999999999:{posted.ada}": REACH_OUT_FORGED,
         f"{posted.role}:99999": NO_SUCH_PAIR,
         f"{other_role}:{posted.ada}": NO_SUCH_PAIR,
         f"{posted.role}:{other_candidate}": NO_SUCH_PAIR,

@@ -23,9 +23,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bot.blocks.refusals import CHECKIN_UNAVAILABLE
 from bot.config import load_settings
 from bot.ids import CHECKIN_DONE
-from bot.listeners.actions.checkin_action import UNAVAILABLE
 from models import Candidate, ReminderSent
 from models.base import utcnow
 from models.db import make_engine, make_session_factory
@@ -165,7 +165,7 @@ def test_the_database_going_away_and_coming_back(database: Database, fake_slack:
                 first = checkins_in(first_dm)[0]
                 click = click_in_dm(web, fake_slack, USERS[0], first_dm, first, CHECKIN_DONE, f"outage {rounds}")
                 [said] = click.calls
-                assert (said.method, said.params["text"]) == ("response_url", UNAVAILABLE)
+                assert (said.method, said.params["text"]) == ("response_url", CHECKIN_UNAVAILABLE)
 
                 home_click = click_on_home(web, fake_slack, USERS[1], home_before.params["view"], late, CHECKIN_DONE)
                 [redrawn] = home_click.calls

@@ -23,9 +23,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.blocks.refusals import CHECKIN_UNAVAILABLE
 from bot.config import Settings
 from bot.ids import CHECKIN_DONE, CHECKIN_SNOOZE_WEEK
-from bot.listeners.actions.checkin_action import UNAVAILABLE
 from models import Checkin, CheckinStatus, ReminderSent, Touchpoint
 from models.base import utcnow
 from testkit.env import make_env
@@ -127,7 +127,7 @@ class Recruiter:
             self.web, self.fake, user, message, self.rng.choice(checkins_in(message)), action, f"dm {self.clicks}"
         )
         [answer] = self._timed("dm click", timed).calls
-        assert answer.method == "chat.update" or answer.params["text"] != UNAVAILABLE, answer.params
+        assert answer.method == "chat.update" or answer.params["text"] != CHECKIN_UNAVAILABLE, answer.params
 
 
 def swept(log: str) -> int:

@@ -19,6 +19,7 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot.blocks.digest import REVEAL_NOT_FOUND as NO_SUCH_ROLE
 from bot.blocks.refusals import CHECKIN_NOT_FOUND as NOT_YOURS
 from bot.blocks.refusals import OUTREACH_NOT_FOUND as NO_SUCH_PAIR
 from bot.blocks.reminders import ButtonValue
@@ -35,7 +36,6 @@ from bot.ids import (
     ROLE_REACH_OUT,
     STOP_MODAL,
 )
-from bot.listeners.actions.digest_reveal import NOT_FOUND as NO_SUCH_ROLE
 from jobs.reminders import run_reminders
 from models import Candidate, Checkin, Rejection, Role, RoleAlert, RoleOutreach, Touchpoint
 from models.candidate import ERASED_NAME

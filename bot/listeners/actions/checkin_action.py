@@ -16,17 +16,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.blocks.common import escape
-from bot.blocks.refusals import CHECKIN_NOT_FOUND, checkin_refusal
-from bot.blocks.reminders import ButtonValue, build_outcome, replace_actions
+from bot.blocks.refusals import CHECKIN_NOT_FOUND, CHECKIN_UNAVAILABLE, checkin_refusal
+from bot.blocks.reminders import FALLBACK_CHECKIN, ButtonValue, build_outcome, replace_actions
 from bot.home import publish_home, publish_home_unavailable
 from bot.services import Services
 from models import Checkin
 from models.base import utcnow
 from models.checkins import RefusedCheckin, actionable_checkin
-
-UNAVAILABLE = (
-    "Could not save that just now: Keepwarm's database is not answering. Nothing changed; try again in a minute."
-)
 
 
 @dataclass(frozen=True)
@@ -53,7 +49,7 @@ class Clicked:
             channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
             message_ts=container.get("message_ts") or message.get("ts"),
             blocks=list(message.get("blocks") or []),
-            text=str(message.get("text") or "Keepwarm check-in"),
+            text=str(message.get("text") or FALLBACK_CHECKIN),
             response_url=body.get("response_url"),
         )
 
@@ -90,7 +86,7 @@ def apply_checkin_action(*, svc: Services, client: WebClient, clicked: Clicked, 
             outcome = change(session, checkin, value, now) if isinstance(checkin, Checkin) else None
     except SQLAlchemyError:
         logger.exception("could not apply a check-in action")
-        tell(clicked, UNAVAILABLE, logger)
+        tell(clicked, CHECKIN_UNAVAILABLE, logger)
         # A click on the Home tab has no response_url: the tab itself must say so, and without a second wait on the
         # database that just failed, or the answer comes after Slack's three seconds.
         publish_home_unavailable(client=client, user_id=clicked.user_id)
@@ -158,7 +154,7 @@ def open_checkin_modal(
             view = build(checkin, value, now) if isinstance(checkin, Checkin) else None
     except SQLAlchemyError:
         logger.exception("could not load a check-in")
-        tell(clicked, UNAVAILABLE, logger)
+        tell(clicked, CHECKIN_UNAVAILABLE, logger)
         return
     if isinstance(checkin, RefusedCheckin):
         tell(clicked, checkin_refusal(checkin), logger)

@@ -10,7 +10,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.blocks.reminders import ButtonValue
+from bot.blocks.reminders import OUTCOME_REACHED_OUT, ButtonValue
 from bot.listeners.actions.checkin_action import Clicked, apply_checkin_action
 from bot.services import services
 from models import Checkin
@@ -33,6 +33,6 @@ def handle_checkin_done(
             policy=svc.settings.policy,
             now=now,
         )
-        return ":white_check_mark: Reached out", checkin.due_at
+        return OUTCOME_REACHED_OUT, checkin.due_at
 
     apply_checkin_action(svc=svc, client=client, clicked=clicked, change=change, logger=logger)

@@ -10,7 +10,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.blocks.reminders import ButtonValue
+from bot.blocks.reminders import OUTCOME_SNOOZED, ButtonValue
 from bot.ids import CHECKIN_SNOOZE_MONTH, CHECKIN_SNOOZE_WEEK
 from bot.listeners.actions.checkin_action import Clicked, apply_checkin_action
 from bot.services import services
@@ -38,7 +38,6 @@ def handle_checkin_snooze(
             period=period,
             now=now,
         )
-        label = "a week" if action_id == CHECKIN_SNOOZE_WEEK else "a month"
-        return f":zzz: Snoozed for {label}", checkin.due_at
+        return OUTCOME_SNOOZED[action_id], checkin.due_at
 
     apply_checkin_action(svc=svc, client=client, clicked=clicked, change=change, logger=logger)

@@ -12,8 +12,16 @@ from sqlalchemy.orm import Session
 from bot.blocks.common import Message
 from bot.blocks.rejection_modal import build_rejection_modal
 from bot.blocks.rejections import (
+    COULD_NOT_ERASE,
+    COULD_NOT_LIST,
+    COULD_NOT_SAVE,
+    LIST_ALL_ADMINS_ONLY,
+    LIST_ONLY_ALL,
+    build_forget_usage,
     build_forgotten,
+    build_form_unopened,
     build_list,
+    build_list_usage,
     build_not_found,
     build_usage,
 )
@@ -43,7 +51,7 @@ def _record(asked: Asked, text: str) -> None:
         return
     saved = asked.attempt(
         lambda: save_rejection(svc=asked.svc, team_id=asked.team_id, user_id=asked.user_id, entry=entry),
-        failing="save the rejection",
+        failing=COULD_NOT_SAVE,
     )
     if saved is None:
         return
@@ -56,16 +64,10 @@ def _list(asked: Asked, args: list[str]) -> None:
     """`list` shows your own; `list all` shows the team's, for admins only."""
     whole_team = [a.lower() for a in args] == ["all"]
     if args and not whole_team:
-        asked.answer(
-            build_usage(
-                {"list": "Use `/rejected list`, or `/rejected list all` if you are an admin."}, refused="Cannot list"
-            )
-        )
+        asked.answer(build_list_usage(LIST_ONLY_ALL))
         return
     if whole_team and not asked.svc.access.is_admin(asked.user_id):
-        asked.answer(
-            build_usage({"list": "Only Keepwarm admins can list the whole team's rejections."}, refused="Cannot list")
-        )
+        asked.answer(build_list_usage(LIST_ALL_ADMINS_ONLY))
         return
 
     def listed(session: Session) -> Message:
@@ -74,7 +76,7 @@ def _list(asked: Asked, args: list[str]) -> None:
         )
         return build_list(rejections, whole_team=whole_team)
 
-    asked.answer_from(listed, failing="load your rejections")
+    asked.answer_from(listed, failing=COULD_NOT_LIST)
 
 
 def _forget(asked: Asked, args: list[str]) -> None:
@@ -82,7 +84,7 @@ def _forget(asked: Asked, args: list[str]) -> None:
     try:
         email = clean_email(unescape(args[0]) if len(args) == 1 else "")
     except InputErrors as error:
-        asked.answer(build_usage(error.errors, refused="Nothing was erased"))
+        asked.answer(build_forget_usage(error.errors))
         return
 
     def erased(session: Session) -> Message:
@@ -92,14 +94,14 @@ def _forget(asked: Asked, args: list[str]) -> None:
         )
         return build_not_found(email) if candidate is None else build_forgotten(email, len(candidate.rejections))
 
-    asked.answer_from(erased, failing="erase the candidate")
+    asked.answer_from(erased, failing=COULD_NOT_ERASE)
 
 
 REJECTED = SlashCommand(
     name="rejection",
     usage=build_usage,
     modal=build_rejection_modal,
-    type_instead="the details",
+    form_unopened=build_form_unopened,
     subcommands={"list": _list, "forget": _forget},
     main=_record,
 )

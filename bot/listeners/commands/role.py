@@ -15,10 +15,17 @@ from sqlalchemy.orm import Session
 from bot.blocks.common import Message
 from bot.blocks.role_modal import build_role_modal
 from bot.blocks.roles import (
+    COULD_NOT_CLOSE,
+    COULD_NOT_LIST,
+    COULD_NOT_OPEN,
+    COULD_NOT_REOPEN,
     build_already_open,
     build_role_closed,
+    build_role_form_unopened,
     build_role_list,
+    build_role_list_usage,
     build_role_not_found,
+    build_role_number_usage,
     build_role_opened,
     build_role_reopened,
     build_role_usage,
@@ -43,7 +50,6 @@ MATCHES = 5
 LIST_LIMIT = 25
 _ROLE_NUMBER = re.compile(r"#?([0-9]{1,18})")
 _ID_MAX = 2**31 - 1  # the largest id the database can hold; anything above is simply not a role
-_TITLE_HINT = "To open a role whose title starts with that word, put the title in double quotes."
 
 
 def handle_role(
@@ -85,7 +91,7 @@ def _open_role(asked: Asked, text: str) -> None:
         return
     reply = asked.attempt(
         lambda: save_role(svc=asked.svc, team_id=asked.team_id, user_id=asked.user_id, entry=entry),
-        failing="open the role",
+        failing=COULD_NOT_OPEN,
     )
     if reply is not None:
         asked.answer(reply)
@@ -93,26 +99,21 @@ def _open_role(asked: Asked, text: str) -> None:
 
 def _list(asked: Asked, args: list[str]) -> None:
     if args:
-        problem = {"list": f"`/role list` takes nothing after it. {_TITLE_HINT}"}
-        asked.answer(build_role_usage(problem, refused="Cannot list"))
+        asked.answer(build_role_list_usage())
         return
 
     def listed(session: Session) -> Message:
         roles = open_roles(session=session, team_id=asked.team_id, limit=LIST_LIMIT)
         return build_role_list(roles, total=count_open_roles(session=session, team_id=asked.team_id))
 
-    asked.answer_from(listed, failing="load the open roles")
+    asked.answer_from(listed, failing=COULD_NOT_LIST)
 
 
 def _role_number(asked: Asked, verb: str, args: list[str]) -> int | None:
     """The one role number after `close`/`reopen`, or None once the user has been told what is wrong with it."""
     found = _ROLE_NUMBER.fullmatch(args[0]) if len(args) == 1 else None
     if found is None:
-        problem = {
-            "id": f"`/role {verb}` takes one role number from `/role list`, e.g. `/role {verb} 12`. {_TITLE_HINT}"
-        }
-        refused = "Nothing was closed" if verb == "close" else "Nothing was reopened"
-        asked.answer(build_role_usage(problem, refused=refused))
+        asked.answer(build_role_number_usage(verb))
         return None
     role_id = int(found[1])
     if role_id > _ID_MAX:
@@ -134,7 +135,7 @@ def _close(asked: Asked, args: list[str]) -> None:
             return build_role_not_found(role_id)
         return build_role_closed(change.role, changed=change.changed)
 
-    asked.answer_from(closed, failing="close the role")
+    asked.answer_from(closed, failing=COULD_NOT_CLOSE)
 
 
 def _reopen(asked: Asked, args: list[str]) -> None:
@@ -158,7 +159,7 @@ def _reopen(asked: Asked, args: list[str]) -> None:
             reply = build_role_reopened(change.role, finalists, now=now, digest_channel=svc.settings.digest.channel)
             return reply, change.role.id
 
-    done = asked.attempt(reopen, failing="reopen the role")
+    done = asked.attempt(reopen, failing=COULD_NOT_REOPEN)
     if done is None:
         return
     reply, reopened = done
@@ -178,7 +179,7 @@ ROLE = SlashCommand(
     name="role",
     usage=build_role_usage,
     modal=build_role_modal,
-    type_instead="the role",
+    form_unopened=build_role_form_unopened,
     subcommands={"list": _list, "close": _close, "reopen": _reopen},
     main=_open_role,
 )

@@ -66,9 +66,9 @@ class SlashCommand:
     """What differs between the two commands."""
 
     name: str  # for logs: "rejection", "role"
-    usage: Callable[..., Message]  # usage(errors=None, *, refused=...): help, led by what was wrong
+    usage: Callable[[], Message]  # the help `help` shows
     modal: Callable[[str], dict[str, Any]]  # the form, given its private_metadata
-    type_instead: str  # what to type when the form cannot open: "the details"
+    form_unopened: Callable[[], Message]  # the answer when Slack does not open the form
     subcommands: Mapping[str, Callable[[Asked, list[str]], None]]  # first word -> run with the words after it
     main: Callable[[Asked, str], None]  # run with the whole text
 
@@ -113,5 +113,4 @@ def _open_form(
         client.views_open(trigger_id=body["trigger_id"], view=command.modal(metadata))
     except (SlackApiError, SlackClientError, OSError):
         logger.exception("could not open the %s form", command.name)
-        problem = {"form": f"Could not open the form just now; type {command.type_instead} instead."}
-        respond(**ephemeral(command.usage(problem, refused="No form")))
+        respond(**ephemeral(command.form_unopened()))

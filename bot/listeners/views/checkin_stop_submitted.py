@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
-from bot.blocks.checkin_modals import STOP_REASONS
-from bot.blocks.reminders import ButtonValue
+from bot.blocks.checkin_modals import STOP_REASON_MISSING, STOP_REASONS
+from bot.blocks.reminders import ButtonValue, outcome_stopped
 from bot.ids import FIELD_ACTION, STOP_REASON_BLOCK
 from bot.listeners.actions.checkin_action import Clicked, apply_checkin_action
 from bot.services import services
@@ -27,7 +27,7 @@ def handle_checkin_stop_submitted(
     selected = view["state"]["values"].get(STOP_REASON_BLOCK, {}).get(FIELD_ACTION, {}).get("selected_option")
     reason = (selected or {}).get("value")
     if reason not in STOP_REASONS:
-        ack(response_action="errors", errors={STOP_REASON_BLOCK: "Choose why check-ins stop."})
+        ack(response_action="errors", errors={STOP_REASON_BLOCK: STOP_REASON_MISSING})
         return
     ack()
     try:
@@ -47,9 +47,11 @@ def handle_checkin_stop_submitted(
         response_url=where.get("response_url"),
     )
 
+    chosen = StopReason(reason)
+
     def change(session: Session, checkin: Checkin, _value: ButtonValue, now: datetime) -> tuple[str, datetime | None]:
-        stop(session=session, checkin=checkin, user_id=clicked.user_id, reason=StopReason(reason), note=None, now=now)
-        return f":no_entry_sign: Stopped ({STOP_REASONS[reason]})", None
+        stop(session=session, checkin=checkin, user_id=clicked.user_id, reason=chosen, note=None, now=now)
+        return outcome_stopped(chosen), None
 
     apply_checkin_action(svc=services(context), client=client, clicked=clicked, change=change, logger=logger)
 

@@ -8,24 +8,20 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.blocks.rejection_modal import REJECTION_FORM_ACCESS_UNKNOWN, REJECTION_FORM_UNAVAILABLE
 from bot.listeners.views.forms import Form, submit_form
 from bot.recording import save_rejection
 from bot.rejection_input import FIELDS, validate_rejection
 from bot.services import services
 from bot.timezones import refresh_timezone, timezone_stale
 
-UNAVAILABLE = (
-    "Could not save just now: Keepwarm's database is not answering. Nothing was saved; press Save again in a minute."
-)
-ACCESS_UNKNOWN = "Could not check that you are one of Keepwarm's recruiters just now. Press Save again in a minute."
-
 REJECTION_FORM = Form(
     fields=FIELDS,
     validate=validate_rejection,
     save=save_rejection,
     reply=lambda saved: saved.reply,
-    access_unknown=ACCESS_UNKNOWN,
-    unavailable=UNAVAILABLE,
+    access_unknown=REJECTION_FORM_ACCESS_UNKNOWN,
+    unavailable=REJECTION_FORM_UNAVAILABLE,
     saving="save a rejection",
     answer="the saved rejection's confirmation",
 )

@@ -8,25 +8,18 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.blocks.role_modal import ROLE_FORM_ACCESS_UNKNOWN, ROLE_FORM_UNAVAILABLE
 from bot.listeners.commands.role import save_role
 from bot.listeners.views.forms import Form, submit_form
 from bot.role_input import FIELDS, validate_role
-
-UNAVAILABLE = (
-    "Could not open the role just now: Keepwarm's database is not answering. "
-    "Nothing was saved; press Open role again in a minute."
-)
-ACCESS_UNKNOWN = (
-    "Could not check that you are one of Keepwarm's recruiters just now. Press Open role again in a minute."
-)
 
 ROLE_FORM = Form(
     fields=FIELDS,
     validate=validate_role,
     save=save_role,
     reply=lambda reply: reply,
-    access_unknown=ACCESS_UNKNOWN,
-    unavailable=UNAVAILABLE,
+    access_unknown=ROLE_FORM_ACCESS_UNKNOWN,
+    unavailable=ROLE_FORM_UNAVAILABLE,
     saving="open a role",
     answer="the new role's matches",
 )

@@ -115,6 +115,10 @@ CASES = [
         "refused erasure",
         lambda b: b(usage_errors("forget=<!channel>&x"), refused="Nothing was erased"),
     ),
+    Case(rejections.build_list_usage, "words after list", lambda b: b(rejections.LIST_ONLY_ALL)),
+    Case(rejections.build_list_usage, "all, not an admin", lambda b: b(rejections.LIST_ALL_ADMINS_ONLY)),
+    Case(rejections.build_forget_usage, "hostile email", lambda b: b(usage_errors("email=<!channel>&x"))),
+    Case(rejections.build_form_unopened, "always", lambda b: b()),
     Case(rejections.build_list, "empty, own", lambda b: b([], whole_team=False)),
     Case(rejections.build_list, "empty, team", lambda b: b([], whole_team=True)),
     Case(rejections.build_list, "realistic, own", lambda b: b(many(REALISTIC, 10), whole_team=False)),
@@ -310,6 +314,10 @@ CASES = [
             {"id": "`/role reopen` takes one role number, not <!channel> & <@U123>."}, refused="Nothing was reopened"
         ),
     ),
+    Case(roles.build_role_list_usage, "words after list", lambda b: b()),
+    Case(roles.build_role_number_usage, "close", lambda b: b("close")),
+    Case(roles.build_role_number_usage, "reopen", lambda b: b("reopen")),
+    Case(roles.build_role_form_unopened, "always", lambda b: b()),
     Case(roles.build_role_list, "empty", lambda b: b([], total=0)),
     Case(
         roles.build_role_list, "realistic, from Slack and boards", lambda b: b(many_roles(ROLE_REALISTIC, 6), total=6)
