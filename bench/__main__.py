@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "sweep_cost": ("--explain",),
     "matching": ("--proposal",),
     "delivery": (),
+    "ats_intake": (),
 }
 DOCUMENT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 

@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -207,10 +207,15 @@ def send(server: Server, command: Rejected) -> Sample:
 
 
 def fire(server: Server, commands: Sequence[Rejected], concurrency: int, rate: float | None) -> list[Sample]:
-    """Send `commands` from `concurrency` threads, each posting its next one as soon as its last was answered, or,
-    with a `rate`, no sooner than its turn in a schedule of `rate` requests a second."""
-    samples: list[Sample | None] = [None] * len(commands)
-    pending = iter(range(len(commands)))
+    """Send `commands` to `server`, as `pace` schedules them."""
+    return pace(len(commands), concurrency, rate, lambda index: send(server, commands[index]))
+
+
+def pace(count: int, concurrency: int, rate: float | None, send_one: Callable[[int], Sample]) -> list[Sample]:
+    """Call `send_one(0 … count-1)` from `concurrency` threads, each sending its next as soon as its last was
+    answered, or, with a `rate`, no sooner than its turn in a schedule of `rate` requests a second."""
+    samples: list[Sample | None] = [None] * count
+    pending = iter(range(count))
     lock = threading.Lock()
     started = time.perf_counter()
 
@@ -222,7 +227,7 @@ def fire(server: Server, commands: Sequence[Rejected], concurrency: int, rate: f
                 return
             if rate is not None:
                 time.sleep(max(0.0, started + index / rate - time.perf_counter()))
-            samples[index] = send(server, commands[index])
+            samples[index] = send_one(index)
 
     threads = [threading.Thread(target=sender, name=f"sender-{n}") for n in range(concurrency)]
     for thread in threads:
