@@ -106,9 +106,7 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         digest=_digest(env),
         ats=AtsSecrets(
             greenhouse=_value(env, "GREENHOUSE_WEBHOOK_SECRET"),
-            lever=tuple(
-                token.strip() for token in (_value(env, "LEVER_WEBHOOK_TOKENS") or "").split(",") if token.strip()
-            ),
+            lever=_comma_list(env, "LEVER_WEBHOOK_TOKENS"),
             ashby=_value(env, "ASHBY_WEBHOOK_SECRET"),
         ),
     )
@@ -170,8 +168,13 @@ def _port(env: Mapping[str, str]) -> int:
     return int(raw)
 
 
+def _comma_list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated setting's non-empty items, trimmed, in order."""
+    return tuple(part.strip() for part in (_value(env, name) or "").split(",") if part.strip())
+
+
 def _user_ids(env: Mapping[str, str], name: str) -> frozenset[str]:
-    ids = frozenset(part.strip() for part in (_value(env, name) or "").split(",") if part.strip())
+    ids = frozenset(_comma_list(env, name))
     bad = sorted(i for i in ids if not USER_ID.match(i))
     if bad:
         raise ConfigError(f"{name} must be comma-separated Slack user ids like U012ABCDEF, not {bad[0]!r}")

@@ -27,9 +27,9 @@ from sqlalchemy import Engine
 
 from bot.ats.receiver import PATH_PREFIX as ATS_PREFIX
 from bot.ats.receiver import AtsReceiver
-from bot.http_answer import json_answer
 from bot.replays import SeenSignatures
 from bot.slack_body import BodyError, read_body
+from bot.wsgi_io import json_answer, raw_body
 from models.db import database_reachable
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -70,7 +70,7 @@ class CheckedRequestHandler(SlackRequestHandler):
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
         headers = request.get_headers()
         try:
-            text = _raw_bytes(request).decode("utf-8")
+            text = raw_body(request.environ).decode("utf-8")
         except UnicodeDecodeError:
             return _refusal(400, "the body is not UTF-8")
         if _is_ssl_check(text):
@@ -94,13 +94,6 @@ class CheckedRequestHandler(SlackRequestHandler):
                 headers={**headers, "content-type": "application/json"},
             )
         )
-
-
-def _raw_bytes(request: WsgiHttpRequest) -> bytes:
-    """The raw bytes, as signed; Bolt's adapter decodes them at once, which fails on bytes that are not UTF-8."""
-    environ = request.environ
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    return environ["wsgi.input"].read(length) if "wsgi.input" in environ else b""
 
 
 def _is_ssl_check(text: str) -> bool:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.ats import ashby, greenhouse, lever
 from bot.ats.delivery import Delivery, Refused
 from bot.config import AtsSecrets, Settings
-from bot.http_answer import json_answer
+from bot.wsgi_io import json_answer, raw_body
 from models.ats_delivery import Ats
 from models.ats_inbox import store_delivery
 from models.base import utcnow
@@ -66,9 +67,10 @@ class AtsReceiver:
             return json_answer(start_response, 404, {"ok": False, "error": "not_found"})
         if environ.get("REQUEST_METHOD") != "POST":
             return json_answer(start_response, 405, {"ok": False, "error": "use POST"}, [("Allow", "POST")])
-        raw = _raw_body(environ)
+        raw = raw_body(environ)
+        headers = {header: str(value) for header, value in WsgiHttpRequest(environ).get_headers().items()}
         try:
-            delivery = self.readers[source](raw, _headers(environ))
+            delivery = self.readers[source](raw, headers)
         except Refused as refusal:
             logger.warning("refused a %s delivery: %s", source.value, refusal.reason)
             return json_answer(start_response, refusal.status, {"ok": False, "error": refusal.reason})
@@ -89,21 +91,6 @@ class AtsReceiver:
             logger.exception("could not keep a %s %s delivery; the ATS will retry", source.value, delivery.event)
             return json_answer(start_response, 503, {"ok": False, "error": "not stored, retry later"})
         return json_answer(start_response, 200, {"ok": True, "kept": True, "duplicate": not new})
-
-
-def _raw_body(environ: dict[str, Any]) -> bytes:
-    """The bytes as signed; waitress has already refused a body over its size limit."""
-    length = environ.get("CONTENT_LENGTH") or "0"
-    return environ["wsgi.input"].read(int(length)) if length.isdigit() else b""
-
-
-def _headers(environ: dict[str, Any]) -> dict[str, str]:
-    """Request headers by lower-case name, as WSGI hands them over (HTTP_GREENHOUSE_EVENT_ID: greenhouse-event-id)."""
-    return {
-        key.removeprefix("HTTP_").replace("_", "-").lower(): str(value)
-        for key, value in environ.items()
-        if key.startswith("HTTP_")
-    }
 
 
 def receiver_for(settings: Settings, *, sessions: sessionmaker[Session], client: WebClient) -> AtsReceiver | None:

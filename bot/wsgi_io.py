@@ -1,4 +1,4 @@
-"""The one way Keepwarm's own HTTP endpoints (health, ATS receivers) answer: a small JSON object."""
+"""Plain WSGI for Keepwarm's endpoints: the body read as the bytes that were signed, and a small JSON answer."""
 
 from __future__ import annotations
 
@@ -6,6 +6,15 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
 from typing import Any
+
+
+def raw_body(environ: dict[str, Any]) -> bytes:
+    """The bytes as signed, undecoded: Bolt's adapter decodes them at once, which fails on bytes that are not UTF-8.
+    Waitress has already refused a body over its size limit."""
+    length = str(environ.get("CONTENT_LENGTH") or "0")
+    if "wsgi.input" not in environ or not length.isdigit():
+        return b""
+    return environ["wsgi.input"].read(int(length))
 
 
 def json_answer(
