@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from models.ats_rules import DEFAULT_FINAL_STAGES, DEFAULT_SCREEN_STAGES, AtsRules
 from models.db import DEFAULT_DATABASE_URL, normalize_database_url
 from models.policy import Policy
+from models.rejection import STAGES
 from models.working_hours import WorkingHours, parse_work_days, parse_work_hours, valid_zone
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -21,6 +23,7 @@ USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 DEFAULT_DIGEST_CRON = "0 9 * * mon"
+DEFAULT_LEVER_API_URL = "https://api.lever.co/v1/"
 
 
 class ConfigError(Exception):
@@ -56,6 +59,14 @@ class AtsSecrets:
 
 
 @dataclass(frozen=True)
+class LeverApi:
+    """Where Lever's API is (its EU host, or a test's fake) and the key to read opportunities with."""
+
+    key: str | None = None
+    url: str = DEFAULT_LEVER_API_URL
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the bot and the jobs need from the environment."""
 
@@ -75,6 +86,8 @@ class Settings:
     log_level: str
     digest: DigestSettings
     ats: AtsSecrets
+    ats_rules: AtsRules
+    lever_api: LeverApi
 
     @property
     def socket_mode(self) -> bool:
@@ -92,7 +105,7 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-", "the Bot User OAuth Token from OAuth & Permissions"),
         slack_signing_secret=_required(env, "SLACK_SIGNING_SECRET", secret_where) if serving else "",
         slack_app_token=_optional_token(env, "SLACK_APP_TOKEN", "xapp-"),
-        slack_api_url=_api_url(env),
+        slack_api_url=_api_url(env, "SLACK_API_URL", DEFAULT_SLACK_API_URL),
         database_url=_database_url(env),
         port=_port(env),
         recruiter_user_ids=_user_ids(env, "RECRUITER_USER_IDS"),
@@ -109,6 +122,8 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
             lever=_comma_list(env, "LEVER_WEBHOOK_TOKENS"),
             ashby=_value(env, "ASHBY_WEBHOOK_SECRET"),
         ),
+        ats_rules=_ats_rules(env),
+        lever_api=_lever_api(env),
     )
 
 
@@ -153,12 +168,47 @@ def _database_url(env: Mapping[str, str]) -> str:
         raise ConfigError(str(error)) from None
 
 
-def _api_url(env: Mapping[str, str]) -> str:
-    url = _value(env, "SLACK_API_URL") or DEFAULT_SLACK_API_URL
+def _api_url(env: Mapping[str, str], name: str, default: str) -> str:
+    url = _value(env, name) or default
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"SLACK_API_URL must be an http(s) URL such as {DEFAULT_SLACK_API_URL}, not {url!r}")
+        raise ConfigError(f"{name} must be an http(s) URL such as {default}, not {url!r}")
     return url if url.endswith("/") else url + "/"
+
+
+def _lever_api(env: Mapping[str, str]) -> LeverApi:
+    """Lever's webhooks carry ids only: without an API key, a Lever delivery could never be read."""
+    key = _value(env, "LEVER_API_KEY")
+    if key is None and _comma_list(env, "LEVER_WEBHOOK_TOKENS"):
+        raise ConfigError(
+            "LEVER_API_KEY is not set: Lever's webhooks carry ids only, so Keepwarm reads each opportunity from "
+            "Lever's API; create a key with read access to opportunities, archive reasons and stages "
+            "(Settings > Integrations and API > API credentials)"
+        )
+    return LeverApi(key=key, url=_api_url(env, "LEVER_API_URL", DEFAULT_LEVER_API_URL))
+
+
+def _stage_names(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    return _comma_list(env, name) or default
+
+
+def _one_stage(env: Mapping[str, str], name: str, default: str) -> str:
+    stage = (_value(env, name) or default).lower()
+    if stage not in STAGES:
+        raise ConfigError(f"{name} must be screen, interview or final, not {stage!r}")
+    return stage
+
+
+def _ats_rules(env: Mapping[str, str]) -> AtsRules:
+    keep = tuple(stage.lower() for stage in _comma_list(env, "ATS_KEEP_WITHOUT_ASKING"))
+    if not set(keep) <= set(STAGES):
+        raise ConfigError(f"ATS_KEEP_WITHOUT_ASKING must list screen, interview and/or final, not {list(keep)!r}")
+    return AtsRules.of(
+        screen=_stage_names(env, "ATS_SCREEN_STAGES", DEFAULT_SCREEN_STAGES),
+        final=_stage_names(env, "ATS_FINAL_STAGES", DEFAULT_FINAL_STAGES),
+        ask_from=_one_stage(env, "ATS_ASK_FROM_STAGE", "interview"),
+        keep_without_asking=keep,
+    )
 
 
 def _port(env: Mapping[str, str]) -> int:

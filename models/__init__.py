@@ -1,6 +1,8 @@
 """Keepwarm's data model: recruiters, the candidates they turned down, and each rejection."""
 
 from models.ats_delivery import Ats, AtsDelivery
+from models.ats_link import AtsStage, CandidateAtsId
+from models.ats_notice import AtsNotice, Decision, NoticeKind
 from models.base import Base, UTCDateTime, utcnow
 from models.candidate import ERASED_NAME, Candidate
 from models.checkin import Checkin, CheckinStatus, ReminderSent, StopReason, Touchpoint
@@ -14,12 +16,17 @@ __all__ = [
     "STAGES",
     "Ats",
     "AtsDelivery",
+    "AtsNotice",
+    "AtsStage",
     "Base",
     "Candidate",
+    "CandidateAtsId",
     "Checkin",
     "CheckinStatus",
+    "Decision",
     "MatchTerm",
     "MatchTermCount",
+    "NoticeKind",
     "Recruiter",
     "Rejection",
     "ReminderSent",

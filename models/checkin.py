@@ -31,6 +31,7 @@ class StopReason(StrEnum):
     NOT_INTERESTED = "not_interested"
     OTHER = "other"
     ERASED = "erased"
+    HIRED = "hired"  # by us, as the ATS reports: the program worked
 
 
 class Checkin(Base):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -52,6 +52,11 @@ class Rejection(Base):
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     note: Mapped[str | None] = mapped_column(Text)
     rejected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Where it came from: NULL when typed in Slack, else the ATS (with its application, so an unreject finds it).
+    source: Mapped[str | None] = mapped_column(String(16))
+    application_id: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)  # the ATS's rejection reason
+    rejected_by_candidate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     candidate: Mapped[Candidate] = relationship(back_populates="rejections")
     recruiter: Mapped[Recruiter] = relationship()

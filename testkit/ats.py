@@ -20,9 +20,11 @@ FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "data" / "ats"
 GREENHOUSE_SECRET = "greenhouse-test-secret"
 LEVER_TOKENS = ("lever-token-first-webhook", "lever-token-second-webhook")
 ASHBY_SECRET = "ashby-test-secret"
+LEVER_API_KEY = "lever-test-api-key"
 SECRETS_ENV = {
     "GREENHOUSE_WEBHOOK_SECRET": GREENHOUSE_SECRET,
     "LEVER_WEBHOOK_TOKENS": ",".join(LEVER_TOKENS),
+    "LEVER_API_KEY": LEVER_API_KEY,
     "ASHBY_WEBHOOK_SECRET": ASHBY_SECRET,
 }
 GREENHOUSE_EVENTS = (

@@ -15,6 +15,7 @@ from models import Ats, AtsDelivery
 from testkit.ats import (
     ASHBY_EVENTS,
     GREENHOUSE_EVENTS,
+    LEVER_API_KEY,
     LEVER_EVENTS,
     LEVER_TOKENS,
     SECRETS_ENV,
@@ -240,7 +241,7 @@ class TestSwitchedOff:
 
     @pytest.fixture
     def app_env(self) -> dict[str, str]:
-        return {"LEVER_WEBHOOK_TOKENS": ",".join(LEVER_TOKENS)}
+        return {"LEVER_WEBHOOK_TOKENS": ",".join(LEVER_TOKENS), "LEVER_API_KEY": LEVER_API_KEY}
 
     def test_receivers_without_a_secret_answer_404(self, running: RunningApp) -> None:
         greenhouse = send_greenhouse(running.url, fixture("greenhouse", "reject_candidate"))

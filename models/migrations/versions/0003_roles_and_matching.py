@@ -12,9 +12,8 @@ from alembic import op
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.candidate import Candidate
+from models.base import UTCDateTime
 from models.matching import index_rejection
-from models.rejection import Rejection
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -127,12 +126,24 @@ def downgrade() -> None:
         op.drop_table(table)
 
 
+# The tables as this revision knows them: the models describe the newest schema, whose later columns do not exist yet.
+_REJECTIONS = sa.table(
+    "rejections",
+    *(sa.column(name) for name in ("id", "team_id", "candidate_id", "role_title", "stage", "rating", "note")),
+    sa.column("rejected_at", UTCDateTime()),
+)
+_CANDIDATES = sa.table("candidates", sa.column("id"), sa.column("erased"), sa.column("tags", sa.JSON()))
+
+
 def _index_existing() -> None:
     """Rejections recorded before matching existed must be findable too."""
     session = Session(bind=op.get_bind())
-    rejections = session.scalars(
-        select(Rejection).join(Rejection.candidate).where(Candidate.erased.is_(False)).order_by(Rejection.id)
+    rows = session.execute(
+        select(_REJECTIONS, _CANDIDATES.c.tags)
+        .join(_CANDIDATES, _CANDIDATES.c.id == _REJECTIONS.c.candidate_id)
+        .where(_CANDIDATES.c.erased.is_(False))
+        .order_by(_REJECTIONS.c.id)
     )
-    for rejection in rejections:
-        index_rejection(session=session, rejection=rejection, tags=rejection.candidate.tags)
+    for row in rows:
+        index_rejection(session=session, rejection=row, tags=row.tags)  # a row has every attribute indexing reads
     session.flush()
