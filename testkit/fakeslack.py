@@ -22,10 +22,15 @@ BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
 APP_ID = "A0APP"
 
-# Each method's documented tier, for the methods the reminder sweep calls (slackapi/java-slack-sdk's MethodsRateLimits
+# Each method's documented tier, for the methods the jobs call in bulk (slackapi/java-slack-sdk's MethodsRateLimits
 # lists every method's tier as its reference page states it). chat.postMessage has a special tier of its own.
 TIER_2, TIER_3, TIER_4 = "Tier 2", "Tier 3", "Tier 4"
-METHOD_TIERS = {"users.info": TIER_4, "conversations.open": TIER_3, "conversations.history": TIER_3}
+METHOD_TIERS = {
+    "users.info": TIER_4,
+    "users.lookupByEmail": TIER_3,
+    "conversations.open": TIER_3,
+    "conversations.history": TIER_3,
+}
 
 # Slack accepts these as JSON-encoded strings in form bodies; tests want to assert on their structure, not their text.
 _JSON_FIELDS = frozenset({"view", "blocks", "attachments", "metadata"})
@@ -150,6 +155,29 @@ class _User:
     tz: str
     deleted: bool
     is_bot: bool
+    email: str | None
+
+
+def _user_object(user: _User) -> dict[str, Any]:
+    """A user as users.info and users.lookupByEmail show it: with users:read.email, the profile has the email."""
+    now = datetime.now(ZoneInfo(user.tz))
+    offset = now.utcoffset()
+    profile = {"real_name": user.name, "display_name": user.name, "team": TEAM_ID}
+    if user.email is not None:
+        profile["email"] = user.email
+    return {
+        "id": user.id,
+        "team_id": TEAM_ID,
+        "name": user.name,
+        "real_name": user.name,
+        "deleted": user.deleted,
+        "is_bot": user.is_bot,
+        "is_app_user": False,
+        "tz": user.tz,
+        "tz_label": now.tzname(),
+        "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
+        "profile": profile,
+    }
 
 
 def _posted_channel(channel: str) -> str:
@@ -203,6 +231,7 @@ class FakeSlack:
             "conversations.info": self._conversations_info,
             "conversations.history": self._conversations_history,
             "users.info": self._users_info,
+            "users.lookupByEmail": self._users_lookup_by_email,
             "usergroups.users.list": self._usergroups_users_list,
         }
 
@@ -339,10 +368,12 @@ class FakeSlack:
         deleted: bool = False,
         is_bot: bool = False,
         name: str | None = None,
+        email: str | None = None,
     ) -> None:
+        """A workspace member; with an `email`, users.lookupByEmail finds them and their profile shows it."""
         ZoneInfo(tz)  # fail here, in the test's setup, on a typo rather than later inside a request
         with self._cond:
-            self._users[user_id] = _User(user_id, name or user_id.lower(), tz, deleted, is_bot)
+            self._users[user_id] = _User(user_id, name or user_id.lower(), tz, deleted, is_bot, email)
 
     def set_channel(
         self,
@@ -559,24 +590,19 @@ class FakeSlack:
             user = self._users.get(str(params.get("user", "")))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
-        now = datetime.now(ZoneInfo(user.tz))
-        offset = now.utcoffset()
-        return {
-            "ok": True,
-            "user": {
-                "id": user.id,
-                "team_id": TEAM_ID,
-                "name": user.name,
-                "real_name": user.name,
-                "deleted": user.deleted,
-                "is_bot": user.is_bot,
-                "is_app_user": False,
-                "tz": user.tz,
-                "tz_label": now.tzname(),
-                "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
-                "profile": {"real_name": user.name, "display_name": user.name, "team": TEAM_ID},
-            },
-        }
+        return {"ok": True, "user": _user_object(user)}
+
+    def _users_lookup_by_email(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Slack's reference: a deactivated user is answered `users_not_found`, as is an address nobody has.
+
+        The reference does not say whether case matters; like mail providers, this fake ignores it.
+        """
+        wanted = str(params.get("email", "")).lower()
+        with self._cond:
+            found = [u for u in self._users.values() if u.email is not None and u.email.lower() == wanted]
+        if not found or found[0].deleted:
+            return {"ok": False, "error": "users_not_found"}
+        return {"ok": True, "user": _user_object(found[0])}
 
     def _usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
         with self._cond:

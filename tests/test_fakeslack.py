@@ -96,6 +96,25 @@ def test_users_info_known_and_unknown(fake: FakeSlack, client: WebClient) -> Non
     assert excinfo.value.response["error"] == "user_not_found"
 
 
+def test_users_lookup_by_email(fake: FakeSlack, client: WebClient) -> None:
+    """As Slack's reference shows it: the user object, with the email in its profile; `users_not_found` for an address
+    nobody has and for a deactivated user."""
+    fake.set_user("U0REC", name="rita", email="Rita@Example.com")
+    fake.set_user("U0GONE", email="gone@example.com", deleted=True)
+
+    user = client.users_lookupByEmail(email="rita@example.com")["user"]
+    assert (user["id"], user["name"], user["deleted"], user["is_bot"]) == ("U0REC", "rita", False, False)
+    assert user["profile"]["email"] == "Rita@Example.com"
+    assert client.users_info(user="U0REC")["user"]["profile"]["email"] == "Rita@Example.com"
+    [call] = fake.calls_to("users.lookupByEmail")
+    assert call.params["email"] == "rita@example.com"
+
+    for email in ("nobody@example.com", "gone@example.com"):
+        with pytest.raises(SlackApiError) as excinfo:
+            client.users_lookupByEmail(email=email)
+        assert excinfo.value.response["error"] == "users_not_found"
+
+
 def test_usergroup_and_conversations(fake: FakeSlack, client: WebClient) -> None:
     fake.set_usergroup("S0RECRUIT", ["U0A", "U0B"])
     assert client.usergroups_users_list(usergroup="S0RECRUIT")["users"] == ["U0A", "U0B"]

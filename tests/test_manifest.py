@@ -25,6 +25,7 @@ BOT_SCOPES = [
     "im:write",
     "im:history",
     "users:read",
+    "users:read.email",
     "usergroups:read",
     "channels:read",
     "groups:read",
