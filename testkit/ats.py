@@ -11,6 +11,7 @@ import json
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,40 @@ ASHBY_EVENTS = ("candidateStageChange", "applicationUpdate", "candidateHire", "c
 
 def fixture(ats: str, name: str) -> bytes:
     return (FIXTURES / ats / f"{name}.json").read_bytes()
+
+
+def fixture_body(ats: str, name: str) -> dict[str, Any]:
+    """A fixture parsed, as the processing reads a stored delivery's body: a fresh copy each time, free to edit."""
+    return json.loads(fixture(ats, name))
+
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+def without(*path: str | int) -> Edit:
+    """An edit of a delivery body that removes the field at `path` ("payload", "application", "id")."""
+
+    def edit(body: dict[str, Any]) -> None:
+        *parents, last = path
+        target: Any = body
+        for key in parents:
+            target = target[key]
+        del target[last]
+
+    return edit
+
+
+def setting(value: object, *path: str | int) -> Edit:
+    """An edit of a delivery body that sets the field at `path` to `value`."""
+
+    def edit(body: dict[str, Any]) -> None:
+        *parents, last = path
+        target: Any = body
+        for key in parents:
+            target = target[key]
+        target[last] = value
+
+    return edit
 
 
 def hex_hmac(key: str, message: bytes) -> str:
