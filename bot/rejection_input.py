@@ -43,6 +43,16 @@ Examples:
 • `/rejected 李小龍 role=Designer stage=screen note="Strong portfolio, keep warm for next year"`"""
 
 
+def cleaned_or_none(field: str, value: str | None) -> str | None:
+    """An email or LinkedIn address from another system (an ATS), cleaned as if typed, or None where typing it would
+    be refused: such a value is shown and pre-filled, never a reason to lose the rejection that carries it."""
+    parse = {"email": _email, "linkedin": _linkedin}[field]
+    try:
+        return parse(value)
+    except FieldError:
+        return None
+
+
 def validate_rejection(raw: Mapping[str, str | None]) -> RejectionInput:
     """Check and clean raw values as typed, keyed by FIELDS (other keys are ignored); raises InputErrors."""
     check = FieldCheck(raw)

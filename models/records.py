@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from models.ats_link import CandidateAtsId
+from models.ats_notice import AtsNotice
 from models.base import utcnow
 from models.candidate import ERASED_NAME, Candidate
 from models.checkin import Checkin, CheckinStatus, StopReason
@@ -41,13 +43,15 @@ def record_rejection(
     entry: RejectionInput,
     policy: Policy,
     now: datetime | None = None,
+    known: Candidate | None = None,
 ) -> Rejection:
-    """Record one rejection, merging it into the candidate the team already knows by email or LinkedIn.
+    """Record one rejection, merging it into the candidate the team already knows by email or LinkedIn, else into
+    `known` (a candidate the caller found another way: by their ATS id).
 
     A strong rejection (re)starts the candidate's single check-in stream, owned by whoever recorded it.
     """
     recruiter = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
-    candidate = _find_candidate(session=session, team_id=team_id, entry=entry)
+    candidate = _find_candidate(session=session, team_id=team_id, entry=entry) or known
     created = False
     if candidate is None:
         candidate, created = _create_candidate(session=session, team_id=team_id, entry=entry)
@@ -219,22 +223,36 @@ def forget_candidate(
     ).one_or_none()
     if candidate is None or not (is_admin or _recorded_by(session=session, candidate=candidate, user_id=user_id)):
         return None
+    erase_candidate(session=session, candidate=candidate, now=now or utcnow())
+    return candidate
+
+
+def erase_candidate(*, session: Session, candidate: Candidate, now: datetime) -> None:
+    """Remove a candidate's personal data everywhere: `/rejected forget`, or the candidate deleted in the ATS.
+
+    The row stays, as "(erased)", with the ATS ids that identify no one outside the ATS, so a later delivery about the
+    same person finds them erased instead of creating them again.
+    """
+    ats_ids = select(CandidateAtsId.ats_id).where(CandidateAtsId.candidate_id == candidate.id)
+    about = [AtsNotice.candidate_id == candidate.id, AtsNotice.ats_candidate_id.in_(ats_ids)]
+    if candidate.email is not None:
+        about.append(AtsNotice.email == candidate.email)
+    session.execute(delete(AtsNotice).where(AtsNotice.team_id == candidate.team_id, or_(*about)))
     candidate.name = ERASED_NAME
     candidate.email = None
     candidate.linkedin_url = None
     candidate.tags = []
     candidate.erased = True
-    candidate.erased_at = now or utcnow()
+    candidate.erased_at = now
     for rejection in candidate.rejections:
-        rejection.note = None
-    unindex_candidate(session=session, team_id=team_id, candidate_id=candidate.id)
+        rejection.note = rejection.reason = None
+    unindex_candidate(session=session, team_id=candidate.team_id, candidate_id=candidate.id)
     checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == candidate.id)).one_or_none()
     if checkin is not None:
         checkin.status = CheckinStatus.STOPPED
         checkin.stop_reason = StopReason.ERASED
         checkin.stopped_at = candidate.erased_at
     session.flush()
-    return candidate
 
 
 def _recorded_by(*, session: Session, candidate: Candidate, user_id: str) -> bool:
