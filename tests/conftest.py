@@ -1,4 +1,5 @@
-"""Shared fixtures: every database test runs on SQLite and on PostgreSQL, against a fake Slack over real HTTP."""
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL, against a fake Slack (and, for the ATS
+processing, a fake Lever API) over real HTTP."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from models import Base
 from models.db import database_reachable, make_engine, make_session_factory, normalize_database_url
 from models.migrate import upgrade
 from testkit.env import make_env
+from testkit.fakelever import FakeLever
 from testkit.fakeslack import FakeSlack
 from testkit.running import RunningApp, serve
 
@@ -33,6 +35,19 @@ def fake_slack(slack_server: FakeSlack) -> FakeSlack:
     """The fake Slack Web API, with no calls recorded and no replies scripted."""
     slack_server.reset()
     return slack_server
+
+
+@pytest.fixture(scope="session")
+def lever_server() -> Iterator[FakeLever]:
+    with FakeLever() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_lever(lever_server: FakeLever) -> FakeLever:
+    """The fake Lever API, with no data, no calls recorded and no replies scripted."""
+    lever_server.reset()
+    return lever_server
 
 
 @pytest.fixture(scope="session")
