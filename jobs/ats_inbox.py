@@ -15,12 +15,12 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ats import ashby, greenhouse
+from bot.ats import ashby, greenhouse, lever
+from bot.ats.lever_api import LeverApi
 from bot.config import Settings
 from bot.rejection_input import cleaned_or_none
 from bot.slack_directory import SlackDirectory
@@ -35,7 +35,7 @@ KEEP_PROCESSED = timedelta(days=30)
 BATCH = 500
 ERROR_MAX = 300  # the inbox's last_error column
 logger = logging.getLogger(__name__)
-Parser = Callable[[dict[str, Any]], list[AtsEvent]]
+Parser = Callable[[str], list[AtsEvent]]  # the stored body, as signed
 
 
 @dataclass
@@ -51,9 +51,15 @@ class InboxReport:
         return f"{self.processed} ATS deliveries processed, {self.failed} left to retry, {self.purged} old ones purged"
 
 
-def parsers(extra: Mapping[Ats, Parser] | None = None) -> dict[Ats, Parser]:
-    """Greenhouse and Ashby deliveries carry everything; Lever's parser needs its API, so the caller adds it."""
-    return {Ats.GREENHOUSE: greenhouse.events, Ats.ASHBY: ashby.events, **(extra or {})}
+def parsers(lever_api: LeverApi | None) -> dict[Ats, Parser]:
+    """Greenhouse and Ashby deliveries carry everything; Lever's carry ids, read from its API when a key is set."""
+    found: dict[Ats, Parser] = {
+        Ats.GREENHOUSE: lambda raw: greenhouse.events(json.loads(raw)),
+        Ats.ASHBY: lambda raw: ashby.events(json.loads(raw)),
+    }
+    if lever_api is not None:
+        found[Ats.LEVER] = lambda raw: lever.events(raw, lever_api)
+    return found
 
 
 def run_inbox(
@@ -115,7 +121,7 @@ def _process(
         delivery = session.get_one(AtsDelivery, delivery_id)
         team_id, source, event, body = delivery.team_id, Ats(delivery.source), delivery.event, delivery.body
     try:
-        events = _cleaned(parse[source](json.loads(body)))
+        events = _cleaned(parse[source](body))
         recruiters = _recruiters(directory, events)  # Slack, before the transaction: it must not hold one open
         with sessions.begin() as session:
             delivery = session.scalars(
