@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from slack_sdk import WebClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -60,6 +61,25 @@ def parsers(lever_api: LeverApi | None) -> dict[Ats, Parser]:
     if lever_api is not None:
         found[Ats.LEVER] = lambda raw: lever.events(raw, lever_api)
     return found
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """What processing needs between runs: the directory's cache of Slack users and Lever's cached reasons and
+    stages live as long as the clock process."""
+
+    settings: Settings
+    directory: SlackDirectory
+    parse: Mapping[Ats, Parser]
+
+    @classmethod
+    def for_settings(cls, settings: Settings, client: WebClient) -> Inbox:
+        key = settings.lever_api.key
+        lever_api = None if key is None else LeverApi(key, base_url=settings.lever_api.url)
+        return cls(settings, SlackDirectory(client), parsers(lever_api))
+
+    def run(self, *, sessions: sessionmaker[Session], now: datetime) -> InboxReport:
+        return run_inbox(sessions=sessions, settings=self.settings, directory=self.directory, parse=self.parse, now=now)
 
 
 def run_inbox(

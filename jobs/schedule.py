@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from jobs.ats_inbox import Inbox
 from jobs.digest import run_digest
 from jobs.reminders import run_reminders
 from jobs.role_alerts import deliver_role_alerts
@@ -30,12 +31,15 @@ def add_jobs(
 ) -> None:
     """The reminder sweep every SWEEP_MINUTES, first at start-up; a missed run is folded into the next one.
 
-    The sweep also delivers reopen alerts that waited for a recruiter's working hours.
+    The sweep first processes the deliveries ATS webhooks left in the inbox, and also delivers reopen alerts that
+    waited for a recruiter's working hours.
     """
+    inbox = Inbox.for_settings(settings, client)
 
     def sweep() -> None:
         """A database that does not answer costs this run only: one warning line, and the next run tries again."""
         try:
+            inbox.run(sessions=sessions, now=utcnow())
             run_reminders(sessions=sessions, client=client, settings=settings, now=utcnow())
             deliver_role_alerts(sessions=sessions, client=client, settings=settings, now=utcnow())
         except SQLAlchemyError as error:

@@ -161,7 +161,8 @@ def withdraw_rejection(session: Session, *, rejection: Rejection, policy: Policy
     session.delete(rejection)  # the database deletes its check-in through ON DELETE CASCADE, unless moved above
     session.flush()
     session.expire(candidate, ["rejections"])
-    if not others:
+    if not others:  # known only through this rejection; its notices stay, to answer a late click
+        session.execute(update(AtsNotice).where(AtsNotice.candidate_id == candidate.id).values(candidate_id=None))
         session.delete(candidate)
     else:
         for remaining in others:
@@ -249,6 +250,17 @@ def _rejected(
     recruiters: Mapping[str, str | None],
     now: datetime,
 ) -> None:
+    asked = session.scalar(
+        select(AtsNotice.id).where(
+            AtsNotice.team_id == team_id,
+            AtsNotice.source == source,
+            AtsNotice.application_id == event.application_id,
+            AtsNotice.kind == NoticeKind.REJECTED,
+            AtsNotice.decision.is_distinct_from(Decision.WITHDRAWN),
+        )
+    )
+    if asked is not None:
+        return  # the same rejection again (Ashby reports one archive as a stage change and an application update)
     stage_name = event.stage_name or _last_stage(
         session, team_id=team_id, source=source, application_id=event.application_id
     )

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from testkit.fakelever import API_KEY as LEVER_API_KEY
 from testkit.slack_http import HttpReply, post
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "data" / "ats"
 GREENHOUSE_SECRET = "greenhouse-test-secret"
 LEVER_TOKENS = ("lever-token-first-webhook", "lever-token-second-webhook")
 ASHBY_SECRET = "ashby-test-secret"
-LEVER_API_KEY = "lever-test-api-key"
 SECRETS_ENV = {
     "GREENHOUSE_WEBHOOK_SECRET": GREENHOUSE_SECRET,
     "LEVER_WEBHOOK_TOKENS": ",".join(LEVER_TOKENS),
