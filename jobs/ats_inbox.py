@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.rejection_input import cleaned_or_none
 from bot.slack_directory import SlackDirectory
 from models.ats_delivery import Ats, AtsDelivery
-from models.ats_events import Applied, AtsEvent, Hired, Rejected
+from models.ats_events import Applied, AtsEvent, Hired, Rejected, StageSeen
 from models.ats_intake import apply_events
 from models.db import one_line
 
@@ -193,16 +193,30 @@ def _cleaned(events: list[AtsEvent]) -> list[AtsEvent]:
         if isinstance(event, Rejected):
             event = dataclasses.replace(
                 event,
-                name=" ".join(event.name.split()) or "(no name given)",
-                role=" ".join(event.role.split()),
+                name=_line(event.name) or "(no name given)",
+                role=_line(event.role),
+                stage_name=None if event.stage_name is None else _line(event.stage_name) or None,
+                reason=None if event.reason is None else _storable(event.reason).strip() or None,
                 emails=_emails(event.emails),
                 linkedin=cleaned_or_none("linkedin", event.linkedin),
                 recruiter_emails=_emails(event.recruiter_emails),
             )
         elif isinstance(event, Hired | Applied):
-            event = dataclasses.replace(event, emails=_emails(event.emails))
+            role = None if event.role is None else _line(event.role) or None
+            event = dataclasses.replace(event, emails=_emails(event.emails), role=role)
+        elif isinstance(event, StageSeen):
+            event = dataclasses.replace(event, stage_name=_line(event.stage_name))
         cleaned.append(event)
     return cleaned
+
+
+def _storable(text: str) -> str:
+    """Without NUL, which PostgreSQL cannot store in text; everything else is the ATS's to say."""
+    return text.replace("\x00", "")
+
+
+def _line(text: str) -> str:
+    return " ".join(_storable(text).split())
 
 
 def _emails(emails: Sequence[str]) -> tuple[str, ...]:

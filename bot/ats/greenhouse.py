@@ -98,8 +98,6 @@ def _rejected(application: Node) -> list[AtsEvent]:
         return []
     candidate = application.object("candidate")
     role = _role(application)
-    if role is None:
-        raise ValueError(f"{application.where('jobs')} is empty")  # a candidate's application has exactly one job
     stage = application.optional_object("current_stage")
     reason = application.optional_object("rejection_reason")
     reason_type = reason.optional_object("type") if reason else None
@@ -110,7 +108,7 @@ def _rejected(application: Node) -> list[AtsEvent]:
             name=_name(candidate),
             emails=_emails(candidate),
             linkedin=_linkedin(candidate),
-            role=role,
+            role=role or "",  # never a reason to lose the rejection: the recruiter sees it is missing
             stage_name=stage.optional_text("name") if stage else None,
             reason=reason.optional_text("name") if reason else None,
             by_candidate=reason_type is not None and reason_type.optional_text("name") == CANDIDATE_WITHDREW,
@@ -122,10 +120,7 @@ def _rejected(application: Node) -> list[AtsEvent]:
 
 def _name(candidate: Node) -> str:
     parts = (candidate.optional_text("first_name"), candidate.optional_text("last_name"))
-    name = " ".join(part for part in parts if part)
-    if not name:
-        raise ValueError(f"{candidate.where('first_name')} and last_name are missing")
-    return name
+    return " ".join(part for part in parts if part)  # blank: shown as such rather than the rejection lost
 
 
 def _emails(candidate: Node) -> tuple[str, ...]:
@@ -135,7 +130,7 @@ def _emails(candidate: Node) -> tuple[str, ...]:
 def _role(application: Node) -> str | None:
     """The job's name: `jobs[]` (the older `job` is deprecated), which holds one job for a candidate."""
     jobs = application.objects("jobs")
-    return jobs[0].text("name") if jobs else None
+    return jobs[0].optional_text("name") if jobs else None
 
 
 def _recruiter_emails(application: Node, candidate: Node) -> tuple[str, ...]:
