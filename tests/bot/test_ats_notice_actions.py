@@ -21,9 +21,11 @@ from sqlalchemy import select
 
 from bot.blocks.ats_notices import NOTICE_NOT_FOUND, NOTICE_UNAVAILABLE
 from bot.ids import ATS_KEEP_MODAL, ATS_NOTICE_DISMISS, ATS_NOTICE_KEEP, ATS_NOTICE_RATE, ATS_NOTICE_UNDO
+from jobs.ats_inbox import Inbox
 from jobs.ats_notices import run_notices
 from models import AtsNotice, Candidate, CandidateAtsId, Checkin, Rejection
 from models.ats_events import Deleted, Unrejected
+from testkit.ats import SECRETS_ENV, fixture_body, greenhouse_headers
 from testkit.data import MONDAY, REC, apply_ats, ats_rejected
 from testkit.database import snapshot
 from testkit.fakeslack import FakeSlack
@@ -32,6 +34,7 @@ from testkit.slack_http import (
     as_slack_sends,
     block_actions_payload,
     interactive_body,
+    post,
     post_signed,
     view_submission_payload,
 )
@@ -538,3 +541,42 @@ def test_a_database_that_does_not_answer_is_said_plainly(down: RunningApp, fake_
     assert answers(fake_slack) == [("click", "ephemeral", NOTICE_UNAVAILABLE)]
     time.sleep(0.2)
     assert fake_slack.calls_to("chat.update") == []
+
+
+class TestFromASignedDelivery:
+    """The whole way: a signed Greenhouse webhook, the inbox processed as the sweep does, the DM, one click."""
+
+    @pytest.fixture
+    def app_env(self) -> dict[str, str]:
+        return dict(SECRETS_ENV)
+
+    def test_a_greenhouse_rejection_reaches_its_recruiter_and_is_kept_with_a_rating(
+        self, running: RunningApp, fake_slack: FakeSlack
+    ) -> None:
+        fake_slack.set_user(REC, tz="UTC", email="sam.ortiz@example.com")
+        body = fixture_body("greenhouse", "reject_candidate")  # Priya Raman, Designer, rejected at Offer: Too Junior
+        body["payload"]["application"]["candidate"]["recruiter"] = {"id": 1, "email": "sam.ortiz@example.com"}
+        raw = json.dumps(body).encode()
+        assert post(running.url + "/ats/greenhouse", raw, greenhouse_headers(raw)).status == 200
+        client = WebClient(token="xoxb-test-token", base_url=fake_slack.api_url)
+        assert Inbox.for_settings(running.settings, client).run(sessions=running.sessions, now=SENT).processed == 1
+
+        assert run_notices(sessions=running.sessions, client=client, settings=running.settings, now=SENT).notices == 1
+        [message] = fake_slack.messages(DM)
+        assert message["blocks"][1]["text"]["text"] == (
+            "From Greenhouse: you rejected *Priya Raman* for Designer at Offer (Too Junior). Keep them warm?"
+        )
+        [notice_id] = [int(b["block_id"].split(":")[1]) for b in message["blocks"] if b["type"] == "actions"]
+        where = Dm(message["ts"], message["text"], message["blocks"], notice_id, 0, 0)
+        click(running, fake_slack, where, ATS_NOTICE_RATE, f"{notice_id}:5")
+        fake_slack.wait_for("chat.update")
+
+        [rejection] = rejections(running)
+        assert (rejection.candidate.name, rejection.role_title, rejection.stage, rejection.rating) == (
+            "Priya Raman",
+            "Designer",
+            "final",
+            5,
+        )
+        assert (rejection.source, rejection.application_id, rejection.reason) == ("greenhouse", "700054", "Too Junior")
+        assert checkin_of(running, rejection.id) is not None
