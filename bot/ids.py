@@ -34,3 +34,17 @@ ROLE_REACH_OUT = "role_reach_out"
 DIGEST_REVEAL = "digest_reveal"
 DIGEST_METADATA_TYPE = "keepwarm_digest"
 ROLE_ALERT_METADATA_TYPE = "keepwarm_role_alert"
+
+# ATS notices (jobs/ats_notices.py): the DM's buttons carry "<notice id>", the rating select's options
+# "<notice id>:<rating>"; the Keep warm form is the rejection modal under its own callback id.
+ATS_NOTICE_KEEP = "ats_notice_keep"
+ATS_NOTICE_RATE = "ats_notice_rate"
+ATS_NOTICE_DISMISS = "ats_notice_dismiss"
+ATS_NOTICE_UNDO = "ats_notice_undo"
+ATS_KEEP_MODAL = "ats_keep_modal"
+ATS_NOTICE_METADATA_TYPE = "keepwarm_ats_notice"
+
+
+def notice_block_id(notice_id: int) -> str:
+    """The actions block of one notice, found again when a decision updates the DM in place."""
+    return f"ats_notice:{notice_id}"

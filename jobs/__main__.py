@@ -1,5 +1,5 @@
-"""`python -m jobs`: the clock process. `python -m jobs run reminders|digest|ats-inbox [--now ISO] [--dry-run]`: one
-run (the ATS inbox has no dry run: processing it is what it does).
+"""`python -m jobs`: the clock process. `python -m jobs run reminders|digest|notices|ats-inbox [--now ISO]
+[--dry-run]`: one run (the ATS inbox has no dry run: processing it is what it does).
 
 `python -m jobs import-roles greenhouse|lever <board token or JSON file>`: bring a job board's open roles in.
 """
@@ -20,6 +20,7 @@ from bot.app import make_client
 from bot.config import ConfigError, configure_logging, load_settings
 from bot.startup import StartupError, prepare_database, refuse
 from jobs.ats_inbox import Inbox
+from jobs.ats_notices import run_notices
 from jobs.digest import run_digest
 from jobs.import_roles import BoardError, import_roles
 from jobs.reminders import run_reminders
@@ -42,7 +43,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m jobs", description="Keepwarm's scheduled jobs.")
     commands = main.add_subparsers(dest="command")
     run = commands.add_parser("run", help="run one job now and exit")
-    run.add_argument("job", choices=["reminders", "digest", "ats-inbox"])
+    run.add_argument("job", choices=["reminders", "digest", "notices", "ats-inbox"])
     run.add_argument("--now", type=instant, help="run as of this instant (due dates, working hours, new roles)")
     run.add_argument("--dry-run", action="store_true", help="print what would be sent; send and change nothing")
     board = commands.add_parser("import-roles", help="import the open roles of a public job board, then exit")
@@ -86,6 +87,10 @@ def main(argv: list[str]) -> int:
             report = Inbox.for_settings(settings, client).run(sessions=sessions, now=args.now or utcnow())
         elif args.job == "digest":
             report = run_digest(
+                sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
+            )
+        elif args.job == "notices":
+            report = run_notices(
                 sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
             )
         else:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from jobs.ats_inbox import Inbox
+from jobs.ats_notices import run_notices
 from jobs.digest import run_digest
 from jobs.reminders import run_reminders
 from jobs.role_alerts import deliver_role_alerts
@@ -32,7 +33,8 @@ def add_jobs(
     """The reminder sweep every SWEEP_MINUTES, first at start-up; a missed run is folded into the next one.
 
     The sweep first processes the deliveries ATS webhooks left in the inbox, and also delivers reopen alerts that
-    waited for a recruiter's working hours.
+    waited for a recruiter's working hours, then the ATS notices recruiters have due, those the inbox just made
+    among them.
     """
     inbox = Inbox.for_settings(settings, client)
 
@@ -42,6 +44,7 @@ def add_jobs(
             inbox.run(sessions=sessions, now=utcnow())
             run_reminders(sessions=sessions, client=client, settings=settings, now=utcnow())
             deliver_role_alerts(sessions=sessions, client=client, settings=settings, now=utcnow())
+            run_notices(sessions=sessions, client=client, settings=settings, now=utcnow())
         except SQLAlchemyError as error:
             logger.warning(
                 "reminder sweep could not run: the database did not answer (%s); next try in %s minute(s)",

@@ -1,15 +1,19 @@
-"""Test data recorded through the real code, as `/rejected` records it: the one factory every test and bench uses."""
+"""Test data recorded through the real code, as `/rejected` records it, or as processing an ATS delivery applies
+it: the factories every test and bench uses."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rejection_input import validate_rejection
-from models import Checkin
+from models import AtsNotice, Checkin, ats_events
+from models.ats_intake import apply_events
+from models.ats_rules import AtsRules
 from models.policy import Policy
 from models.records import record_rejection
 from testkit.fakeslack import TEAM_ID
@@ -70,3 +74,67 @@ def reject(
         )
         checkin = session.scalars(select(Checkin.id).where(Checkin.rejection_id == rejection.id)).one_or_none()
         return Rejected(rejection.id, rejection.candidate_id, checkin)
+
+
+def recruiter_email(user: str) -> str:
+    """The address an ATS knows a Slack user by, in these tests: U0REC is u0rec@example.com."""
+    return f"{user.lower()}@example.com"
+
+
+def ats_rejected(
+    name: str = "Priya Raman",
+    role: str = "Staff Platform Engineer",
+    *,
+    candidate_id: str = "cand-1",
+    application_id: str = "app-1",
+    stage_name: str | None = "Onsite",
+    reason: str | None = "Hired another candidate",
+    by_candidate: bool = False,
+    email: str | None = None,
+    linkedin: str | None = None,
+    user: str = REC,
+    at: datetime = MONDAY,
+) -> ats_events.Rejected:
+    """An ATS rejection as every parser produces it, naming `user`'s address as the recruiter."""
+    return ats_events.Rejected(
+        candidate_id=candidate_id,
+        application_id=application_id,
+        name=name,
+        emails=() if email is None else (email,),
+        linkedin=linkedin,
+        role=role,
+        stage_name=stage_name,
+        reason=reason,
+        by_candidate=by_candidate,
+        recruiter_emails=(recruiter_email(user),),
+        at=at,
+    )
+
+
+def apply_ats(
+    sessions: sessionmaker[Session],
+    *events: ats_events.AtsEvent,
+    source: str = "greenhouse",
+    team: str = TEAM_ID,
+    users: tuple[str, ...] = (REC,),
+    keep_without_asking: tuple[str, ...] = (),
+    policy: Policy | None = None,
+    at: datetime = MONDAY,
+) -> list[int]:
+    """Apply events as processing an ATS delivery does (default stage rules, `users` found in Slack by their
+    address); returns the ids of the notices this made, oldest first."""
+    rules = dataclasses.replace(AtsRules(), keep_without_asking=frozenset(keep_without_asking))
+    with sessions.begin() as session:
+        before = session.scalar(select(func.max(AtsNotice.id))) or 0
+        apply_events(
+            session,
+            team_id=team,
+            source=source,
+            events=events,
+            rules=rules,
+            policy=policy or Policy(),
+            recruiters={recruiter_email(user): user for user in users},
+            now=at,
+        )
+        session.flush()
+        return list(session.scalars(select(AtsNotice.id).where(AtsNotice.id > before).order_by(AtsNotice.id)))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.common import Block, plain
+from bot.blocks.common import Block, plain, section
 from bot.ids import FIELD_ACTION, REJECTION_MODAL
 from bot.rejection_input import NOTE_MAX
+from models.rejection import RejectionInput
 
 View = dict[str, Any]
 STAGE_OPTIONS = (("screen", "Screen"), ("interview", "Interview"), ("final", "Final round"))
@@ -39,44 +40,73 @@ def field_input(
     return block
 
 
-def build_rejection_modal(private_metadata: str = "") -> View:
-    """The rejection form; private_metadata carries where to send the confirmation."""
+def build_rejection_modal(
+    private_metadata: str = "",
+    *,
+    initial: RejectionInput | None = None,
+    callback_id: str = REJECTION_MODAL,
+    title: str = "Record a rejection",
+    intro: str | None = None,
+) -> View:
+    """The rejection form; private_metadata carries where to send the confirmation.
+
+    Keep warm on an ATS notice opens the same form under its own callback id, filled in with what the ATS sent
+    (`initial`) and led by the notice's own sentence (`intro`, mrkdwn, escaped by the caller)."""
     text_input = {"type": "plain_text_input"}
+    stage_options = [_option(v, label) for v, label in STAGE_OPTIONS]
+    rating_options = [_option(str(n), f"{n}") for n in range(5, 0, -1)]
+
+    def text(value: str | None) -> dict[str, Any]:
+        return {} if not value else {"initial_value": value}
+
+    def chosen(options: list[dict[str, Any]], value: str | None) -> dict[str, Any]:
+        return next(({"initial_option": option} for option in options if option["value"] == value), {})
+
+    given = initial or RejectionInput(
+        name="", role="", stage="", email=None, linkedin=None, rating=None, tags=(), note=None
+    )
+    rating = None if given.rating is None else str(given.rating)
+    blocks: list[Block] = [] if intro is None else [section(intro)]
+    blocks += [
+        field_input("name", "Candidate's full name", {**text_input, "max_length": 150, **text(given.name)}),
+        field_input("role", "Role", {**text_input, "max_length": 150, **text(given.role)}),
+        field_input(
+            "stage",
+            "How far they got",
+            {"type": "static_select", "options": stage_options, **chosen(stage_options, given.stage)},
+        ),
+        field_input(
+            "rating",
+            "How strong (1 to 5)",
+            {"type": "static_select", "options": rating_options, **chosen(rating_options, rating)},
+            optional=True,
+            hint="Finalists and candidates rated 4 or 5 get check-in reminders.",
+        ),
+        field_input("email", "E-mail", {"type": "email_text_input", **text(given.email)}, optional=True),
+        field_input("linkedin", "LinkedIn profile", {"type": "url_text_input", **text(given.linkedin)}, optional=True),
+        field_input(
+            "tags",
+            "Skills and tags",
+            {**text_input, **text(", ".join(given.tags))},
+            optional=True,
+            hint="Comma-separated, e.g. python, postgres",
+        ),
+        field_input(
+            "note",
+            "Note",
+            {**text_input, "multiline": True, "max_length": NOTE_MAX, **text(given.note)},
+            optional=True,
+            hint="Feedback you promised, why they were close, what would bring them back.",
+        ),
+    ]
     return {
         "type": "modal",
-        "callback_id": REJECTION_MODAL,
-        "title": plain("Record a rejection"),
+        "callback_id": callback_id,
+        "title": plain(title),
         "submit": plain("Save"),
         "close": plain("Cancel"),
         "private_metadata": private_metadata,
-        "blocks": [
-            field_input("name", "Candidate's full name", {**text_input, "max_length": 150}),
-            field_input("role", "Role", {**text_input, "max_length": 150}),
-            field_input(
-                "stage",
-                "How far they got",
-                {"type": "static_select", "options": [_option(v, label) for v, label in STAGE_OPTIONS]},
-            ),
-            field_input(
-                "rating",
-                "How strong (1 to 5)",
-                {"type": "static_select", "options": [_option(str(n), f"{n}") for n in range(5, 0, -1)]},
-                optional=True,
-                hint="Finalists and candidates rated 4 or 5 get check-in reminders.",
-            ),
-            field_input("email", "E-mail", {"type": "email_text_input"}, optional=True),
-            field_input("linkedin", "LinkedIn profile", {"type": "url_text_input"}, optional=True),
-            field_input(
-                "tags", "Skills and tags", text_input, optional=True, hint="Comma-separated, e.g. python, postgres"
-            ),
-            field_input(
-                "note",
-                "Note",
-                {**text_input, "multiline": True, "max_length": NOTE_MAX},
-                optional=True,
-                hint="Feedback you promised, why they were close, what would bring them back.",
-            ),
-        ],
+        "blocks": blocks,
     }
 
 

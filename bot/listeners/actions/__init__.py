@@ -3,6 +3,10 @@
 from slack_bolt import App
 
 from bot.ids import (
+    ATS_NOTICE_DISMISS,
+    ATS_NOTICE_KEEP,
+    ATS_NOTICE_RATE,
+    ATS_NOTICE_UNDO,
     CHECKIN_DONE,
     CHECKIN_DRAFT,
     CHECKIN_SNOOZE_MONTH,
@@ -17,6 +21,10 @@ from bot.listeners.actions.checkin_draft import handle_checkin_draft
 from bot.listeners.actions.checkin_snooze import handle_checkin_snooze
 from bot.listeners.actions.checkin_stop import handle_checkin_stop
 from bot.listeners.actions.digest_reveal import handle_digest_reveal
+from bot.listeners.actions.notice_dismiss import handle_notice_dismiss
+from bot.listeners.actions.notice_keep import handle_notice_keep
+from bot.listeners.actions.notice_rate import handle_notice_rate
+from bot.listeners.actions.notice_undo import handle_notice_undo
 from bot.listeners.actions.retry_delivery import handle_retry_delivery
 from bot.listeners.actions.role_reach_out import handle_role_reach_out
 
@@ -30,3 +38,7 @@ def register(app: App) -> None:
     app.action(RETRY_DELIVERY)(handle_retry_delivery)
     app.action(DIGEST_REVEAL)(handle_digest_reveal)
     app.action(ROLE_REACH_OUT)(handle_role_reach_out)
+    app.action(ATS_NOTICE_KEEP)(handle_notice_keep)
+    app.action(ATS_NOTICE_RATE)(handle_notice_rate)
+    app.action(ATS_NOTICE_DISMISS)(handle_notice_dismiss)
+    app.action(ATS_NOTICE_UNDO)(handle_notice_undo)

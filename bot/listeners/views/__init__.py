@@ -2,8 +2,9 @@
 
 from slack_bolt import App
 
-from bot.ids import REJECTION_MODAL, ROLE_MODAL, STOP_MODAL
+from bot.ids import ATS_KEEP_MODAL, REJECTION_MODAL, ROLE_MODAL, STOP_MODAL
 from bot.listeners.views.checkin_stop_submitted import handle_checkin_stop_submitted
+from bot.listeners.views.notice_kept import handle_notice_kept
 from bot.listeners.views.rejection_submitted import handle_rejection_submitted
 from bot.listeners.views.role_submitted import handle_role_submitted
 
@@ -12,3 +13,4 @@ def register(app: App) -> None:
     app.view(REJECTION_MODAL)(handle_rejection_submitted)
     app.view(STOP_MODAL)(handle_checkin_stop_submitted)
     app.view(ROLE_MODAL)(handle_role_submitted)
+    app.view(ATS_KEEP_MODAL)(handle_notice_kept)

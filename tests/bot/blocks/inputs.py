@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.blocks import (
+    ats_notices,
     reminders,
 )
 from bot.blocks.digest import TOP_MATCHES, DigestEntry
@@ -25,7 +26,11 @@ from bot.rejection_input import (
     validate_rejection,
 )
 from bot.role_input import LOCATION_MAX, TEAM_MAX, TITLE_MAX, parse_role_command, validate_role
-from models import Candidate, Checkin, CheckinStatus, Recruiter, Rejection
+from models import AtsNotice, Candidate, Checkin, CheckinStatus, Decision, NoticeKind, Recruiter, Rejection
+from models.ats_decisions import NoticeRefusal, RefusedNotice
+from models.ats_intake import NAME_MAX as NOTICE_NAME_MAX
+from models.ats_intake import ROLE_MAX as NOTICE_ROLE_MAX
+from models.ats_intake import STAGE_NAME_MAX
 from models.matching import Match, is_matchable
 from models.policy import Policy
 from models.rejection import RejectionInput
@@ -398,3 +403,147 @@ STOP_METADATA = (
     '{"value": "1:0:1", "channel": "D0RECRUIT1", "ts": "1700000000.000100", '
     '"response_url": "https://hooks.slack.com/actions/T0KEEPWARM/1/abc"}'
 )
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ATS notices: in memory, with what models/ats_intake.py stores from an ATS event (its length limits; the reason is
+# unbounded text, as the ATS sent it).
+# ---------------------------------------------------------------------------------------------------------------------
+
+NOTICE_REALISTIC: dict[str, str | None] = {
+    "name": "Priya Raman",
+    "role": "Staff Platform Engineer",
+    "stage_name": "Onsite",
+    "reason": "Hired another candidate",
+    "email": "priya.raman@example.com",
+    "linkedin": "https://www.linkedin.com/in/priya-raman",
+}
+NOTICE_WORST: dict[str, str | None] = {
+    "name": exactly(HOSTILE, NOTICE_NAME_MAX),
+    "role": exactly("R&D Lead <!here> 🚀 <@U123> ", NOTICE_ROLE_MAX),
+    "stage_name": exactly("Onsite & <!channel> <@U123> ", STAGE_NAME_MAX),
+    "reason": exactly(f"Reason: {HOSTILE}", 20_000),
+    "email": entry(WORST).email,  # cleaned as processing cleans what the ATS sent
+    "linkedin": entry(WORST).linkedin,
+}
+NOTICE_EXPANDING: dict[str, str | None] = {
+    "name": "A" + "&" * (NOTICE_NAME_MAX - 1),
+    "role": "R" + "&" * (NOTICE_ROLE_MAX - 1),
+    "stage_name": "S" + "&" * (STAGE_NAME_MAX - 1),
+    "reason": "&" * 20_000,
+    "email": entry(EXPANDING).email,
+    "linkedin": entry(EXPANDING).linkedin,
+}
+NOTICE_MINIMAL: dict[str, str | None] = {"name": "Li"}
+
+
+def notice(
+    raw: dict[str, str | None] = NOTICE_REALISTIC,
+    *,
+    notice_id: int = 1,
+    kind: NoticeKind = NoticeKind.REJECTED,
+    source: str = "greenhouse",
+    stage: str | None = "final",
+    by_candidate: bool = False,
+    auto_kept: bool = False,
+    decision: Decision | None = None,
+    decided_by: str | None = None,
+) -> AtsNotice:
+    """A notice as processing an ATS event stores it, in memory; a decided one as a click or the ATS leaves it."""
+    return AtsNotice(
+        id=notice_id,
+        team_id=TEAM_ID,
+        source=source,
+        kind=kind,
+        ats_candidate_id=f"cand-{notice_id}",
+        application_id=f"app-{notice_id}",
+        name=raw["name"],
+        email=raw.get("email"),
+        linkedin_url=raw.get("linkedin"),
+        role_title=raw.get("role"),
+        stage=stage if kind == NoticeKind.REJECTED else None,
+        stage_name=raw.get("stage_name"),
+        reason=raw.get("reason"),
+        rejected_by_candidate=by_candidate,
+        rejected_at=AT,
+        auto_kept=auto_kept,
+        decision=decision,
+        decided_by=decided_by,
+        decided_at=None if decision is None else AT + timedelta(days=1),
+    )
+
+
+def notices_of_each_kind(raw: dict[str, str | None], *, first_id: int = 1) -> list[AtsNotice]:
+    """One notice of each shape a DM shows: asking, asking after they rejected us, kept without asking (with and
+    without check-ins), from each ATS, a hire and a new application."""
+    return [
+        notice(raw, notice_id=first_id, source="greenhouse"),
+        notice(raw, notice_id=first_id + 1, source="lever", by_candidate=True),
+        notice(raw, notice_id=first_id + 2, source="ashby", auto_kept=True, decision=Decision.KEPT),
+        notice(raw, notice_id=first_id + 3, source="ashby", stage="interview", auto_kept=True, decision=Decision.KEPT),
+        notice(raw, notice_id=first_id + 4, kind=NoticeKind.HIRED),
+        notice(raw, notice_id=first_id + 5, kind=NoticeKind.APPLIED, source="lever"),
+    ]
+
+
+def many_notices(raw: dict[str, str | None], count: int) -> list[AtsNotice]:
+    """`count` notices, cycling through every shape."""
+    shapes = notices_of_each_kind(raw)
+    return [
+        notice(
+            raw,
+            notice_id=n + 1,
+            kind=NoticeKind(shapes[n % 6].kind),
+            source=shapes[n % 6].source,
+            stage=shapes[n % 6].stage or "final",
+            by_candidate=shapes[n % 6].rejected_by_candidate,
+            auto_kept=shapes[n % 6].auto_kept,
+            decision=None if shapes[n % 6].decision is None else Decision(shapes[n % 6].decision),
+        )
+        for n in range(count)
+    ]
+
+
+# When the check-ins of a rejection kept without asking start: the first check-in of a final-stage rejection.
+FIRST_CHECKIN = POLICY.first_checkin(AT)
+
+
+def first_checkins(notices: list[AtsNotice]) -> dict[int, datetime]:
+    """Check-ins for the final-stage rejections kept without asking, none for the others (as the sweep finds)."""
+    return {n.id: FIRST_CHECKIN for n in notices if n.auto_kept and n.stage == "final"}
+
+
+def decided_notices(build: Any, raw: dict[str, str | None]) -> Json:
+    """A full DM after every notice in it was decided, each way it can be, the way the app updates it."""
+    shown = many_notices(raw, ats_notices.MAX_NOTICES)
+    message = build(shown, first_checkins=first_checkins(shown), more=2)
+    outcomes = [Decision.KEPT, Decision.DISMISSED, Decision.WITHDRAWN, Decision.UNDONE]
+    blocks = message["blocks"]
+    for n, item in enumerate(shown):
+        if item.kind != NoticeKind.REJECTED:
+            continue
+        item.decision, item.decided_by = outcomes[n % 4], RECRUITER_IDS[n % 3]
+        item.decided_at = SWEEP
+        item.auto_kept = item.auto_kept and item.decision != Decision.KEPT
+        block = ats_notices.decision_block(item, first_checkin=FIRST_CHECKIN if n % 8 == 0 else None)
+        blocks = ats_notices.replace_notice_actions(blocks, item.id, block)
+    return message | {"blocks": blocks}
+
+
+def notice_answers(raw: dict[str, str | None]) -> dict[str, str]:
+    """Every answer a click on a notice can get, by what happened, about a candidate named as in `raw`."""
+    answers = {
+        "gone or not theirs": ats_notices.NOTICE_NOT_FOUND,
+        "database down": ats_notices.NOTICE_UNAVAILABLE,
+    }
+    decided = [
+        ("kept without asking", Decision.KEPT, True),
+        ("already kept", Decision.KEPT, False),
+        ("dismissed", Decision.DISMISSED, False),
+        ("undone", Decision.UNDONE, True),
+        ("withdrawn", Decision.WITHDRAWN, False),
+    ]
+    for label, decision, auto in decided:
+        item = notice(raw, auto_kept=auto, decision=decision, decided_by=RECRUITER_IDS[0])
+        answers[label] = ats_notices.notice_refusal(RefusedNotice(NoticeRefusal.DECIDED, item))
+    return answers

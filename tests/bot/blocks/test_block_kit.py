@@ -20,6 +20,7 @@ import pytest
 
 import bot.blocks
 from bot.blocks import (
+    ats_notices,
     checkin_modals,
     common,
     digest,
@@ -45,6 +46,10 @@ from tests.bot.blocks.inputs import (
     EXPANDING,
     MANY_ERRORS_COMMAND,
     MINIMAL,
+    NOTICE_EXPANDING,
+    NOTICE_MINIMAL,
+    NOTICE_REALISTIC,
+    NOTICE_WORST,
     NOW,
     POLICY,
     REALISTIC,
@@ -60,14 +65,20 @@ from tests.bot.blocks.inputs import (
     Json,
     acted_on,
     checkin,
+    decided_notices,
     digest_entries,
     entry,
     erased,
     finalists,
+    first_checkins,
     many,
     many_checkins,
+    many_notices,
     many_roles,
     matches,
+    notice,
+    notice_answers,
+    notices_of_each_kind,
     open_role,
     record,
     reopened,
@@ -450,6 +461,57 @@ CASES = [
         "60 roles with 15 finalists each, every character escapes to five",
         lambda b: b(reopened(ROLE_EXPANDING, EXPANDING, 60, 15), now=NOW),
     ),
+    Case(
+        ats_notices.build_notices,
+        "one of each kind, realistic",
+        lambda b: b(
+            notices_of_each_kind(NOTICE_REALISTIC),
+            first_checkins=first_checkins(notices_of_each_kind(NOTICE_REALISTIC)),
+            more=0,
+        ),
+    ),
+    Case(
+        ats_notices.build_notices,
+        "one of each kind, minimal",
+        lambda b: b(notices_of_each_kind(NOTICE_MINIMAL), first_checkins={}, more=0),
+    ),
+    Case(
+        ats_notices.build_notices,
+        "MAX_NOTICES hostile at maximum lengths, more waiting",
+        lambda b: b(
+            many_notices(NOTICE_WORST, ats_notices.MAX_NOTICES),
+            first_checkins=first_checkins(many_notices(NOTICE_WORST, ats_notices.MAX_NOTICES)),
+            more=75,
+        ),
+    ),
+    Case(
+        ats_notices.build_notices,
+        "more notices given than fit",
+        lambda b: b(many_notices(NOTICE_REALISTIC, 60), first_checkins={}, more=0),
+    ),
+    Case(
+        ats_notices.build_notices,
+        "MAX_NOTICES, every character escapes to five",
+        lambda b: b(many_notices(NOTICE_EXPANDING, ats_notices.MAX_NOTICES), first_checkins={}, more=3),
+    ),
+    Case(
+        ats_notices.build_notices,
+        "every notice decided, hostile",
+        lambda b: decided_notices(b, NOTICE_WORST),
+    ),
+    Case(ats_notices.build_keep_modal, "realistic", lambda b: b(notice(), STOP_METADATA)),
+    Case(ats_notices.build_keep_modal, "minimal, no role given", lambda b: b(notice(NOTICE_MINIMAL), "")),
+    Case(ats_notices.build_keep_modal, "they rejected us", lambda b: b(notice(by_candidate=True), STOP_METADATA)),
+    Case(ats_notices.build_keep_modal, "hostile at maximum lengths", lambda b: b(notice(NOTICE_WORST), STOP_METADATA)),
+    Case(
+        ats_notices.build_keep_modal,
+        "every character escapes to five",
+        lambda b: b(notice(NOTICE_EXPANDING), "m" * PRIVATE_METADATA_MAX),
+    ),
+    *(
+        Case(ats_notices.build_notice_answer, label, lambda b, text=text: b(text))
+        for label, text in notice_answers(NOTICE_WORST).items()
+    ),
 ]
 
 
@@ -481,7 +543,18 @@ def qualified(function: Callable[..., Any]) -> str:
 
 
 def test_every_builder_has_cases() -> None:
-    modules = (common, rejections, rejection_modal, home, reminders, checkin_modals, roles, role_modal, digest)
+    modules = (
+        common,
+        rejections,
+        rejection_modal,
+        home,
+        reminders,
+        checkin_modals,
+        roles,
+        role_modal,
+        digest,
+        ats_notices,
+    )
     assert {module.__name__ for module in (*modules, role_alerts)} <= {module.__name__ for module in builder_modules()}
     builders = public_builders()
     covered = {qualified(case.builder) for case in CASES}
