@@ -34,3 +34,13 @@ ROLE_REACH_OUT = "role_reach_out"
 DIGEST_REVEAL = "digest_reveal"
 DIGEST_METADATA_TYPE = "keepwarm_digest"
 ROLE_ALERT_METADATA_TYPE = "keepwarm_role_alert"
+
+# The admins' queue of ATS rejections nobody in Slack matched: one users_select per rejection, in a block named for
+# the notice (a select carries no value of its own).
+ATS_QUEUE_ASSIGN = "ats_queue_assign"
+ATS_QUEUE_BLOCK = "ats_queue:"
+
+
+def ats_queue_block_id(notice_id: int) -> str:
+    """The section of one waiting rejection; the choice made in it comes back with this block id."""
+    return f"{ATS_QUEUE_BLOCK}{notice_id}"

@@ -1,8 +1,9 @@
-"""Button clicks."""
+"""Button clicks and menu choices."""
 
 from slack_bolt import App
 
 from bot.ids import (
+    ATS_QUEUE_ASSIGN,
     CHECKIN_DONE,
     CHECKIN_DRAFT,
     CHECKIN_SNOOZE_MONTH,
@@ -12,6 +13,7 @@ from bot.ids import (
     RETRY_DELIVERY,
     ROLE_REACH_OUT,
 )
+from bot.listeners.actions.ats_queue_assign import handle_ats_queue_assign
 from bot.listeners.actions.checkin_done import handle_checkin_done
 from bot.listeners.actions.checkin_draft import handle_checkin_draft
 from bot.listeners.actions.checkin_snooze import handle_checkin_snooze
@@ -30,3 +32,4 @@ def register(app: App) -> None:
     app.action(RETRY_DELIVERY)(handle_retry_delivery)
     app.action(DIGEST_REVEAL)(handle_digest_reveal)
     app.action(ROLE_REACH_OUT)(handle_role_reach_out)
+    app.action(ATS_QUEUE_ASSIGN)(handle_ats_queue_assign)
