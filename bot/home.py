@@ -11,10 +11,12 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.access import AccessCheckFailed
+from bot.blocks.ats_queue import QUEUE_MAX
 from bot.blocks.common import section
-from bot.blocks.home import DUE_MAX, FAILURES_MAX, UPCOMING_MAX, build_home, build_home_unavailable
+from bot.blocks.home import DUE_MAX, FAILURES_MAX, UPCOMING_MAX, build_home, build_home_unavailable, outcome_blocks
 from bot.blocks.rejections import build_refusal
 from bot.services import Services
+from models.ats_queue import waiting_for_recruiter
 from models.base import utcnow
 from models.checkins import delivery_failures, recruiter_checkins
 from models.records import recent_rejections
@@ -24,13 +26,14 @@ HOME_REJECTIONS = 10
 logger = logging.getLogger(__name__)
 
 
-def publish_home(*, svc: Services, client: WebClient, team_id: str, user_id: str) -> None:
-    """Draw the tab from the database as it is now; failures are logged, the next opening redraws it.
+def publish_home(*, svc: Services, client: WebClient, team_id: str, user_id: str, outcome: str | None = None) -> None:
+    """Draw the tab from the database as it is now; failures are logged, the next opening redraws it. `outcome`
+    (mrkdwn, from bot/blocks) heads it when a click on the tab redraws it, saying what the click did.
 
     A database that does not answer gets a tab saying so: an old tab left in place would look current.
     """
     try:
-        view = _home(svc=svc, team_id=team_id, user_id=user_id)
+        view = _home(svc=svc, team_id=team_id, user_id=user_id, outcome=outcome)
     except SQLAlchemyError:
         logger.exception("could not load the Home tab for %s", user_id)
         view = build_home_unavailable()
@@ -52,10 +55,10 @@ def _publish(client: WebClient, user_id: str, view: dict[str, Any]) -> None:
         logger.exception("could not publish the Home tab for %s", user_id)
 
 
-def _home(*, svc: Services, team_id: str, user_id: str) -> dict[str, Any]:
+def _home(*, svc: Services, team_id: str, user_id: str, outcome: str | None) -> dict[str, Any]:
     now = utcnow()
     if not svc.access.may_record(user_id):
-        return {"type": "home", "blocks": [section(build_refusal()["text"])]}
+        return {"type": "home", "blocks": [*outcome_blocks(outcome), section(build_refusal()["text"])]}
     is_admin = svc.access.is_admin(user_id)
     with svc.sessions.begin() as session:
         return build_home(
@@ -71,4 +74,6 @@ def _home(*, svc: Services, team_id: str, user_id: str) -> dict[str, Any]:
             policy=svc.settings.policy,
             now=now,
             is_admin=is_admin,
+            queue=waiting_for_recruiter(session=session, team_id=team_id, limit=QUEUE_MAX) if is_admin else None,
+            outcome=outcome,
         )

@@ -48,3 +48,14 @@ ATS_NOTICE_METADATA_TYPE = "keepwarm_ats_notice"
 def notice_block_id(notice_id: int) -> str:
     """The actions block of one notice, found again when a decision updates the DM in place."""
     return f"ats_notice:{notice_id}"
+
+
+# The admins' queue of ATS rejections nobody in Slack matched: one users_select per rejection, in a block named for
+# the notice (a select carries no value of its own).
+ATS_QUEUE_ASSIGN = "ats_queue_assign"
+ATS_QUEUE_BLOCK = "ats_queue:"
+
+
+def ats_queue_block_id(notice_id: int) -> str:
+    """The section of one waiting rejection; the choice made in it comes back with this block id."""
+    return f"{ATS_QUEUE_BLOCK}{notice_id}"

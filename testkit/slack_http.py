@@ -284,6 +284,26 @@ def home_click_payload(
     return payload
 
 
+def home_user_choice_payload(
+    *, view: dict[str, Any], action_id: str, block_id: str, selected_user: str, user_id: str, team_id: str = "T0TEST"
+) -> dict[str, Any]:
+    """A person chosen in a users_select on the App Home tab. Slack's block_actions reference: the action carries
+    `selected_user` and no `value`, and the view's state holds the choice under its block and action ids."""
+    payload = home_click_payload(view=view, action_id=action_id, value="", user_id=user_id, team_id=team_id)
+    payload["actions"] = [
+        {
+            "type": "users_select",
+            "action_id": action_id,
+            "block_id": block_id,
+            "selected_user": selected_user,
+            "action_ts": f"{time.time():.6f}",
+        }
+    ]
+    choice = {"type": "users_select", "selected_user": selected_user}
+    payload["view"]["state"] = {"values": {block_id: {action_id: choice}}}
+    return payload
+
+
 def event_body(event: dict[str, Any], *, team_id: str = "T0TEST") -> str:
     """An Events API envelope; send it with content_type="application/json"."""
     now = int(time.time())

@@ -1,4 +1,10 @@
-"""The App Home tab: due and upcoming check-ins with their actions, recent rejections, and (for admins) failures."""
+"""The App Home tab: due and upcoming check-ins with their actions, recent rejections, and for admins the ATS
+rejections waiting for a recruiter and the reminders Slack refused.
+
+At its fullest (an admin's, every list at its cap, after an action) the tab is exactly Slack's 100 blocks: 2 at the
+top and 1 outcome line, 1 + 3 per due check-in, 1 + 4 per upcoming one, 3 + 1 per recent rejection, 2 + 1 per queued
+ATS rejection, 2 + 1 per refused delivery. A cap raised anywhere must be paid for elsewhere.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.blocks.ats_queue import queue_blocks
 from bot.blocks.common import Block, context, escape, header, section, slack_date
 from bot.blocks.rejections import rejection_section
 from bot.blocks.reminders import ButtonValue, checkin_actions, checkin_summary
 from bot.ids import RETRY_DELIVERY
 from models import Checkin, Rejection
+from models.ats_queue import WaitingQueue
 from models.policy import Policy
 
 HOME_BLOCKS_MAX = 100
@@ -28,11 +36,18 @@ def build_home(
     policy: Policy | None = None,
     now: datetime | None = None,
     is_admin: bool = False,
+    queue: WaitingQueue | None = None,
+    outcome: str | None = None,
 ) -> dict[str, Any]:
-    """The Home tab; every section is capped so the whole stays within Slack's 100 blocks."""
+    """The Home tab; every section is capped so the whole stays within Slack's 100 blocks.
+
+    `outcome` (mrkdwn) says what the click that redrew the tab did: a Home click has no response_url to answer
+    through, and the tab is seen by its owner alone.
+    """
     policy = policy or Policy()
     blocks: list[Block] = [
         header("Keepwarm"),
+        *outcome_blocks(outcome),
         section(
             "Record a candidate you turned down with `/rejected`, and Keepwarm reminds you when to reconnect "
             "with the strong ones. Type `/rejected help` for examples."
@@ -55,10 +70,17 @@ def build_home(
         blocks.append(context("See more with `/rejected list`."))
     else:
         blocks.append(section("Nothing yet. Record your first with `/rejected`."))
+    if is_admin and queue is not None:
+        blocks.extend(queue_blocks(queue))
     if is_admin and failures:
         blocks.extend([{"type": "divider"}, header("Reminders Slack refused to deliver")])
         blocks.extend(_failure(checkin) for checkin in failures[:FAILURES_MAX])
     return {"type": "home", "blocks": blocks[:HOME_BLOCKS_MAX]}
+
+
+def outcome_blocks(outcome: str | None) -> list[Block]:
+    """The line saying what a click just did, at the top of the redrawn tab; none when the tab was simply opened."""
+    return [section(outcome)] if outcome else []
 
 
 def build_home_unavailable() -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Button clicks."""
+"""Button clicks and menu choices."""
 
 from slack_bolt import App
 
@@ -7,6 +7,7 @@ from bot.ids import (
     ATS_NOTICE_KEEP,
     ATS_NOTICE_RATE,
     ATS_NOTICE_UNDO,
+    ATS_QUEUE_ASSIGN,
     CHECKIN_DONE,
     CHECKIN_DRAFT,
     CHECKIN_SNOOZE_MONTH,
@@ -16,6 +17,7 @@ from bot.ids import (
     RETRY_DELIVERY,
     ROLE_REACH_OUT,
 )
+from bot.listeners.actions.ats_queue_assign import handle_ats_queue_assign
 from bot.listeners.actions.checkin_done import handle_checkin_done
 from bot.listeners.actions.checkin_draft import handle_checkin_draft
 from bot.listeners.actions.checkin_snooze import handle_checkin_snooze
@@ -42,3 +44,4 @@ def register(app: App) -> None:
     app.action(ATS_NOTICE_RATE)(handle_notice_rate)
     app.action(ATS_NOTICE_DISMISS)(handle_notice_dismiss)
     app.action(ATS_NOTICE_UNDO)(handle_notice_undo)
+    app.action(ATS_QUEUE_ASSIGN)(handle_ats_queue_assign)

@@ -111,6 +111,12 @@ def check_element(element: Json, where: str) -> None:
         value = element.get("value")
         assert isinstance(value, str) and 0 < len(value) <= BUTTON_VALUE_MAX, f"{where}: button value {value!r}"
         assert element.get("style", "primary") in ("primary", "danger"), f"{where}: button style {element['style']!r}"
+    elif kind == "users_select":
+        initial = element.get("initial_user")
+        assert initial is None or initial in RECRUITER_IDS, f"{where}: initial_user {initial!r}"
+        assert set(element) <= {"type", "action_id", "placeholder", "initial_user", "confirm", "focus_on_load"}, (
+            f"{where}: users_select fields {sorted(element)}"
+        )
     elif kind not in ("email_text_input", "url_text_input"):
         raise AssertionError(f"{where}: no checks written for element type {kind!r}; add them")
 

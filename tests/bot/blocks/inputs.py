@@ -31,6 +31,7 @@ from models.ats_decisions import NoticeRefusal, RefusedNotice
 from models.ats_intake import NAME_MAX as NOTICE_NAME_MAX
 from models.ats_intake import ROLE_MAX as NOTICE_ROLE_MAX
 from models.ats_intake import STAGE_NAME_MAX
+from models.ats_queue import WaitingQueue
 from models.matching import Match, is_matchable
 from models.policy import Policy
 from models.rejection import RejectionInput
@@ -188,6 +189,38 @@ def many_checkins(
         )
         for n, rejection in enumerate(many(raw, count))
     ]
+
+
+# Stage names as the ATS sends them, cut to what the intake stores.
+STAGE_REALISTIC = "Onsite Interview"
+STAGE_WORST = exactly(HOSTILE, STAGE_NAME_MAX)
+STAGE_EXPANDING = "&" * STAGE_NAME_MAX
+ATS_SOURCES = ("greenhouse", "lever", "ashby")
+
+
+def queued(
+    raw: dict[str, str | None], count: int, *, stage_name: str = STAGE_REALISTIC, total: int | None = None
+) -> WaitingQueue:
+    """`count` ATS rejections waiting for a recruiter (of `total` in all), oldest first, in memory: from each ATS in
+    turn; every other one names the candidate's address as its recruiter's (nobody in Slack has it), the rest no one."""
+    clean = entry(raw)
+    notices = [
+        AtsNotice(
+            id=n + 1,
+            team_id=TEAM_ID,
+            source=ATS_SOURCES[n % len(ATS_SOURCES)],
+            kind=NoticeKind.REJECTED,
+            ats_candidate_id=f"cand-{n}",
+            application_id=f"app-{n}",
+            name=clean.name,
+            role_title=clean.role,
+            stage_name=stage_name,
+            recruiter_email=clean.email if n % 2 == 0 else None,
+            rejected_at=AT + timedelta(hours=n),
+        )
+        for n in range(count)
+    ]
+    return WaitingQueue(notices, count if total is None else total)
 
 
 def reminder(raw: dict[str, str | None] = REALISTIC, count: int = 1, *, more: int = 0) -> Json:

@@ -21,6 +21,7 @@ import pytest
 import bot.blocks
 from bot.blocks import (
     ats_notices,
+    ats_queue,
     checkin_modals,
     common,
     digest,
@@ -39,6 +40,9 @@ from bot.ids import (
     STOP_REASON_BLOCK,
 )
 from bot.rejection_input import EMAIL_MAX, LINKEDIN_MAX, NAME_MAX, NOTE_MAX, ROLE_MAX
+from models import AtsNotice, Recruiter
+from models.ats_notice import Decision
+from models.ats_queue import AssignRefusal, RefusedAssignment
 from tests.bot.blocks.block_kit import PRIVATE_METADATA_MAX, check_message, check_view, sdk_block, sdk_view
 from tests.bot.blocks.inputs import (
     AT,
@@ -59,6 +63,8 @@ from tests.bot.blocks.inputs import (
     ROLE_MINIMAL,
     ROLE_REALISTIC,
     ROLE_WORST,
+    STAGE_EXPANDING,
+    STAGE_WORST,
     STOP_METADATA,
     SWEEP,
     WORST,
@@ -80,6 +86,7 @@ from tests.bot.blocks.inputs import (
     notice_answers,
     notices_of_each_kind,
     open_role,
+    queued,
     record,
     reopened,
     role_usage_errors,
@@ -204,6 +211,85 @@ CASES = [
             policy=POLICY,
             now=SWEEP,
             is_admin=True,
+        ),
+    ),
+    Case(
+        home.build_home,
+        "ATS queue, realistic, admin",
+        lambda b: b(rejections=many(REALISTIC, 3), queue=queued(REALISTIC, 3), is_admin=True),
+    ),
+    Case(
+        home.build_home,
+        "ATS queue, minimal, admin, just assigned",
+        lambda b: b(
+            rejections=[],
+            queue=queued(MINIMAL, 1),
+            is_admin=True,
+            outcome=ats_queue.assigned(queued(MINIMAL, 2).notices[1], RECRUITER_IDS[2]),
+        ),
+    ),
+    Case(
+        home.build_home,
+        "ATS queue withheld from a recruiter",
+        lambda b: b(rejections=many(WORST, 3), queue=queued(WORST, 3, stage_name=STAGE_WORST)),
+    ),
+    Case(
+        home.build_home,
+        "every list full, hostile, admin, after an assignment",
+        lambda b: b(
+            rejections=many(WORST, 200),
+            checkins=many_checkins(WORST, 100),
+            failures=many_checkins(WORST, 100, error="channel_not_found", first_id=101),
+            policy=POLICY,
+            now=SWEEP,
+            is_admin=True,
+            queue=queued(WORST, ats_queue.QUEUE_MAX, stage_name=STAGE_WORST, total=200),
+            outcome=ats_queue.assigned(queued(WORST, 1, stage_name=STAGE_WORST).notices[0], RECRUITER_IDS[0]),
+        ),
+    ),
+    Case(
+        home.build_home,
+        "every list full, every character escapes to five, admin, already assigned",
+        lambda b: b(
+            rejections=many(EXPANDING, 200),
+            checkins=many_checkins(EXPANDING, 100),
+            failures=many_checkins(EXPANDING, 100, error="messages_tab_disabled", first_id=101),
+            policy=POLICY,
+            now=SWEEP,
+            is_admin=True,
+            queue=queued(EXPANDING, ats_queue.QUEUE_MAX, stage_name=STAGE_EXPANDING, total=2**31 - 1),
+            outcome=ats_queue.assign_refused(
+                RefusedAssignment(AssignRefusal.ASSIGNED, assigned_to(queued(EXPANDING, 1).notices[0]))
+            ),
+        ),
+    ),
+    Case(
+        home.build_home,
+        "ATS queue, hostile, admin, settled meanwhile",
+        lambda b: b(
+            rejections=[],
+            queue=queued(WORST, 2, stage_name=STAGE_WORST),
+            is_admin=True,
+            outcome=ats_queue.assign_refused(
+                RefusedAssignment(AssignRefusal.DECIDED, settled(queued(WORST, 1).notices[0]))
+            ),
+        ),
+    ),
+    Case(
+        home.build_home,
+        "refusals of an assignment",
+        lambda b: b(
+            rejections=[],
+            outcome=" ".join(
+                [
+                    ats_queue.ASSIGN_ADMINS_ONLY,
+                    ats_queue.ASSIGN_NOT_FOUND,
+                    ats_queue.ASSIGN_CHOOSE,
+                    ats_queue.not_a_recruiter(RECRUITER_IDS[1]),
+                    ats_queue.cannot_check(RECRUITER_IDS[2]),
+                    ats_queue.assign_refused(RefusedAssignment(AssignRefusal.NOT_FOUND)),
+                ]
+            ),
         ),
     ),
     Case(
@@ -513,6 +599,18 @@ CASES = [
         for label, text in notice_answers(NOTICE_WORST).items()
     ),
 ]
+
+
+def assigned_to(notice: AtsNotice, user_id: str = RECRUITER_IDS[1]) -> AtsNotice:
+    """The notice as another admin left it: assigned."""
+    notice.recruiter = Recruiter(team_id=notice.team_id, user_id=user_id)
+    return notice
+
+
+def settled(notice: AtsNotice) -> AtsNotice:
+    """The notice as the ATS left it: unrejected."""
+    notice.decision = Decision.WITHDRAWN
+    return notice
 
 
 # Modules of `bot.blocks` whose builders are tested elsewhere; every other module's builders need cases here.

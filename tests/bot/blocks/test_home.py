@@ -1,4 +1,5 @@
-"""What the Home tab shows (bot.blocks.home): the newest rejections, due and upcoming check-ins, failed deliveries."""
+"""What the Home tab shows (bot.blocks.home): the newest rejections, due and upcoming check-ins, and for admins the
+ATS rejections waiting for a recruiter and failed deliveries."""
 
 from __future__ import annotations
 
@@ -9,14 +10,29 @@ from datetime import timedelta
 import pytest
 
 from bot.blocks import (
+    ats_queue,
     home,
 )
 from bot.blocks.common import escape
 from bot.ids import (
+    ATS_QUEUE_ASSIGN,
     RETRY_DELIVERY,
 )
+from models.ats_queue import WaitingQueue
 from tests.bot.blocks.block_kit import LABELS, VIEW_BLOCKS_MAX, actions_blocks, date_of, mrkdwn_texts
-from tests.bot.blocks.inputs import POLICY, REALISTIC, SWEEP, WORST, checkin, many, many_checkins, record
+from tests.bot.blocks.inputs import (
+    POLICY,
+    REALISTIC,
+    STAGE_WORST,
+    SWEEP,
+    WORST,
+    checkin,
+    entry,
+    many,
+    many_checkins,
+    queued,
+    record,
+)
 
 
 def test_home_shows_the_newest_rejections_and_points_to_the_rest() -> None:
@@ -116,3 +132,70 @@ def test_delivery_failures_and_retry_buttons_are_for_admins_only(is_admin: bool)
         "text": {"type": "plain_text", "text": "Retry delivery"},
         "value": "7",
     }
+
+
+def queue_sections(view: dict[str, object]) -> list[dict[str, object]]:
+    return [block for block in view["blocks"] if block.get("accessory", {}).get("type") == "users_select"]
+
+
+@pytest.mark.parametrize("is_admin", [True, False])
+def test_the_ats_queue_is_for_admins_only(is_admin: bool) -> None:
+    view = home.build_home(rejections=[], queue=queued(WORST, 2, stage_name=STAGE_WORST), is_admin=is_admin)
+    headers = [block["text"]["text"] for block in view["blocks"] if block["type"] == "header"]
+    if not is_admin:
+        assert queue_sections(view) == [] and ATS_QUEUE_ASSIGN not in json.dumps(view)
+        assert ats_queue.QUEUE_HEADER not in json.dumps(view)
+        return
+    assert headers[-1] == "ATS rejections waiting for a recruiter (2)"
+    first, second = queue_sections(view)
+    clean, notices = entry(WORST), queued(WORST, 2).notices
+    assert first["text"]["text"] == (
+        f"*{escape(clean.name)}* · {escape(clean.role)} · {escape(STAGE_WORST)} · Greenhouse\n"
+        f"The ATS names {escape(clean.email or '')} (not found in Slack) · rejected {date_of(notices[0].rejected_at)}"
+    )
+    assert second["text"]["text"].endswith(
+        f"· Lever\nThe ATS names no recruiter · rejected {date_of(notices[1].rejected_at)}"
+    )
+    assert [block["block_id"] for block in (first, second)] == ["ats_queue:1", "ats_queue:2"]
+    assert first["accessory"] == {
+        "type": "users_select",
+        "action_id": ATS_QUEUE_ASSIGN,
+        "placeholder": {"type": "plain_text", "text": "Assign to…"},
+    }
+
+
+def test_an_empty_queue_draws_nothing() -> None:
+    plain = home.build_home(rejections=[], is_admin=True)
+    assert home.build_home(rejections=[], queue=WaitingQueue([], 0), is_admin=True) == plain
+
+
+def test_the_fullest_admin_home_fits_slack_with_nothing_cut() -> None:
+    """Every list at its cap, on an admin's tab redrawn after a click: exactly 100 blocks, the last list whole."""
+    outcome = ats_queue.assigned(queued(REALISTIC, 1).notices[0], "U0RECRUIT1")
+    view = home.build_home(
+        rejections=many(WORST, 200),
+        checkins=many_checkins(WORST, 100),
+        failures=many_checkins(WORST, 100, error="channel_not_found", first_id=101),
+        policy=POLICY,
+        now=SWEEP,
+        is_admin=True,
+        queue=queued(WORST, ats_queue.QUEUE_MAX, stage_name=STAGE_WORST, total=31),
+        outcome=outcome,
+    )
+    blocks = view["blocks"]
+    assert len(blocks) == VIEW_BLOCKS_MAX
+    assert blocks[1]["text"]["text"] == outcome
+    headers = [block["text"]["text"] for block in blocks if block["type"] == "header"]
+    assert headers[-2:] == [
+        f"ATS rejections waiting for a recruiter (31, the oldest {ats_queue.QUEUE_MAX} below)",
+        "Reminders Slack refused to deliver",
+    ]
+    assert len(queue_sections(view)) == ats_queue.QUEUE_MAX
+    assert [block["accessory"]["value"] for block in blocks[-home.FAILURES_MAX :]] == [
+        str(n) for n in range(101, 101 + home.FAILURES_MAX)
+    ]
+
+
+def test_a_tab_opened_without_a_click_has_no_outcome_line() -> None:
+    view = home.build_home(rejections=[], outcome=None)
+    assert view["blocks"][1]["text"]["text"].startswith("Record a candidate you turned down")
