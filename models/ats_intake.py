@@ -304,13 +304,15 @@ def _unrejected(
 ) -> None:
     """Withdraw what the rejection started: an undecided prompt, or the rejection kept from it."""
     notices = session.scalars(
-        select(AtsNotice).where(
+        select(AtsNotice)
+        .where(
             AtsNotice.team_id == team_id,
             AtsNotice.source == source,
             AtsNotice.application_id == event.application_id,
             AtsNotice.kind == NoticeKind.REJECTED,
             AtsNotice.decision.is_(None) | (AtsNotice.decision == Decision.KEPT),
         )
+        .with_for_update()  # a Keep warm clicked meanwhile commits first, and is then withdrawn with the rest
     ).all()
     for notice in notices:
         if notice.rejection is not None:

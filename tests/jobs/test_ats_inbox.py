@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from jobs.ats_inbox import Inbox, InboxReport
 from models import AtsDelivery, AtsNotice, Candidate, Checkin, CheckinStatus, Decision, NoticeKind, Rejection
-from models.ats_link import CandidateAtsId
+from models.ats_link import AtsStage, CandidateAtsId
 from testkit import data
 from testkit.ats import SECRETS_ENV, fixture_body, greenhouse_headers, lever_body, send_ashby, send_lever
 from testkit.fakelever import FakeLever, server_error
@@ -200,6 +200,57 @@ class TestKeptWithoutAsking:
             ("Priya Raman", "Staff Platform Engineer", SAM)
         ]
 
+    def test_greenhouse_hire_merge_and_delete_reach_the_kept_candidate_by_ats_id(self, world: World) -> None:
+        world.greenhouse(greenhouse_rejection())
+        world.process()
+        hire = fixture_body("greenhouse", "hire_candidate")
+        hire["payload"]["application"]["candidate"]["id"] = 700060  # the rejected candidate, under other emails
+        world.greenhouse(hire)
+        merge = fixture_body("greenhouse", "merge_candidate")
+        merge["payload"]["person"].update(id=700060, new_candidate_id=700099)
+        world.greenhouse(merge)
+        assert world.process().failed == 0
+        with Session(world.app.engine) as session:
+            checkin = session.scalars(select(Checkin)).one()
+            assert (checkin.status, checkin.stop_reason) == (CheckinStatus.STOPPED, "hired")
+            assert sorted(session.scalars(select(CandidateAtsId.ats_id))) == ["700060", "700099"]
+        assert [n.kind for n in world.notices()] == [NoticeKind.REJECTED, NoticeKind.HIRED]
+        delete = fixture_body("greenhouse", "delete_candidate")
+        delete["payload"]["person"]["id"] = 700099  # deleted under the id it was merged into
+        world.greenhouse(delete)
+        world.process()
+        with Session(world.app.engine) as session:
+            assert session.scalars(select(Candidate.erased)).all() == [True]
+        assert world.notices() == []
+
+    def test_lever_stage_archive_hire_and_delete(self, world: World) -> None:
+        archive = lever_archive(world.lever)
+        data = archive["data"]
+        stage_change = json.loads(lever_event("candidateStageChange", data))
+        stage_change["data"]["toStageId"] = "stage-onsite"
+        for body in (json.dumps(stage_change).encode(), json.dumps(archive).encode()):
+            assert send_lever(world.app.url, body).status == 200
+        assert world.process().lines == []
+        with Session(world.app.engine) as session:
+            assert session.scalars(select(AtsStage.stage_name)).all() == ["On-site interview"]
+            rejection = session.scalars(select(Rejection)).one()
+            kept = (rejection.source, rejection.stage, rejection.role_title, rejection.reason)
+            assert kept == ("lever", "final", "Staff Platform Engineer", "Hired another candidate")
+        assert send_lever(world.app.url, lever_event("candidateHired", data)).status == 200
+        world.process()
+        with Session(world.app.engine) as session:
+            assert session.scalars(select(Checkin.stop_reason)).all() == ["hired"]
+        assert send_lever(world.app.url, lever_event("candidateDeleted", data)).status == 200
+        world.process()
+        with Session(world.app.engine) as session:
+            assert session.scalars(select(Candidate.name)).all() == ["(erased)"]
+
+    def test_lever_archived_as_hired_is_no_rejection(self, world: World) -> None:
+        archive = lever_archive(world.lever, reason="reason-hired")
+        assert send_lever(world.app.url, json.dumps(archive).encode()).status == 200
+        assert world.process().processed == 1
+        assert (count(world, Rejection), world.notices()) == (0, [])
+
     def test_a_new_application_by_a_kept_candidate_tells_their_owner(self, world: World) -> None:
         world.greenhouse(greenhouse_rejection())
         applied = fixture_body("greenhouse", "new_candidate_application")
@@ -243,6 +294,36 @@ class TestKeptWithoutAsking:
             assert sorted(session.scalars(select(CandidateAtsId.candidate_id))) == [candidate.id, candidate.id]
 
 
+def lever_archive(lever: FakeLever, *, reason: str = "reason-1") -> dict[str, Any]:
+    """A Lever archive delivery, and the opportunity Lever's API shows for it: Priya, owned by Sam, at the on-site."""
+    lever.add_stage("stage-onsite", "On-site interview")
+    lever.add_archive_reason("reason-1", "Hired another candidate")
+    lever.add_archive_reason("reason-hired", "Hired", "hired")
+    lever.add_user("owner-1", "Sam Ortiz", SAM_EMAIL)
+    lever.add_posting("posting-1", "Staff Platform Engineer")
+    body = json.loads(lever_body("candidateArchiveChange"))
+    body["data"]["toArchived"]["reason"] = reason
+    lever.add_opportunity(
+        body["data"]["opportunityId"],
+        contact=body["data"]["contactId"],
+        name="Priya Raman",
+        emails=(PRIYA_EMAIL,),
+        links=("https://www.linkedin.com/in/priya-raman",),
+        stage="stage-onsite",
+        owner="owner-1",
+        posting="posting-1",
+        archived=(reason, body["data"]["toArchived"]["archivedAt"]),
+    )
+    return body
+
+
+def lever_event(name: str, opportunity: dict[str, Any]) -> bytes:
+    """A signed Lever delivery about the same opportunity and contact."""
+    body = json.loads(lever_body(name))
+    body["data"].update(opportunityId=opportunity["opportunityId"], contactId=opportunity["contactId"])
+    return json.dumps(body).encode()
+
+
 class TestFailures:
     def test_slack_failing_leaves_the_delivery_waiting_and_the_next_sweep_processes_it_once(self, world: World) -> None:
         world.slack.answer_every("users.lookupByEmail", Reply(500, {"ok": False, "error": "internal_error"}))
@@ -260,24 +341,8 @@ class TestFailures:
 
     def test_lever_failing_then_recovering_reads_the_opportunity_once_it_answers(self, world: World) -> None:
         lever = world.lever
-        lever.add_stage("stage-onsite", "On-site interview")
-        lever.add_archive_reason("reason-1", "Hired another candidate")
-        lever.add_user("owner-1", "Sam Ortiz", SAM_EMAIL)
-        lever.add_posting("posting-1", "Staff Platform Engineer")
-        body = json.loads(lever_body("candidateArchiveChange"))
-        opportunity, contact = body["data"]["opportunityId"], body["data"]["contactId"]
-        body["data"]["toArchived"]["reason"] = "reason-1"
-        lever.add_opportunity(
-            opportunity,
-            contact=contact,
-            name="Priya Raman",
-            emails=(PRIYA_EMAIL,),
-            links=("https://www.linkedin.com/in/priya-raman",),
-            stage="stage-onsite",
-            owner="owner-1",
-            posting="posting-1",
-            archived=("reason-1", body["data"]["toArchived"]["archivedAt"]),
-        )
+        body = lever_archive(lever)
+        opportunity = body["data"]["opportunityId"]
         lever.answer_every(f"opportunities/{opportunity}", server_error(500))
         assert send_lever(world.app.url, json.dumps(body).encode()).status == 200
         assert world.process().failed == 1
