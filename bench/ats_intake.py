@@ -10,8 +10,9 @@ second in all, every tenth one a retry of an earlier delivery, as Greenhouse sen
 delivery names a candidate and an application of its own, at a stage the default rules ask the recruiter about, and
 a recruiter: one of 20 Slack users for nine in ten, one of 3 addresses Slack does not know for the rest. Each must be
 answered 200 (kept, or a duplicate for a retry); anything else, or an answer slower than Greenhouse's patience, is an
-error. The sweep's processing (jobs/ats_inbox.py, in a process of its own as the clock is: bench/ats_sweeps.py) looks
-the recruiters up in the fake Slack over HTTP.
+error, and the delivery is sent again after the last phase, as the ATS retries it. The sweep's processing
+(jobs/ats_inbox.py, in a process of its own as the clock is: bench/ats_sweeps.py) looks the recruiters up in the
+fake Slack over HTTP.
 
 Four phases per database, `--deliveries` each:
 1. intake alone: deliveries paced at the rate, nothing processing them;
@@ -23,9 +24,11 @@ Four phases per database, `--deliveries` each:
 
 From the two rates it reckons what `--rate` for one sweep interval (SWEEP_MINUTES, 5 by default) leaves, 60,000 at
 200 a second: how long a sweep takes to process them, alone and with intake going on, and whether that fits in one
-interval. At the end the inbox must hold exactly one row per distinct delivery, none of them waiting, and there must
-be exactly one notice per distinct delivery, for the recruiter its delivery named (none for an unknown one).
-Issue 12's targets: 200 deliveries a second accepted with p99 under 500 ms, and the inbox drained by the next sweep.
+interval; arithmetic on rates measured over a few thousand, not a run of 60,000. After the re-sent deliveries and one
+more sweep, the inbox must hold exactly one row per distinct delivery, none of them waiting, and there must be
+exactly one notice per distinct delivery, for the recruiter its delivery named (none for an unknown one): otherwise
+the run exits 1. Issue 12's targets, 200 deliveries a second accepted with p99 under 500 ms and the inbox drained by
+the next sweep, are verdicts in the printout, not the exit status.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ TARGET_RATE, TARGET_P99_MS = 200, 500  # issue 12's
 CONCURRENCY = 20
 RETRY_EVERY = 10  # every tenth delivery re-sends an earlier one
 ANSWER_LIMIT_SECONDS = 10.0  # no ATS documents its timeout; well under any webhook client's
+RESEND_ATTEMPTS = 3
 SWEEP_SECONDS = 5 * 60  # SWEEP_MINUTES' default
 RECRUITERS = 20  # Slack users the deliveries name
 UNKNOWN_RECRUITERS = 3  # addresses Slack does not know (left the company, never joined Slack)
@@ -154,8 +158,10 @@ def deliver(url: str, body: bytes, delivery_id: str) -> Sample:
 
 @dataclass(frozen=True)
 class Sent:
-    """One paced phase of intake: every answer, and the web process's CPU and the wall time it took."""
+    """One paced phase of intake: every answer, in the order of `indexes`, and the web process's CPU and the wall
+    time it took."""
 
+    indexes: range
     samples: list[Sample]
     cpu_seconds: float
     started: float  # time.monotonic, comparable with the sweeps'
@@ -164,6 +170,11 @@ class Sent:
     @property
     def per_second(self) -> float:
         return round(len(self.samples) / (self.ended - self.started), 1)
+
+    @property
+    def answered(self) -> set[int]:
+        """The deliveries (by serial) answered 200 and kept, in time, at least once."""
+        return {original(index) for index, sample in zip(self.indexes, self.samples, strict=True) if not sample.error}
 
 
 def send(server: Server, indexes: range, rate: int, concurrency: int) -> Sent:
@@ -178,7 +189,23 @@ def send(server: Server, indexes: range, rate: int, concurrency: int) -> Sent:
         rate,
         lambda n: deliver(base, bodies[original(indexes[n])], event_id(indexes[n])),
     )
-    return Sent(samples, cpu_seconds(server.process.pid) - cpu_before, started, time.monotonic())
+    return Sent(indexes, samples, cpu_seconds(server.process.pid) - cpu_before, started, time.monotonic())
+
+
+def resend(server: Server, serials: set[int]) -> int:
+    """What Greenhouse does with a delivery not answered 200 in time: send it again, here once the run is over and
+    one at a time, until it is kept. How many were new to the inbox (the others had been kept all the same)."""
+    base, new = f"http://127.0.0.1:{server.port}", 0
+    for serial in sorted(serials):
+        for attempt in range(RESEND_ATTEMPTS):
+            reply = send_greenhouse(base, delivery_body(serial), event_id=f"bench-{serial}")
+            if reply.status == 200 and reply.json().get("kept"):
+                new += not reply.json().get("duplicate")
+                break
+            time.sleep(attempt + 1)
+        else:
+            raise SystemExit(f"delivery bench-{serial} was refused {RESEND_ATTEMPTS} times with nothing else running")
+    return new
 
 
 @dataclass(frozen=True)
@@ -224,6 +251,24 @@ class Overlap:
         window = sent.ended - sent.started
         busy = sum(max(0.0, min(r.ended, sent.ended) - max(r.started, sent.started)) for r in sweeps.busy)
         return cls(round(busy / window, 3), round(max(0.0, sweeps.drained_at - sent.ended), 2))
+
+
+@dataclass(frozen=True)
+class Resent:
+    """The deliveries not answered 200 in time in any phase, sent again afterwards as the ATS would, and the next
+    sweep, which processes those new to the inbox (and any an earlier sweep failed on)."""
+
+    unanswered: int
+    new: int
+    processed: int
+    failed: int
+
+    def line(self, database: str) -> str:
+        return (
+            f"{database}: {self.unanswered} deliveries not answered 200 in time, re-sent afterwards as the ATS "
+            f"retries them: {self.new} of them new to the inbox, {self.processed} processed by the next sweep, "
+            f"{self.failed} failed"
+        )
 
 
 @dataclass(frozen=True)
@@ -303,12 +348,14 @@ class Outcome:
     drain: Processing
     concurrent: Processing
     overlap: Overlap
+    resent: Resent
     stored: Stored
     rate: int
 
     @property
     def exact(self) -> bool:
-        return self.stored.exact and self.alone.errors == 0 and self.during.errors == 0
+        """Nothing lost, doubled or misdirected, whatever the answers' latency and errors (which are figures)."""
+        return self.stored.exact and self.resent.failed == 0
 
     @property
     def backlog(self) -> Backlog:
@@ -401,9 +448,18 @@ def run(database: str, deliveries: int, rate: int, concurrency: int, postgres_ur
                 sweeping.go()
                 during = send(server, phases[2], rate, concurrency)
                 concurrent = sweeping.finish()
+            serials = {original(index) for index in range(concurrency + 3 * deliveries)}
+            unanswered = (
+                serials
+                - {original(n) for n in range(concurrency)}
+                - set().union(*(sent.answered for sent in (first, second, during)))
+            )
+            resent = resend(server, unanswered)
+            with sweeper(env) as sweeping:  # the next sweep, for what was kept only when re-sent
+                sweeping.go()
+                late = sweeping.finish()
             peak = peak_rss_mib(server.process.pid)
         alone = first.samples + second.samples
-        serials = {original(index) for index in range(concurrency + 3 * deliveries)}
         return Outcome(
             database=database,
             alone=Result.of(database, "production", alone, first.cpu_seconds + second.cpu_seconds, peak),
@@ -413,6 +469,7 @@ def run(database: str, deliveries: int, rate: int, concurrency: int, postgres_ur
             drain=Processing.of(drain),
             concurrent=Processing.of(concurrent),
             overlap=Overlap.of(during, concurrent),
+            resent=Resent(len(unanswered), resent, late.processed, late.failed),
             stored=stored(url, serials),
             rate=rate,
         )
@@ -439,6 +496,8 @@ def report(outcomes: Sequence[Outcome]) -> list[str]:
             f"{o.overlap.drained_after_seconds:.1f} s after the last answer)"
         )
         lines.append(o.backlog.line(o.database))
+        if o.resent.unanswered:
+            lines.append(o.resent.line(o.database))
         lines.append(o.stored.line(o.database))
     return lines
 
@@ -510,6 +569,7 @@ def _json(outcome: Outcome) -> dict[str, Any]:
         "processing_alone": processing(outcome.drain),
         "processing_with_intake": processing(outcome.concurrent),
         "overlap": asdict(outcome.overlap),
+        "resent": asdict(outcome.resent),
         "one_interval": {**{k: None if v == math.inf else v for k, v in asdict(backlog).items()}, "fits": backlog.fits},
         "stored": {**asdict(outcome.stored), "exact": outcome.stored.exact},
     }

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from bench import ats_intake
+from bench.ack_latency import Sample
 from bench.ats_intake import Backlog, Overlap, Sent
 from bench.ats_sweeps import Sweep, Sweeps
 from bench.databases import POSTGRES_DEFAULT
@@ -49,8 +50,15 @@ def test_the_backlog_of_one_interval_fits_only_when_processing_outpaces_arrival(
     assert "never catches up" in slow.line("sqlite")
 
 
+def test_a_delivery_counts_as_answered_when_it_or_a_retry_of_it_was_kept_in_time() -> None:
+    refused, kept = Sample(4.1, '503 {"ok": false}'), Sample(0.01, None)
+    sent = Sent(range(8, 12), [refused, kept, refused, kept], cpu_seconds=0.0, started=0.0, ended=1.0)
+    # 9 is the retry of 0; 8 and 10 were refused and never retried within the phase
+    assert sent.answered == {0, 11}
+
+
 def test_overlap_counts_only_the_sweeps_that_processed_while_senders_sent() -> None:
-    sent = Sent(samples=[], cpu_seconds=0.0, started=100.0, ended=110.0)
+    sent = Sent(range(0), samples=[], cpu_seconds=0.0, started=100.0, ended=110.0)
     sweeps = Sweeps(
         (
             Sweep(95.0, 104.0, 1.0, processed=500, failed=0),  # 4 s inside the window
@@ -71,10 +79,12 @@ def test_a_run_processes_every_distinct_delivery_once_into_a_notice_for_its_recr
     base = os.environ.get("TEST_DATABASE_URL") or POSTGRES_DEFAULT  # the benchmark makes its own scratch schema
     outcome = ats_intake.run(database, deliveries=40, rate=200, concurrency=4, postgres_url=base, fake=fake_slack)
     assert (outcome.alone.requests, outcome.during.requests) == (80, 40)
-    assert outcome.alone.errors == outcome.during.errors == 0
+    # Whatever was not answered in time (SQLite's lock can keep the web process waiting) is re-sent afterwards.
+    assert outcome.resent.unanswered <= outcome.alone.errors + outcome.during.errors
     # 4 warm-up deliveries, then 3 phases of 40, every tenth a retry: 4 + 36 processed alone, then 36 + 36 with intake
-    assert (outcome.drain.processed, outcome.concurrent.processed) == (40, 72)
-    assert outcome.drain.failed == outcome.concurrent.failed == 0
+    # (the few refused, if any, when re-sent)
+    assert outcome.drain.processed + outcome.concurrent.processed + outcome.resent.processed == 112
+    assert outcome.drain.processed <= 40 and outcome.resent.failed == 0
     assert outcome.drain.per_second > 0 and outcome.concurrent.per_second > 0
     stored = outcome.stored
     assert stored.distinct_sent == stored.kept == stored.notices == stored.applications == 112
@@ -85,7 +95,7 @@ def test_a_run_processes_every_distinct_delivery_once_into_a_notice_for_its_recr
     assert outcome.exact
     summary = f"{database}: 112 distinct deliveries, 112 in the inbox, 0 waiting; 112 notices for 112 applications"
     assert any(line.startswith(f"{summary} (exactly one each)") for line in ats_intake.report([outcome]))
-    # Each of the two sweeping processes asks Slack about an address once, and remembers the answer.
+    # Each sweeping process (three: alone, with intake, after the re-sending) asks Slack about an address once.
     calls = [call for call in fake_slack.calls if call.method == "users.lookupByEmail"]
     addresses = ats_intake.RECRUITERS + ats_intake.UNKNOWN_RECRUITERS
-    assert len({call.params["email"] for call in calls}) == addresses and len(calls) <= 2 * addresses
+    assert len({call.params["email"] for call in calls}) == addresses and len(calls) <= 3 * addresses
