@@ -111,12 +111,14 @@ def recruiter_email(number: int) -> str:
     return f"recruiter.{number}@company.example"
 
 
-def named_email(serial: int) -> str:
-    """The address delivery `serial` gives for its recruiter."""
+def named_recruiter(serial: int) -> dict[str, Any]:
+    """The Greenhouse user delivery `serial` gives as its candidate's recruiter: id, name and `email`, as the parser's
+    tests give one (tests/ats/test_greenhouse_events.py)."""
     number = recruiter_number(serial)
     if number is None:
-        return f"departed.{serial // UNKNOWN_EVERY % UNKNOWN_RECRUITERS}@company.example"
-    return recruiter_email(number)
+        departed = serial // UNKNOWN_EVERY % UNKNOWN_RECRUITERS
+        return {"id": 2000 + departed, "name": f"Departed {departed}", "email": f"departed.{departed}@company.example"}
+    return {"id": 1000 + number, "name": f"Recruiter {number}", "email": recruiter_email(number)}
 
 
 def recruiter_of(serial: int) -> str | None:
@@ -126,8 +128,7 @@ def recruiter_of(serial: int) -> str | None:
 
 
 def delivery_body(serial: int) -> bytes:
-    """The documented rejection with a candidate, an application, a role, a stage and a recruiter of its own. The
-    recruiter is a Greenhouse user with an `email`, as the parser's tests give it (tests/ats/test_greenhouse_events)."""
+    """The documented rejection with a candidate, an application, a role, a stage and a recruiter of its own."""
     body = fixture_body("greenhouse", "reject_candidate")
     application = body["payload"]["application"]
     candidate = application["candidate"]
@@ -136,8 +137,7 @@ def delivery_body(serial: int) -> bytes:
     candidate["first_name"] = FIRST_NAMES[serial % len(FIRST_NAMES)]
     candidate["last_name"] = LAST_NAMES[serial // len(FIRST_NAMES) % len(LAST_NAMES)]
     candidate["email_addresses"] = [{"value": f"candidate.{serial}@candidates.example", "type": "personal"}]
-    email = named_email(serial)
-    candidate["recruiter"] = {"id": 1000 + serial % 97, "email": email, "name": email.split("@")[0]}
+    candidate["recruiter"] = named_recruiter(serial)
     application["jobs"][0]["name"] = ROLES[serial % len(ROLES)][0]
     application["current_stage"]["name"] = STAGES[serial % len(STAGES)]
     return json.dumps(body).encode()  # escaped as Greenhouse sends it, and signed as these bytes
@@ -303,6 +303,7 @@ class Stored:
 
 
 def stored(url: str, serials: set[int]) -> Stored:
+    """Count the inbox and the notices; `serials` are the distinct deliveries sent, warm-up and re-sent included."""
     engine = make_engine(url)
     try:
         with make_session_factory(engine)() as session:
@@ -359,7 +360,12 @@ class Outcome:
 
     @property
     def backlog(self) -> Backlog:
-        return Backlog.of(alone=self.drain.per_second, during=self.concurrent.per_second, rate=self.rate)
+        return Backlog.of(
+            alone=self.drain.per_second,
+            during=self.concurrent.per_second,
+            rate=self.rate,
+            intake=self.during_per_second,
+        )
 
     def intake_lines(self) -> list[str]:
         return [
@@ -383,17 +389,20 @@ class Backlog:
     """What one sweep interval at `rate` leaves, and how long a sweep takes over it at the rates measured."""
 
     rate: int
+    intake_per_second: float  # what intake actually reached while the sweep processed
     deliveries: int
     alone_seconds: float
     with_intake_seconds: float  # the ones waiting at its start, processed while intake goes on at `rate`
     catch_up_seconds: float  # until it has also processed what arrived meanwhile (inf: it never does)
 
     @classmethod
-    def of(cls, *, alone: float, during: float, rate: int) -> Backlog:
-        """From the processing rates alone and `during` intake at `rate`, in deliveries a second."""
+    def of(cls, *, alone: float, during: float, rate: int, intake: float) -> Backlog:
+        """From the processing rates alone and `during` intake paced at `rate` (which reached `intake`), in
+        deliveries a second."""
         deliveries = rate * SWEEP_SECONDS
         return cls(
             rate=rate,
+            intake_per_second=intake,
             deliveries=deliveries,
             alone_seconds=round(deliveries / alone, 1) if alone else math.inf,
             with_intake_seconds=round(deliveries / during, 1) if during else math.inf,
@@ -412,7 +421,8 @@ class Backlog:
             after = f"it catches up with what arrives meanwhile after {self.catch_up_seconds:,.0f} s"
         return (
             f"{database}: the {self.deliveries:,} one {SWEEP_SECONDS} s interval leaves take a sweep "
-            f"{self.with_intake_seconds:,.0f} s with intake going on ({self.alone_seconds:,.0f} s alone), {verdict} "
+            f"{self.with_intake_seconds:,.0f} s with intake going on (at {self.intake_per_second:.0f} a second; "
+            f"{self.alone_seconds:,.0f} s alone), {verdict} "
             f"the interval; {after}"
         )
 

@@ -42,12 +42,12 @@ def test_each_delivery_is_a_rejection_of_its_own_candidate_by_one_of_twenty_recr
 
 
 def test_the_backlog_of_one_interval_fits_only_when_processing_outpaces_arrival() -> None:
-    fast = Backlog.of(alone=400.0, during=300.0, rate=200)
+    fast = Backlog.of(alone=400.0, during=300.0, rate=200, intake=200.0)
     assert (fast.deliveries, fast.alone_seconds, fast.with_intake_seconds) == (60_000, 150.0, 200.0)
     assert fast.fits and fast.catch_up_seconds == 600.0  # 60,000 at the 100 a second it gains on arrival
-    slow = Backlog.of(alone=180.0, during=150.0, rate=200)
+    slow = Backlog.of(alone=180.0, during=150.0, rate=200, intake=120.0)
     assert slow.with_intake_seconds == 400.0 and not slow.fits and slow.catch_up_seconds == math.inf
-    assert "never catches up" in slow.line("sqlite")
+    assert "(at 120 a second; 333 s alone), NOT within the interval; it never catches up" in slow.line("sqlite")
 
 
 def test_a_delivery_counts_as_answered_when_it_or_a_retry_of_it_was_kept_in_time() -> None:
