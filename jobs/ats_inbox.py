@@ -3,7 +3,8 @@
 The receivers only store deliveries (bot/ats/receiver.py); this runs in the clock process, with every sweep. A
 delivery is applied and marked processed in one transaction, so it is applied once or not at all; anything that fails
 on the way (the database, Lever's API, Slack's users.lookupByEmail, a body we cannot read) leaves it waiting, with
-the error, and the next sweep tries again. Deliveries are taken in the order they arrived: a stage change is known
+the error, and the next sweep tries again. Deliveries are applied fifty to a transaction, each under a savepoint, so
+one that fails is rolled back alone. Deliveries are taken in the order they arrived: a stage change is known
 before the archive that follows it.
 """
 
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ats import ashby, greenhouse, lever
@@ -33,8 +35,10 @@ from models.db import one_line
 # A processed delivery keeps its de-duplication key this long, so a late retry of it is still recognised; its body
 # (personal data) is emptied as soon as it is processed.
 KEEP_PROCESSED = timedelta(days=30)
-BATCH = 500
+BATCH = 500  # deliveries read from the inbox at a time
+APPLY_BATCH = 50  # applied per transaction: short enough that the receivers' writes never wait long for it
 ERROR_MAX = 300  # the inbox's last_error column
+ID_MAX = 100  # the ATS id columns
 logger = logging.getLogger(__name__)
 Parser = Callable[[str], list[AtsEvent]]  # the stored body, as signed
 
@@ -96,25 +100,28 @@ def run_inbox(
     after = 0
     while True:
         with sessions.begin() as session:
-            waiting = session.scalars(
-                select(AtsDelivery.id)
-                .where(AtsDelivery.processed_at.is_(None), AtsDelivery.id > after)
-                .order_by(AtsDelivery.id)
-                .limit(BATCH)
-            ).all()
-        for delivery_id in waiting:
+            batch = [
+                Waiting(row.id, row.team_id, Ats(row.source), row.event, row.body)
+                for row in session.execute(
+                    select(AtsDelivery.id, AtsDelivery.team_id, AtsDelivery.source, AtsDelivery.event, AtsDelivery.body)
+                    .where(AtsDelivery.processed_at.is_(None), AtsDelivery.id > after)
+                    .order_by(AtsDelivery.id)
+                    .limit(BATCH)
+                )
+            ]
+        for start in range(0, len(batch), APPLY_BATCH):
             _process(
                 sessions=sessions,
                 settings=settings,
                 directory=directory,
                 parse=parse,
-                delivery_id=delivery_id,
+                batch=batch[start : start + APPLY_BATCH],
                 now=now,
                 report=report,
             )
-        if len(waiting) < BATCH:
+        if len(batch) < BATCH:
             break
-        after = waiting[-1]
+        after = batch[-1].id
     with sessions.begin() as session:
         purged = session.execute(
             delete(AtsDelivery).where(
@@ -127,57 +134,107 @@ def run_inbox(
     return report
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A delivery read from the inbox, still to process."""
+
+    id: int
+    team_id: str
+    source: Ats
+    event: str
+    body: str
+
+
 def _process(
     *,
     sessions: sessionmaker[Session],
     settings: Settings,
     directory: SlackDirectory,
     parse: Mapping[Ats, Parser],
-    delivery_id: int,
+    batch: Sequence[Waiting],
     now: datetime,
     report: InboxReport,
 ) -> None:
-    with sessions.begin() as session:
-        delivery = session.get_one(AtsDelivery, delivery_id)
-        team_id, source, event, body = delivery.team_id, Ats(delivery.source), delivery.event, delivery.body
+    """Read each delivery and ask Slack and Lever what it needs (outside any transaction), then apply the batch in one
+    transaction, each delivery under its own savepoint: one that fails is rolled back alone and left waiting, with its
+    error; the rest commit together, marked processed. A commit per delivery cost most of a sweep's time."""
+    failed: dict[int, str] = {}
+    ready: list[tuple[Waiting, list[AtsEvent], dict[str, str | None]]] = []
+    for delivery in batch:
+        try:
+            events = _cleaned(parse[delivery.source](delivery.body))
+            ready.append((delivery, events, _recruiters(directory, events)))
+        except Exception as error:  # anything: the delivery waits for the next sweep, and the others go on
+            failed[delivery.id] = _reason(error)
+    done: list[int] = []
     try:
-        events = _cleaned(parse[source](body))
-        recruiters = _recruiters(directory, events)  # Slack, before the transaction: it must not hold one open
         with sessions.begin() as session:
-            delivery = session.scalars(
-                select(AtsDelivery)
-                .where(AtsDelivery.id == delivery_id, AtsDelivery.processed_at.is_(None))
-                .with_for_update()
-            ).one_or_none()
-            if delivery is None:
-                return  # another run processed it meanwhile
-            apply_events(
-                session,
-                team_id=team_id,
-                source=source.value,
-                events=events,
-                rules=settings.ats_rules,
-                policy=settings.policy,
-                recruiters=recruiters,
-                now=now,
-            )
-            delivery.processed_at = now
-            delivery.body = ""
-            delivery.attempts += 1
-            delivery.last_error = None
-    except Exception as error:  # anything: the delivery waits for the next sweep, and the others go on
-        reason = f"{type(error).__name__}: {one_line(error)}"[:ERROR_MAX]
-        logger.warning("%s %s delivery %s not processed, will retry: %s", source.value, event, delivery_id, reason)
+            unprocessed = set(
+                session.scalars(
+                    select(AtsDelivery.id)
+                    .where(AtsDelivery.id.in_([d.id for d, _, _ in ready]), AtsDelivery.processed_at.is_(None))
+                    .with_for_update()
+                )
+            )  # another run may have processed some meanwhile
+            for delivery, events, recruiters in ready:
+                if delivery.id not in unprocessed:
+                    continue
+                try:
+                    with session.begin_nested():
+                        apply_events(
+                            session,
+                            team_id=delivery.team_id,
+                            source=delivery.source.value,
+                            events=events,
+                            rules=settings.ats_rules,
+                            policy=settings.policy,
+                            recruiters=recruiters,
+                            now=now,
+                        )
+                except SQLAlchemyError as error:
+                    if not session.is_active:
+                        raise  # the connection itself failed: nothing in this batch can be kept
+                    failed[delivery.id] = _reason(error)
+                except Exception as error:
+                    failed[delivery.id] = _reason(error)
+                else:
+                    done.append(delivery.id)
+            _mark(session, done, processed_at=now, body="", last_error=None)
+    except SQLAlchemyError as error:
+        failed.update({d.id: _reason(error) for d, _, _ in ready if d.id not in failed})
+        done = []
+    if failed:
         with sessions.begin() as session:
-            session.execute(
-                update(AtsDelivery)
-                .where(AtsDelivery.id == delivery_id)
-                .values(attempts=AtsDelivery.attempts + 1, last_error=reason)
+            for delivery_id, reason in failed.items():
+                _mark(session, [delivery_id], last_error=reason)
+    for delivery in batch:
+        if delivery.id in failed:
+            reason = failed[delivery.id]
+            logger.warning(
+                "%s %s delivery %s not processed, will retry: %s",
+                delivery.source.value,
+                delivery.event,
+                delivery.id,
+                reason,
             )
-        report.failed += 1
-        report.lines.append(f"{source.value} {event} (delivery {delivery_id}): {reason}")
-        return
-    report.processed += 1
+            report.lines.append(f"{delivery.source.value} {delivery.event} (delivery {delivery.id}): {reason}")
+    report.failed += len(failed)
+    report.processed += len(done)
+
+
+def _mark(session: Session, ids: Sequence[int], **values: object) -> None:
+    """Count an attempt on these deliveries and write what it left."""
+    if ids:
+        session.execute(
+            update(AtsDelivery)
+            .where(AtsDelivery.id.in_(ids))
+            .values(attempts=AtsDelivery.attempts + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {one_line(error)}"[:ERROR_MAX]
 
 
 def _recruiters(directory: SlackDirectory, events: Sequence[AtsEvent]) -> dict[str, str | None]:
@@ -190,6 +247,9 @@ def _cleaned(events: list[AtsEvent]) -> list[AtsEvent]:
     what the ATS sends is shown and pre-filled, and must never stop a delivery."""
     cleaned: list[AtsEvent] = []
     for event in events:
+        ids = [value for name, value in vars(event).items() if name.endswith("_id") and isinstance(value, str)]
+        if any(len(value) > ID_MAX for value in ids):
+            raise ValueError(f"an id longer than {ID_MAX} characters: not one an ATS gives")
         if isinstance(event, Rejected):
             event = dataclasses.replace(
                 event,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from jobs.ats_inbox import Inbox, InboxReport
@@ -369,6 +369,49 @@ class TestFailures:
         assert report.failed == 1 and "rejected_at" in report.lines[0]
         assert world.notices() == []
         assert len(waiting(world)) == 1
+
+
+POISON = {
+    "sqlite": [
+        "CREATE TRIGGER poison BEFORE INSERT ON ats_notices WHEN NEW.name = 'Poison Pill' "
+        "BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN "
+        "IF NEW.name = 'Poison Pill' THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER poison BEFORE INSERT ON ats_notices FOR EACH ROW EXECUTE FUNCTION poison()",
+    ],
+}
+
+
+@pytest.fixture
+def poisoned(world: World) -> Iterator[World]:
+    """The database refuses a notice for "Poison Pill" (a trigger; PostgreSQL's schema outlives the test, so it goes)."""
+    dialect = world.app.engine.dialect.name
+    with world.app.engine.begin() as connection:
+        for statement in POISON[dialect]:
+            connection.execute(text(statement))
+    yield world
+    with world.app.engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER poison" + (" ON ats_notices" if dialect == "postgresql" else "")))
+        if dialect == "postgresql":
+            connection.execute(text("DROP FUNCTION poison()"))
+
+
+def test_a_delivery_the_database_refuses_is_rolled_back_alone_and_the_batch_commits(poisoned: World) -> None:
+    """Deliveries share a transaction: the one the database refuses mid-batch must not take the others with it."""
+    world = poisoned
+    for number, name in enumerate(["Ada", "Poison", "Grace"]):
+        body = greenhouse_rejection()
+        candidate = body["payload"]["application"]["candidate"]
+        candidate.update(id=800 + number, first_name=name, last_name="Pill" if name == "Poison" else "Hopper")
+        body["payload"]["application"]["id"] = 900 + number
+        world.greenhouse(body)
+    report = world.process()
+    assert (report.processed, report.failed) == (2, 1)
+    assert [n.name for n in world.notices()] == ["Ada Hopper", "Grace Hopper"]
+    [stuck] = waiting(world)
+    assert stuck.last_error is not None and "poisoned" in stuck.last_error
 
 
 def test_processed_deliveries_are_purged_after_thirty_days(world: World) -> None:
