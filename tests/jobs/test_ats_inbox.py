@@ -386,7 +386,7 @@ POISON = {
 
 @pytest.fixture
 def poisoned(world: World) -> Iterator[World]:
-    """The database refuses a notice for "Poison Pill" (a trigger; PostgreSQL's schema outlives the test, so it goes)."""
+    """The database refuses a notice for "Poison Pill": a trigger, dropped after (PostgreSQL keeps its schema)."""
     dialect = world.app.engine.dialect.name
     with world.app.engine.begin() as connection:
         for statement in POISON[dialect]:
