@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from slack_sdk import WebClient
 from sqlalchemy import delete, select, update
@@ -36,7 +37,9 @@ from models.db import one_line
 # (personal data) is emptied as soon as it is processed.
 KEEP_PROCESSED = timedelta(days=30)
 BATCH = 500  # deliveries read from the inbox at a time
-APPLY_BATCH = 50  # applied per transaction: short enough that the receivers' writes never wait long for it
+# Applied per transaction: a commit per delivery cost most of a sweep's time, and a longer transaction holds SQLite's
+# one write lock longer against the receivers (bench/ats_intake.py measured 10, with pauses, and 50).
+APPLY_BATCH = 50
 ERROR_MAX = 300  # the inbox's last_error column
 ID_MAX = 100  # the ATS id columns
 logger = logging.getLogger(__name__)
@@ -166,41 +169,15 @@ def _process(
             ready.append((delivery, events, _recruiters(directory, events)))
         except Exception as error:  # anything: the delivery waits for the next sweep, and the others go on
             failed[delivery.id] = _reason(error)
-    done: list[int] = []
+    apply = partial(_apply, settings=settings, now=now)
     try:
-        with sessions.begin() as session:
-            unprocessed = set(
-                session.scalars(
-                    select(AtsDelivery.id)
-                    .where(AtsDelivery.id.in_([d.id for d, _, _ in ready]), AtsDelivery.processed_at.is_(None))
-                    .with_for_update()
-                )
-            )  # another run may have processed some meanwhile
-            for delivery, events, recruiters in ready:
-                if delivery.id not in unprocessed:
-                    continue
-                try:
-                    with session.begin_nested():
-                        apply_events(
-                            session,
-                            team_id=delivery.team_id,
-                            source=delivery.source.value,
-                            events=events,
-                            rules=settings.ats_rules,
-                            policy=settings.policy,
-                            recruiters=recruiters,
-                            now=now,
-                        )
-                except SQLAlchemyError as error:
-                    if not session.is_active:
-                        raise  # the connection itself failed: nothing in this batch can be kept
-                    failed[delivery.id] = _reason(error)
-                except Exception as error:
-                    failed[delivery.id] = _reason(error)
-                else:
-                    done.append(delivery.id)
-            _mark(session, done, processed_at=now, body="", last_error=None)
-    except SQLAlchemyError as error:
+        try:  # the usual case: every delivery applies, and the batch costs one transaction
+            with sessions.begin() as session:
+                done = apply(session, ready, failed=None)
+        except Exception:  # one of them failed: again, each under a savepoint, so only that one is left waiting
+            with sessions.begin() as session:
+                done = apply(session, ready, failed=failed)
+    except SQLAlchemyError as error:  # the database itself: nothing in this batch was kept
         failed.update({d.id: _reason(error) for d, _, _ in ready if d.id not in failed})
         done = []
     if failed:
@@ -220,6 +197,60 @@ def _process(
             report.lines.append(f"{delivery.source.value} {delivery.event} (delivery {delivery.id}): {reason}")
     report.failed += len(failed)
     report.processed += len(done)
+
+
+def _apply(
+    session: Session,
+    ready: Sequence[tuple[Waiting, list[AtsEvent], dict[str, str | None]]],
+    *,
+    settings: Settings,
+    now: datetime,
+    failed: dict[int, str] | None,
+) -> list[int]:
+    """Apply the deliveries another run has not processed meanwhile and mark them processed; returns their ids.
+
+    With `failed`, each delivery gets a savepoint and one that fails is rolled back alone, its reason written there;
+    without, the first failure propagates and takes the transaction with it.
+    """
+    unprocessed = set(
+        session.scalars(
+            select(AtsDelivery.id)
+            .where(AtsDelivery.id.in_([d.id for d, _, _ in ready]), AtsDelivery.processed_at.is_(None))
+            .with_for_update()
+        )
+    )
+    done: list[int] = []
+    for delivery, events, recruiters in ready:
+        if delivery.id not in unprocessed:
+            continue
+        apply = partial(
+            apply_events,
+            session,
+            team_id=delivery.team_id,
+            source=delivery.source.value,
+            events=events,
+            rules=settings.ats_rules,
+            policy=settings.policy,
+            recruiters=recruiters,
+            now=now,
+        )
+        if failed is None:
+            apply()
+            done.append(delivery.id)
+            continue
+        try:
+            with session.begin_nested():
+                apply()
+        except SQLAlchemyError as error:
+            if not session.is_active:
+                raise  # the connection itself failed
+            failed[delivery.id] = _reason(error)
+        except Exception as error:
+            failed[delivery.id] = _reason(error)
+        else:
+            done.append(delivery.id)
+    _mark(session, done, processed_at=now, body="", last_error=None)
+    return done
 
 
 def _mark(session: Session, ids: Sequence[int], **values: object) -> None:
