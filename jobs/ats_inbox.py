@@ -32,6 +32,7 @@ from models.ats_delivery import Ats, AtsDelivery
 from models.ats_events import Applied, AtsEvent, Hired, Rejected, StageSeen
 from models.ats_intake import apply_events
 from models.db import one_line
+from models.recruiter import Recruiter
 
 # A processed delivery keeps its de-duplication key this long, so a late retry of it is still recognised; its body
 # (personal data) is emptied as soon as it is processed.
@@ -220,6 +221,7 @@ def _apply(
         )
     )
     done: list[int] = []
+    known: dict[tuple[str, str], Recruiter] | None = {} if failed is None else None  # none to roll back
     for delivery, events, recruiters in ready:
         if delivery.id not in unprocessed:
             continue
@@ -233,6 +235,7 @@ def _apply(
             policy=settings.policy,
             recruiters=recruiters,
             now=now,
+            known_recruiters=known,
         )
         if failed is None:
             apply()

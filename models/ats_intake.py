@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,9 +41,11 @@ def apply_events(
     policy: Policy,
     recruiters: Mapping[str, str | None],
     now: datetime,
+    known_recruiters: dict[tuple[str, str], Recruiter] | None = None,
 ) -> None:
     """Apply one delivery's events in order; `recruiters` maps the emails the events name to Slack user ids (None:
-    no one in Slack), looked up before the transaction so that it holds no Slack call."""
+    no one in Slack), looked up before the transaction so that it holds no Slack call. `known_recruiters` remembers
+    recruiter rows across the deliveries of one transaction; leave it out where a savepoint may roll one back."""
     for event in events:
         match event:
             case StageSeen():
@@ -57,6 +59,7 @@ def apply_events(
                     rules=rules,
                     policy=policy,
                     recruiters=recruiters,
+                    known_recruiters=known_recruiters,
                     now=now,
                 )
             case Unrejected():
@@ -173,23 +176,21 @@ def withdraw_rejection(session: Session, *, rejection: Rejection, policy: Policy
 def find_candidate(
     session: Session, *, team_id: str, source: str, ats_id: str, emails: Sequence[str]
 ) -> Candidate | None:
-    """The Keepwarm candidate an ATS candidate is: by email first, then by the ATS id; never an erased one."""
-    for email in emails:
-        found = session.scalars(
-            select(Candidate).where(Candidate.team_id == team_id, Candidate.email == email)
-        ).one_or_none()
-        if found is not None:
-            return found
-    return session.scalars(
-        select(Candidate)
-        .join(CandidateAtsId, CandidateAtsId.candidate_id == Candidate.id)
-        .where(
-            CandidateAtsId.team_id == team_id,
-            CandidateAtsId.source == source,
-            CandidateAtsId.ats_id == ats_id,
-            Candidate.erased.is_(False),
+    """The Keepwarm candidate an ATS candidate is: by email first, then by the ATS id; never an erased one by id.
+
+    One query for both (a sweep asks this for every delivery, and each round trip counts)."""
+    linked = select(CandidateAtsId.candidate_id).where(
+        CandidateAtsId.team_id == team_id, CandidateAtsId.source == source, CandidateAtsId.ats_id == ats_id
+    )
+    by_id = and_(Candidate.id.in_(linked), Candidate.erased.is_(False))
+    found = session.scalars(
+        select(Candidate).where(
+            Candidate.team_id == team_id, or_(Candidate.email.in_(emails), by_id) if emails else by_id
         )
-    ).one_or_none()
+    ).all()
+    by_email = {candidate.email: candidate for candidate in found if candidate.email is not None}
+    first = next((by_email[email] for email in emails if email in by_email), None)
+    return first or next((c for c in found if not c.erased and c.email not in emails), None)
 
 
 def link_ats_id(session: Session, *, team_id: str, source: str, ats_id: str, candidate: Candidate) -> None:
@@ -239,6 +240,17 @@ def _last_stage(session: Session, *, team_id: str, source: str, application_id: 
     )
 
 
+def _recruiter(
+    session: Session, *, team_id: str, user_id: str, known: dict[tuple[str, str], Recruiter] | None
+) -> Recruiter:
+    """The recruiter's row; with `known`, each looked up once per transaction (a batch names the same few)."""
+    if known is None:
+        return get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
+    if (team_id, user_id) not in known:
+        known[team_id, user_id] = get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
+    return known[team_id, user_id]
+
+
 def _rejected(
     session: Session,
     *,
@@ -248,6 +260,7 @@ def _rejected(
     rules: AtsRules,
     policy: Policy,
     recruiters: Mapping[str, str | None],
+    known_recruiters: dict[tuple[str, str], Recruiter] | None,
     now: datetime,
 ) -> None:
     asked = session.scalar(
@@ -273,7 +286,9 @@ def _rejected(
     if known is not None and known.opted_out:
         return  # they asked not to be contacted: no prompt, and nothing new recorded
     user_id = next((user for email in event.recruiter_emails if (user := recruiters.get(email))), None)
-    recruiter = None if user_id is None else get_or_create_recruiter(session=session, team_id=team_id, user_id=user_id)
+    recruiter = (
+        None if user_id is None else _recruiter(session, team_id=team_id, user_id=user_id, known=known_recruiters)
+    )
     notice = AtsNotice(
         team_id=team_id,
         source=source,

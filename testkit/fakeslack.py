@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import sys
@@ -373,6 +374,10 @@ class FakeSlack:
         """A workspace member; with an `email`, users.lookupByEmail finds them and their profile shows it."""
         ZoneInfo(tz)  # fail here, in the test's setup, on a typo rather than later inside a request
         with self._cond:
+            if email is not None:  # an address belongs to one member of a workspace, as in Slack
+                for other in list(self._users.values()):
+                    if other.id != user_id and other.email is not None and other.email.lower() == email.lower():
+                        self._users[other.id] = dataclasses.replace(other, email=None)
             self._users[user_id] = _User(user_id, name or user_id.lower(), tz, deleted, is_bot, email)
 
     def set_channel(
