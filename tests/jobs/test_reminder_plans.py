@@ -1,6 +1,7 @@
 """The sweep's queries go straight to what is due, whatever the history holds: every statement a real sweep runs is
 checked against SQLite's query plan. A plan that lists every candidate (`IN (SELECT …)` did) or reads a recruiter's
-whole history makes each sweep cost grow with the history; bench/sweep_cost.py measures it, this keeps it fixed.
+whole history (their check-ins, or every reminder they got when counting today's for the daily cap) makes each sweep
+cost grow with the history; bench/sweep_cost.py measures it, this keeps it fixed.
 (PostgreSQL's plans depend on its statistics, so they are checked by the benchmark, not here.)"""
 
 from __future__ import annotations
