@@ -210,12 +210,13 @@ _STAGE_RANK = case({stage: rank for rank, stage in enumerate(STAGES)}, value=Rej
 
 def _priority() -> tuple[UnaryExpression[object], ...]:
     """Which due check-ins go first when the cap or a DM's size holds some back: the strongest (how far they got,
-    then their rating, none counting lowest), then the most recently rejected, who remember the team best."""
+    then their rating, none counting lowest), then the most recently rejected, who remember the team best; rejected
+    at the same instant, in the order they were recorded."""
     return (
         _STAGE_RANK.desc(),
         func.coalesce(Rejection.rating, 0).desc(),
         Rejection.rejected_at.desc(),
-        Checkin.id.desc(),
+        Checkin.id.asc(),
     )
 
 
