@@ -188,6 +188,8 @@ def settings_env(url: str, api_url: str) -> dict[str, str]:
         WORK_HOURS="00:00-23:59:59",
         WORK_DAYS="mon-sun",
         DEFAULT_TIMEZONE="UTC",
+        # Every heavy recruiter's check-ins go out in one day: the daily cap measures nothing here.
+        CHECKINS_PER_DAY=str(HEAVY_DUE),
         LOG_LEVEL="INFO",
     )
     return env

@@ -81,6 +81,7 @@ class Settings:
     admin_user_ids: frozenset[str]
     policy: Policy
     working_hours: WorkingHours
+    checkins_per_day: int  # per recruiter per local working day: a backlog (an import, an outage) is spread out
     sweep_minutes: int
     run_scheduler: bool
     log_level: str
@@ -113,6 +114,7 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         admin_user_ids=_user_ids(env, "ADMIN_USER_IDS"),
         policy=_policy(env),
         working_hours=_working_hours(env),
+        checkins_per_day=_positive(env, "CHECKINS_PER_DAY", 10, 500),
         sweep_minutes=_positive(env, "SWEEP_MINUTES", 5, 1440),
         run_scheduler=_flag(env, "RUN_SCHEDULER", True),
         log_level=_log_level(env),

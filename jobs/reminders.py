@@ -1,5 +1,8 @@
 """The reminder sweep: DM each recruiter, inside their working hours, one message listing their due check-ins.
 
+At most CHECKINS_PER_DAY reach a recruiter on one of their working days (jobs/daily_cap.py), the strongest and most
+recent first: a backlog (an import of past rejections, a bot down for weeks) is spread over the following days.
+
 Exactly once (jobs/delivery.py): due rows are claimed in the database before anything is posted, and each DM carries
 the claim token, so a claim whose outcome is unknown is settled by finding the DM again. So no due check-in is lost,
 and none is posted twice.
@@ -14,16 +17,17 @@ from datetime import datetime
 from functools import partial
 
 from slack_sdk import WebClient
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, case, func, or_, select
+from sqlalchemy.orm import Session, contains_eager, joinedload, sessionmaker
 
 from bot.blocks.reminders import MAX_ITEMS, build_reminder
 from bot.config import Settings
 from bot.ids import REMINDER_METADATA_TYPE
 from bot.timezones import refresh_timezone
+from jobs.daily_cap import allowance
 from jobs.delivery import Claims, RunReport, run_clock, to_each_recruiter
 from jobs.slack_errors import Failure, Outcome
-from models import Candidate, Checkin, CheckinStatus, Recruiter, ReminderSent
+from models import STAGES, Candidate, Checkin, CheckinStatus, Recruiter, Rejection, ReminderSent
 from models.policy import Policy
 
 logger = logging.getLogger(__name__)
@@ -35,12 +39,13 @@ class SweepReport(RunReport):
 
     checkins: int = 0
     waiting_for_working_hours: int = 0
+    at_daily_cap: int = 0  # recruiters with check-ins due who already had their day's worth
 
     def summary(self) -> str:
         return (
             f"{self.messages} message(s), {self.checkins} check-in(s) sent, "
-            f"{self.waiting_for_working_hours} waiting for working hours, {self.deferred} deferred, "
-            f"{self.failed} failed, {self.recovered} found already delivered"
+            f"{self.waiting_for_working_hours} waiting for working hours, {self.at_daily_cap} at the daily cap, "
+            f"{self.deferred} deferred, {self.failed} failed, {self.recovered} found already delivered"
         )
 
 
@@ -111,10 +116,12 @@ def run_reminders(
         report=report,
     )
     logger.info(
-        "reminder sweep: %s messages, %s check-ins, %s waiting for working hours, %s deferred, %s failed",
+        "reminder sweep: %s messages, %s check-ins, %s waiting for working hours, %s at the daily cap, %s deferred, "
+        "%s failed",
         report.messages,
         report.checkins,
         report.waiting_for_working_hours,
+        report.at_daily_cap,
         report.deferred,
         report.failed,
     )
@@ -133,7 +140,8 @@ def deliver(
     dry_run: bool,
     report: SweepReport,
 ) -> bool:
-    """Claim, post and record one recruiter's due check-ins, if it is working hours where they are.
+    """Claim, post and record one recruiter's due check-ins, if it is working hours where they are and today's cap
+    leaves room: the strongest and most recent first, at most MAX_ITEMS in one DM.
 
     Returns True when Slack refused the post for its rate even after the client waited Retry-After once.
     """
@@ -146,24 +154,39 @@ def deliver(
         report.waiting_for_working_hours += 1
         report.lines.append(f"<@{user_id}>: waiting for working hours ({tz or settings.working_hours.default_tz})")
         return False
+    cap, day = settings.checkins_per_day, settings.working_hours.local_day(now, tz)
     if dry_run:
         with sessions.begin() as session:
-            due = _due(session, recruiter_id, now, limit=MAX_ITEMS)
+            room = allowance(session, recruiter_id=recruiter_id, cap=cap, day=day, now=now)
+            due = _listed(session, _first_due(session, recruiter_id, now, limit=min(room, MAX_ITEMS)))
             names = ", ".join(f"{c.candidate.name} ({c.rejection.role_title})" for c in due)
+        if not room:
+            _at_cap(report, user_id, cap)
+        else:
             report.lines.append(f"<@{user_id}>: would DM {len(due)} check-in(s): {names}")
         return False
 
     claimed_at = clock()
+    token = None
     with sessions.begin() as session:
-        ids = [c.id for c in _due(session, recruiter_id, now, limit=MAX_ITEMS)]
-        due = and_(Checkin.id.in_(ids), eligible(now))
-        token = claims.claim(session, due, at=claimed_at, claimed_at=claimed_at)
+        # The allowance locks the recruiter until this claim commits: two sweeps cannot both spend it.
+        room = allowance(session, recruiter_id=recruiter_id, cap=cap, day=day, now=now)
+        if ids := _first_due(session, recruiter_id, now, limit=min(room, MAX_ITEMS)):
+            due = and_(Checkin.id.in_(ids), eligible(now))
+            token = claims.claim(session, due, at=claimed_at, claimed_at=claimed_at)
+    if not room:
+        _at_cap(report, user_id, cap)
+        return False
+    if token is None:
+        return False  # another sweep got there first
     with sessions.begin() as session:
         claimed = _claimed(session, token)
         if not claimed:
             return False  # another sweep got there first
-        more = session.scalar(select(func.count()).where(eligible(now), Checkin.recruiter_id == recruiter_id)) or 0
-        reply = build_reminder(claimed, more=more, policy=settings.policy, now=now)
+        waiting = session.scalar(select(func.count()).where(eligible(now), Checkin.recruiter_id == recruiter_id)) or 0
+        more = min(waiting, room - len(claimed))  # today's allowance covers these: later sweeps send them
+        later = waiting - more  # held back by the cap
+        reply = build_reminder(claimed, more=more, later=later, per_day=cap, policy=settings.policy, now=now)
         count = len(claimed)
     failure = claims.post(
         sessions=sessions, client=client, token=token, channel=user_id, reply=reply, now=now, report=report
@@ -171,22 +194,62 @@ def deliver(
     if failure is not None:
         return failure.rate_limited
     report.checkins += count
-    report.lines.append(f"<@{user_id}>: sent {count} check-in(s)")
+    held = f", {later} held for the next working days by the daily cap" if later else ""
+    report.lines.append(f"<@{user_id}>: sent {count} check-in(s){held}")
     return False
 
 
-def _with_details() -> Select[tuple[Checkin]]:
-    """Check-ins with what a reminder shows about them, soonest due first."""
+def _at_cap(report: SweepReport, user_id: str, cap: int) -> None:
+    report.at_daily_cap += 1
+    report.lines.append(f"<@{user_id}>: daily cap reached ({cap} a day): the rest wait for the next working day")
+
+
+# How far a rejected candidate got, for "strongest first": final before interview before screen.
+_STAGE_RANK = case({stage: rank for rank, stage in enumerate(STAGES)}, value=Rejection.stage, else_=-1)
+
+
+def _priority() -> tuple[UnaryExpression[object], ...]:
+    """Which due check-ins go first when the cap or a DM's size holds some back: the strongest (how far they got,
+    then their rating, none counting lowest), then the most recently rejected, who remember the team best; rejected
+    at the same instant, in the order they were recorded."""
     return (
-        select(Checkin)
-        .options(joinedload(Checkin.candidate), joinedload(Checkin.rejection))
-        .order_by(Checkin.due_at, Checkin.id)
+        _STAGE_RANK.desc(),
+        func.coalesce(Rejection.rating, 0).desc(),
+        Rejection.rejected_at.desc(),
+        Checkin.id.asc(),
     )
 
 
-def _due(session: Session, recruiter_id: int, now: datetime, *, limit: int) -> Sequence[Checkin]:
-    query = _with_details().where(eligible(now), Checkin.recruiter_id == recruiter_id).limit(limit)
-    return session.scalars(query).all()
+def _first_due(session: Session, recruiter_id: int, now: datetime, *, limit: int) -> list[int]:
+    """The ids of the recruiter's `limit` first due check-ins, in priority order.
+
+    Reads the recruiter's due rows only (ix_checkins_recruiter_id_status_due_at) and each one's rejection by key:
+    the cost follows the number due, never the history.
+    """
+    if limit <= 0:
+        return []
+    query = (
+        select(Checkin.id)
+        .join(Rejection, Rejection.id == Checkin.rejection_id)
+        .where(eligible(now), Checkin.recruiter_id == recruiter_id)
+        .order_by(*_priority())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def _with_details() -> Select[tuple[Checkin]]:
+    """Check-ins with what a reminder shows about them, in priority order."""
+    return (
+        select(Checkin)
+        .join(Checkin.rejection)
+        .options(contains_eager(Checkin.rejection), joinedload(Checkin.candidate))
+        .order_by(*_priority())
+    )
+
+
+def _listed(session: Session, ids: Sequence[int]) -> Sequence[Checkin]:
+    return session.scalars(_with_details().where(Checkin.id.in_(ids))).all() if ids else []
 
 
 def _claimed(session: Session, token: str, *, lock: bool = False) -> Sequence[Checkin]:
@@ -208,9 +271,11 @@ def record_sent(session: Session, *, token: str, channel: str, ts: str, policy: 
             select(ReminderSent.id).where(ReminderSent.checkin_id == checkin.id, ReminderSent.step == checkin.step)
         )
         if exists is None:
-            session.add(
-                ReminderSent(team_id=checkin.team_id, checkin_id=checkin.id, step=checkin.step, channel=channel, ts=ts)
+            # Sent at the sweep's instant: the day the daily cap counts it on is the day the sweep was working in.
+            sent = ReminderSent(
+                team_id=checkin.team_id, checkin_id=checkin.id, step=checkin.step, channel=channel, ts=ts, sent_at=now
             )
+            session.add(sent)
         checkin.step, checkin.due_at = policy.after_send(step=checkin.step, due_at=checkin.due_at, now=now)
         checkin.claim_token = checkin.claimed_at = checkin.claim_expires_at = checkin.retry_at = None
         checkin.recruiter.dm_channel = channel

@@ -75,10 +75,17 @@ class Checkin(Base):
 
 
 class ReminderSent(Base):
-    """One reminder DM entry per check-in step: the unique key is the database's own guard against doubles."""
+    """One reminder DM entry per check-in step: the unique key is the database's own guard against doubles.
+
+    `channel` is the recruiter's DM and `sent_at` the sweep's instant: together, how many reached them on a day.
+    """
 
     __tablename__ = "reminders_sent"
-    __table_args__ = (UniqueConstraint("checkin_id", "step"),)
+    __table_args__ = (
+        UniqueConstraint("checkin_id", "step"),
+        # What one recruiter's DM received on one day, for the daily cap, without reading their history (0007).
+        Index("ix_reminders_sent_channel_sent_at", "channel", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -21,10 +21,23 @@ class WorkingHours:
     def __post_init__(self) -> None:
         zone(self.default_tz)
 
+    def place(self, tz: str | None) -> ZoneInfo:
+        """The zone a recruiter's hours are read in: theirs, or the default when unknown or invalid."""
+        return zone(tz) if tz and valid_zone(tz) else zone(self.default_tz)
+
     def allows(self, when: datetime, tz: str | None) -> bool:
         """True when `when` falls inside working hours in `tz` (the default zone when unknown or invalid)."""
-        local = when.astimezone(zone(tz) if tz and valid_zone(tz) else zone(self.default_tz))
+        local = when.astimezone(self.place(tz))
         return local.weekday() in self.days and self.start <= local.time() < self.end
+
+    def local_day(self, when: datetime, tz: str | None) -> tuple[datetime, datetime]:
+        """The UTC bounds [start, end) of the calendar day `when` falls on in `tz`: a recruiter's "today", whatever
+        the UTC date (a Los Angeles afternoon is the next day in UTC), 23 or 25 hours long on a clock change."""
+        place = self.place(tz)
+        day = when.astimezone(place).date()
+        start = datetime.combine(day, time(0), tzinfo=place)
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=place)
+        return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def zone(name: str) -> ZoneInfo:

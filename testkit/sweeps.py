@@ -16,13 +16,58 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from jobs.reminders import SweepReport, run_reminders
-from models import Checkin, ReminderSent
+from models import STAGES, Checkin, ReminderSent
+from testkit.data import REC, reject
 from testkit.fakeslack import TEAM_ID, FakeSlack
 
 TEAM = TEAM_ID
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
+
+
+# Strong rejections of every kind, seven of them so that a day's worth of ten never lines up with one kind.
+KINDS: tuple[tuple[str, int | None], ...] = (
+    ("final", 5),
+    ("interview", 4),
+    ("final", None),
+    ("screen", 5),
+    ("final", 3),
+    ("interview", 5),
+    ("final", None),
+)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One check-in of a backlog, with what decides its place in the queue."""
+
+    checkin_id: int
+    stage: str
+    rating: int | None
+    rejected_at: datetime
+
+
+def backlog(
+    sessions: sessionmaker[Session], count: int, *, due_by: datetime, user: str = REC, spacing: timedelta = 29 * HOUR
+) -> list[Due]:
+    """`count` strong rejections for `user`, every first check-in due by `due_by`: stages and ratings cycle through
+    KINDS while rejection dates step back by `spacing`, so neither strength nor date alone gives the order. (With 40
+    at 29 hours, the oldest is rejected 61 days before `due_by` less 14: its next step, at 90 days, is weeks away.)"""
+    made = []
+    for i in range(count):
+        stage, rating = KINDS[i % len(KINDS)]
+        at = due_by - 14 * DAY - i * spacing
+        rejected = reject(sessions, name=f"{user} Candidate {i:02d}", stage=stage, rating=rating, user=user, at=at)
+        assert rejected.checkin_id is not None
+        made.append(Due(rejected.checkin_id, stage, rating, at))
+    return made
+
+
+def strongest_first(dues: Iterable[Due]) -> list[int]:
+    """The order the daily cap promises: how far they got, then their rating (none lowest), then the most recent."""
+    ranked = sorted(dues, key=lambda d: (STAGES.index(d.stage), d.rating or 0, d.rejected_at), reverse=True)
+    return [d.checkin_id for d in ranked]
 
 
 def slack_client(fake: FakeSlack, *, timeout: int = 30) -> WebClient:

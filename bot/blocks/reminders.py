@@ -126,8 +126,11 @@ def checkin_actions(value: ButtonValue) -> Block:
     }
 
 
-def build_reminder(checkins: Sequence[Checkin], *, more: int, policy: Policy, now: datetime) -> Message:
-    """One DM for one sweep; `checkins` are at their pre-send step, and `more` were left for the next message."""
+def build_reminder(
+    checkins: Sequence[Checkin], *, more: int, policy: Policy, now: datetime, later: int = 0, per_day: int = 0
+) -> Message:
+    """One DM for one sweep; `checkins` are at their pre-send step. Of those still due, `more` come in the next
+    reminder (today's allowance covers them) and `later` wait for the next working days, `per_day` a day at most."""
     names = ", ".join(c.candidate.name for c in checkins)
     count = len(checkins) + more
     blocks: list[Block] = [header(f"Time to reconnect with {count} candidate{'s' if count != 1 else ''}")]
@@ -137,10 +140,25 @@ def build_reminder(checkins: Sequence[Checkin], *, more: int, policy: Policy, no
         # The buttons must match the row as the sweep will leave it once this message is sent.
         after_step, after_due = policy.after_send(step=step, due_at=checkin.due_at, now=now)
         blocks.append(checkin_actions(ButtonValue(checkin.id, step, after_step, int(after_due.timestamp()))))
-    if more:
-        blocks.append(context(f"{more} more due: open Keepwarm's *Home* tab to see them all."))
-    fallback = escape(f"Time to reconnect with {names}" + (f" and {more} more" if more else ""))
-    return message(truncate(fallback, FALLBACK_MAX), blocks)
+    if more or later:
+        blocks.append(context(still_due(more=more, later=later, per_day=per_day)))
+    fallback = f"Time to reconnect with {names}" + (f" and {more} more" if more else "")
+    if later:
+        fallback += f" ({later} more from the next working day on)"
+    return message(truncate(escape(fallback), FALLBACK_MAX), blocks)
+
+
+def still_due(*, more: int, later: int, per_day: int) -> str:
+    """The reminder's last line: how many more are due and when they come, so a backlog held back by the daily cap
+    reads as spread on purpose, not lost."""
+    see_all = "open Keepwarm's *Home* tab to see them all."
+    if not later:
+        return f"{more} more due: {see_all}"
+    spread = f"from the next working day on, at most {per_day} a day, strongest and most recent first"
+    if not more:
+        return f"{later} more due {spread}: {see_all}"
+    reminders = "reminder" if more <= MAX_ITEMS else "reminders"
+    return f"{more + later} more due: {more} in your next {reminders}, {later} {spread}; {see_all}"
 
 
 def outcome_stopped(reason: StopReason) -> str:

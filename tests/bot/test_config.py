@@ -22,6 +22,7 @@ def test_defaults() -> None:
     assert settings.port == 3000
     assert not settings.socket_mode
     assert settings.recruiter_user_ids == settings.admin_user_ids == frozenset()
+    assert settings.checkins_per_day == 10
 
 
 def test_reminder_settings() -> None:
@@ -37,6 +38,7 @@ def test_reminder_settings() -> None:
             "DEFAULT_TIMEZONE": "Asia/Jerusalem",
             "SWEEP_MINUTES": "2",
             "RUN_SCHEDULER": "false",
+            "CHECKINS_PER_DAY": "25",
         }
     )
     policy, hours = settings.policy, settings.working_hours
@@ -46,6 +48,7 @@ def test_reminder_settings() -> None:
     assert hours.days == {6, 0, 1, 2, 3}
     assert hours.default_tz == "Asia/Jerusalem"
     assert (settings.sweep_minutes, settings.run_scheduler) == (2, False)
+    assert settings.checkins_per_day == 25
 
 
 def test_digest_settings_default_to_mondays_at_nine_in_the_default_time_zone() -> None:
@@ -127,6 +130,9 @@ def test_values_are_read_and_normalised() -> None:
         ({"WORK_DAYS": "weekdays"}, "WORK_DAYS must name days"),
         ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE must be an IANA time zone"),
         ({"SWEEP_MINUTES": "often"}, "SWEEP_MINUTES must be a whole number"),
+        ({"CHECKINS_PER_DAY": "0"}, "CHECKINS_PER_DAY must be a whole number from 1 to 500"),
+        ({"CHECKINS_PER_DAY": "501"}, "CHECKINS_PER_DAY must be a whole number from 1 to 500"),
+        ({"CHECKINS_PER_DAY": "ten"}, "CHECKINS_PER_DAY must be a whole number from 1 to 500"),
         ({"RUN_SCHEDULER": "maybe"}, "RUN_SCHEDULER must be true or false"),
         ({"DIGEST_CHANNEL": "#hiring"}, "DIGEST_CHANNEL must be a channel id"),
         ({"DIGEST_CRON": "0 9 * *"}, "DIGEST_CRON must be a crontab line"),

@@ -48,7 +48,13 @@ SEED = 2026
 USERS = [f"U0SUS{i:02d}" for i in range(16)]
 FEED_SECONDS = 70.0  # the sweeps run at start-up and a minute later while check-ins keep arriving; a third mops up
 FEED_EVERY = 0.25
-ALWAYS_WORKING = {"WORK_DAYS": "mon-sun", "WORK_HOURS": "00:00-23:59", "DEFAULT_TIMEZONE": "UTC"}
+# Every check-in goes out on the day, a score or so a recruiter: tests/jobs/test_daily_cap.py tests the daily cap.
+ALWAYS_WORKING = {
+    "WORK_DAYS": "mon-sun",
+    "WORK_HOURS": "00:00-23:59",
+    "DEFAULT_TIMEZONE": "UTC",
+    "CHECKINS_PER_DAY": "500",
+}
 SWEEP_LINE = re.compile(r"reminder sweep: (\d+) messages")
 
 

@@ -39,7 +39,13 @@ SEED = 20260105
 RECRUITERS = 48
 KILLED_ROUNDS = 30
 POST_SECONDS = 0.08  # how long the fake Slack holds each chat.postMessage answer: the window a kill lands in
-ALWAYS_WORKING = {"WORK_DAYS": "mon-sun", "WORK_HOURS": "00:00-23:59", "DEFAULT_TIMEZONE": "UTC"}
+# Every check-in goes out on the day, up to 24 a recruiter: the daily cap is tested in tests/jobs/test_daily_cap.py.
+ALWAYS_WORKING = {
+    "WORK_DAYS": "mon-sun",
+    "WORK_HOURS": "00:00-23:59",
+    "DEFAULT_TIMEZONE": "UTC",
+    "CHECKINS_PER_DAY": "500",
+}
 NOW = MONDAY + 14 * DAY + HOUR  # every MONDAY rejection's first check-in is due
 SECOND = timedelta(seconds=1)
 ROUND = LEASE + MINUTE  # each round's sweep runs this long after the last one: any claim left behind has expired

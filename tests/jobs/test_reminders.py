@@ -6,6 +6,7 @@ explicit `now`, and every test counts what Slack shows (messages per DM channel,
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import uuid
@@ -305,8 +306,8 @@ def test_due_checkins_are_batched_into_one_dm_per_recruiter(
 
     assert sorted(call.params["channel"] for call in fake_slack.calls_to("chat.postMessage")) == sorted([REC, other])
     [mine] = fake_slack.messages(dm(REC))
-    assert checkins_in(mine) == ids[:3]
-    assert mine["text"] == "Time to reconnect with Ann Lee, Bob Stone, Cy Young"
+    assert checkins_in(mine) == ids[2::-1]  # equally strong: the most recently rejected first
+    assert mine["text"] == "Time to reconnect with Cy Young, Bob Stone, Ann Lee"
     assert all(f"*{name}*" in texts(mine) for name in names)
     assert mine["blocks"][0]["text"]["text"] == "Time to reconnect with 3 candidates"
     [theirs] = fake_slack.messages(dm(other))
@@ -319,14 +320,16 @@ def test_more_than_max_items_fills_one_dm_and_the_rest_go_in_the_next_sweep(
     sweep: Sweeper, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_user(REC, tz="UTC")
+    sweep.settings = dataclasses.replace(settings, checkins_per_day=500)  # the daily cap holds nothing back here
     extra = 4
     for i in range(MAX_ITEMS + extra):
         reject(sessions, name=f"Candidate {i:02d}", at=MONDAY + i * MINUTE)
     ids = checkin_ids(sessions)
+    newest_first = ids[::-1]
 
     assert tally(sweep(DUE + HOUR)) == expected(messages=1, checkins=MAX_ITEMS)
     [first] = fake_slack.messages(dm(REC))
-    assert checkins_in(first) == ids[:MAX_ITEMS]
+    assert checkins_in(first) == newest_first[:MAX_ITEMS]
     assert len(first["blocks"]) <= MESSAGE_BLOCKS_MAX
     assert first["blocks"][0]["text"]["text"] == f"Time to reconnect with {MAX_ITEMS + extra} candidates"
     footer = first["blocks"][-1]
@@ -336,7 +339,7 @@ def test_more_than_max_items_fills_one_dm_and_the_rest_go_in_the_next_sweep(
 
     assert tally(sweep(DUE + HOUR + 5 * MINUTE)) == expected(messages=1, checkins=extra)
     second = fake_slack.messages(dm(REC))[1]
-    assert checkins_in(second) == ids[MAX_ITEMS:]
+    assert checkins_in(second) == newest_first[MAX_ITEMS:]
     assert "more due" not in texts(second)
     assert tally(sweep(DUE + HOUR + 10 * MINUTE)) == expected()
     assert delivered(fake_slack, [REC]) == Counter(dict.fromkeys(ids, 1))

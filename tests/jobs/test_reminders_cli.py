@@ -10,7 +10,7 @@ import re
 import signal
 import subprocess
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -31,13 +31,16 @@ from testkit.sweeps import (
     MINUTE,
     TEAM,
     Sweeper,
+    backlog,
     checkin_ids,
     checkin_of,
+    checkins_in,
     delivered,
     dm,
     expected,
     posts,
     sent_rows,
+    strongest_first,
     tally,
 )
 
@@ -113,10 +116,10 @@ def test_dry_run_prints_what_would_be_sent_and_changes_nothing(
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        f"<@{REC}>: would DM 2 check-in(s): Ann Lee (Data Analyst), Bob Stone (Designer)",
+        f"<@{REC}>: would DM 2 check-in(s): Bob Stone (Designer), Ann Lee (Data Analyst)",
         f"<@{tokyo}>: waiting for working hours (Asia/Tokyo)",
-        "dry run: 0 message(s), 0 check-in(s) sent, 1 waiting for working hours, 0 deferred, 0 failed, "
-        "0 found already delivered",
+        "dry run: 0 message(s), 0 check-in(s) sent, 1 waiting for working hours, 0 at the daily cap, 0 deferred, "
+        "0 failed, 0 found already delivered",
     ]
     assert fake_slack.calls == []
     assert snapshot(engine) == before
@@ -148,6 +151,58 @@ def test_an_unreachable_database_is_exit_1_with_one_clear_line(fake_slack: FakeS
     assert "port 1" in lines[0]
     assert result.stdout == ""
     assert fake_slack.calls == []
+
+
+# --- The daily cap over several simulated days -----------------------------------------------------------------------
+
+
+def test_forty_overdue_checkins_reach_the_recruiter_ten_a_working_day_strongest_and_most_recent_first(
+    database_url: str, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """What an import of past rejections (or a bot down for weeks) leaves: 40 check-ins overdue at once. The clock
+    runs `python -m jobs run reminders --now` through a week: ten a working day (CHECKINS_PER_DAY's default), none
+    at the weekend, none twice, all of them by Tuesday."""
+    fake_slack.set_user(REC, tz="Europe/Paris")
+    thursday = datetime(2026, 1, 15, 10, tzinfo=UTC)  # 11:00 in Paris
+    order = strongest_first(backlog(sessions, 40, due_by=thursday))
+    env = cli_env(database_url, fake_slack)
+
+    def run(when: datetime) -> tuple[int, list[str]]:
+        result = run_jobs(env, when)
+        assert result.returncode == 0, result.stderr
+        return messages_sent(result.stdout), result.stdout.splitlines()
+
+    days: list[list[int]] = []
+    for when, sends in [
+        (thursday, 1),
+        (thursday + 5 * HOUR, 0),  # 16:00 in Paris: the day's ten are out
+        (thursday + DAY, 1),  # Friday
+        (thursday + 2 * DAY, 0),  # Saturday
+        (thursday + 3 * DAY, 0),  # Sunday
+        (thursday + 4 * DAY, 1),  # Monday
+        (thursday + 5 * DAY, 1),  # Tuesday: the last ten
+        (thursday + 6 * DAY, 0),  # Wednesday: nothing left
+    ]:
+        before = len(fake_slack.messages(dm(REC)))
+        sent, lines = run(when)
+        assert sent == sends, (when, lines)
+        days.extend(checkins_in(message) for message in fake_slack.messages(dm(REC))[before:])
+        if when == thursday + 5 * HOUR:
+            assert lines[0] == f"<@{REC}>: daily cap reached (10 a day): the rest wait for the next working day"
+            assert ", 1 at the daily cap, " in lines[-1]
+        if when.weekday() >= 5:
+            assert lines[0] == f"<@{REC}>: waiting for working hours (Europe/Paris)"
+
+    assert days == [order[0:10], order[10:20], order[20:30], order[30:40]]
+    thursdays, _, _, tuesdays = fake_slack.messages(dm(REC))
+    assert thursdays["blocks"][0]["text"]["text"] == "Time to reconnect with 10 candidates"
+    assert thursdays["blocks"][-1]["elements"][0]["text"] == (
+        "30 more due from the next working day on, at most 10 a day, strongest and most recent first: "
+        "open Keepwarm's *Home* tab to see them all."
+    )
+    assert tuesdays["blocks"][-1]["type"] == "actions"  # nothing more due: no last line
+    assert delivered(fake_slack, [REC]) == Counter(dict.fromkeys(order, 1))
+    assert sorted(checkin for checkin, _, _, _ in sent_rows(sessions)) == sorted(order)
 
 
 # --- 7. A sweep killed with SIGKILL while it waits for Slack ----------------------------------------------------------

@@ -310,6 +310,16 @@ CASES = [
     ),
     Case(
         reminders.build_reminder,
+        "MAX_ITEMS hostile, more in the next reminder and more held back by the daily cap",
+        lambda b: b(many_checkins(WORST, MAX_ITEMS), more=4, later=84_000, per_day=500, policy=POLICY, now=SWEEP),
+    ),
+    Case(
+        reminders.build_reminder,
+        "one, the rest held back by the daily cap",
+        lambda b: b(many_checkins(REALISTIC, 1), more=0, later=399, per_day=1, policy=POLICY, now=SWEEP),
+    ),
+    Case(
+        reminders.build_reminder,
         "more check-ins given than fit",
         lambda b: b(many_checkins(REALISTIC, 40), more=0, policy=POLICY, now=SWEEP),
     ),
