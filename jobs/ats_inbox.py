@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -41,6 +42,10 @@ BATCH = 500  # deliveries read from the inbox at a time
 # Applied per transaction: a commit per delivery cost most of a sweep's time, and a longer transaction holds SQLite's
 # one write lock longer against the receivers (bench/ats_intake.py measured 10, with pauses, and 50).
 APPLY_BATCH = 50
+# SQLite has one writer, and a write that waits polls for the lock, sleeping up to 100 ms between tries: batches back
+# to back took it from the receivers for seconds (bench/ats_intake.py). A pause longer than that lets every waiting
+# delivery in between two batches.
+SQLITE_PAUSE_SECONDS = 0.11
 ERROR_MAX = 300  # the inbox's last_error column
 ID_MAX = 100  # the ATS id columns
 logger = logging.getLogger(__name__)
@@ -101,6 +106,7 @@ def run_inbox(
     """Process every waiting delivery, oldest first, then purge old processed ones. Database errors while reading the
     inbox propagate (the run could not happen); one delivery's failure never stops the others."""
     report = InboxReport()
+    single_writer = sessions.kw["bind"].dialect.name == "sqlite"
     after = 0
     while True:
         with sessions.begin() as session:
@@ -114,6 +120,8 @@ def run_inbox(
                 )
             ]
         for start in range(0, len(batch), APPLY_BATCH):
+            if start and single_writer:
+                time.sleep(SQLITE_PAUSE_SECONDS)
             _process(
                 sessions=sessions,
                 settings=settings,
