@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from bot.candidate_csv.columns import Columns, Field
 from bot.candidate_csv.table import Record
-from bot.candidate_csv.values import DateOrder, instant, order_shown, rating
+from bot.candidate_csv.values import DateOrder, instant, order_shown, rating, year_last
 from bot.config import USER_ID
 from bot.fields import FieldError, InputErrors, quote, refuse_control
 from bot.rejection_input import FIELDS, NOTE_MAX, cleaned_or_none, validate_rejection
@@ -45,10 +45,19 @@ class RowError(Exception):
 
 @dataclass(frozen=True)
 class DateStyle:
-    """How this file writes 03/05/2024, and which date showed it (None: nothing did, month first is assumed)."""
+    """How this file writes 03/05/2024: which date showed it, or whether month first was assumed for such dates."""
 
     order: DateOrder = DateOrder.MONTH_FIRST
     shown_by: str | None = None
+    assumed: bool = False
+
+    def said(self) -> str | None:
+        """The line telling the importer how such dates were read, when the file has any."""
+        if self.shown_by is not None:
+            return f"dates like 03/05/2024 are read {self.order}, as {self.shown_by} shows"
+        if self.assumed:
+            return "dates like 03/05/2024 are read month first (March 5): no date in the file shows another order"
+        return None
 
 
 @dataclass(frozen=True)
@@ -67,23 +76,19 @@ def date_style(records: Iterable[Record], columns: Columns) -> DateStyle:
     """The file's order for dates like 03/05/2024, from the first one that can only be read one way."""
     if Field.REJECTED_AT not in columns.index:
         return DateStyle()
+    assumed = False
     for record in records:
         value = (columns.value(record.values, Field.REJECTED_AT) or "").strip()
         order = order_shown(value)
         if order is not None:
             return DateStyle(order, f"{record.where}: {quote(value)}")
-    return DateStyle()
+        assumed = assumed or year_last(value)
+    return DateStyle(assumed=assumed)
 
 
 def read_row(record: Record, columns: Columns, *, rules: AtsRules, dates: DateStyle, now: datetime) -> ImportRow:
     """Check and clean one row; raises RowError naming the row and every problem in it."""
     errors: dict[str, str] = {}
-    extra = [value for value in record.values[len(columns.header) :] if value.strip()]
-    if extra:
-        errors["values"] = (
-            f"The row has {len(record.values)} values but the header has {len(columns.header)} columns; a value "
-            "holding the separator must be in double quotes."
-        )
     raw = {
         "name": _name(record.values, columns),
         "role": columns.value(record.values, Field.ROLE),
@@ -104,6 +109,12 @@ def read_row(record: Record, columns: Columns, *, rules: AtsRules, dates: DateSt
         entry = validate_rejection(raw)
     except InputErrors as invalid:
         errors.update(invalid.errors)
+    extra = record.values[len(columns.header) :]
+    if any(value.strip() for value in extra) or (extra and errors):  # empty ones alone are a stray separator
+        errors["values"] = (
+            f"The row has {len(record.values)} values but the header has {len(columns.header)} columns; a value "
+            "holding the separator must be in double quotes."
+        )
     if errors:
         said = " ".join(errors[key] for key in _ORDER if key in errors)
         spans = (

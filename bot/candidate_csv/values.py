@@ -77,6 +77,11 @@ def rating(value: str | None) -> int | None:
     )
 
 
+def year_last(value: str) -> bool:
+    """Whether a date is written like 03/05/2024, whose reading depends on the file's order."""
+    return _YEAR_LAST.fullmatch(value.strip()) is not None
+
+
 def order_shown(value: str) -> DateOrder | None:
     """The order a year-last date shows when only one reading is a date (25/03/2024 is day first), else None."""
     found = _YEAR_LAST.fullmatch(value.strip())
