@@ -47,7 +47,7 @@ from bot.slack_directory import EmailLookupFailed, SlackDirectory
 from models.db import one_line
 from models.imports import BatchResult, ImportMark, Outcome, PastRejection, import_mark, record_past_rejections
 
-BATCH_ROWS = 1000
+BATCH_ROWS = 2500
 MAX_PROBLEMS = 50
 
 
