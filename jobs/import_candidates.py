@@ -1,10 +1,11 @@
 """`python -m jobs import-candidates FILE.csv`: bring past candidates in from a spreadsheet or an ATS export.
 
-The file is read three times, as a stream, so its size never matters: once for how it writes dates like 03/05/2024,
-once to check every row and find every recruiter in Slack (nothing is written), once to record the rows in batches
-of BATCH_ROWS, each batch its own transaction, so neither memory nor a lock grows with the file. All or nothing by
-default: any problem in the check and nothing is written, every problem reported (the first MAX_PROBLEMS, then a
-count). With `skip_invalid` the valid rows are recorded and the others listed.
+The file is read as a stream, so its size never matters: once for how it writes dates like 03/05/2024 (until a date
+shows it), once to check every row and find every recruiter in Slack, writing nothing but the checked rows to a
+temporary file; those are then recorded in batches of BATCH_ROWS, each batch its own transaction, so neither memory
+nor a lock grows with the file. All or nothing by default: any problem in the check and nothing is written, every
+problem reported (the first MAX_PROBLEMS, then a count). With `skip_invalid` the valid rows are recorded and the
+others listed.
 
 Running a file twice changes nothing the second time: a row repeating a rejection already recorded is skipped
 (models/imports.py says exactly when a row repeats one). So an import the database interrupted half-way is finished
@@ -18,6 +19,7 @@ transaction holds the whole database, the bot's own writes wait while a dry run 
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import tempfile
 from collections import Counter
@@ -145,7 +147,7 @@ def import_candidates(
     in Slack. A binary stream from its start: a file opened "rb", or downloaded bytes. Never raises for what is in the
     file, for Slack failing or for the database failing: the report says what happened."""
     report = ImportReport()
-    with _rereadable(source) as stream:
+    with _rereadable(source) as stream, tempfile.TemporaryFile() as checked:
         start = stream.tell()
         try:
             with read_table(stream) as table:
@@ -160,7 +162,7 @@ def import_candidates(
                 dates = date_style(table.records, columns)
             stream.seek(start)
             importer = _Importer(settings=settings, columns=columns, dates=dates, owner=owner, now=now)
-            importer.check(stream, directory, report)
+            importer.check(stream, directory, report, checked)
         except (CsvError, HeaderError) as error:
             return report.refuse(*(error.problems if isinstance(error, HeaderError) else [str(error)]))
         except EmailLookupFailed as error:
@@ -172,8 +174,8 @@ def import_candidates(
         if report.problem_count and not skip_invalid:
             report.ok = False
             return report
-        stream.seek(start)
-        importer.record(stream, sessions, team_id, report, dry_run=dry_run)
+        checked.seek(0)
+        importer.record(checked, sessions, team_id, report, dry_run=dry_run)
     return report
 
 
@@ -188,8 +190,9 @@ class _Importer:
         self.labels: dict[str, str] = {}  # Slack user id -> how the file named them
         self.known: set[int] = set()
 
-    def check(self, stream: BinaryIO, directory: SlackDirectory, report: ImportReport) -> None:
-        """Read every row, and find each recruiter in Slack once; raises EmailLookupFailed if Slack does not answer."""
+    def check(self, stream: BinaryIO, directory: SlackDirectory, report: ImportReport, checked: BinaryIO) -> None:
+        """Read every row, find each recruiter in Slack once, and keep each valid row in `checked` for the import;
+        raises EmailLookupFailed if Slack does not answer."""
         for row in self._rows(stream, report):
             if row.recruiter not in self.users:
                 self.users[row.recruiter] = self._find(row.recruiter, directory)
@@ -197,8 +200,9 @@ class _Importer:
             if user is None:
                 report.invalid += 1
                 report.problem(unknown_recruiter(row.where, row.recruiter, looked_up=_is_email(row.recruiter)))
-            else:
-                self.labels.setdefault(user, row.recruiter if self.users[row.recruiter] else "--owner")
+                continue
+            self.labels.setdefault(user, row.recruiter if self.users[row.recruiter] else "--owner")
+            pickle.dump(PastRejection(row.entry, user, row.rejected_at, row.reason), checked)
 
     def preamble(self) -> list[str]:
         """How the file was read: which column is which, what was ignored, how its dates were read."""
@@ -209,23 +213,13 @@ class _Importer:
         return [*lines, *([said] if said else [])]
 
     def record(
-        self, stream: BinaryIO, sessions: sessionmaker[Session], team_id: str, report: ImportReport, *, dry_run: bool
+        self, checked: BinaryIO, sessions: sessionmaker[Session], team_id: str, report: ImportReport, *, dry_run: bool
     ) -> None:
-        """Record the valid rows batch by batch; the database failing stops the import with the report saying so."""
-        checked = ImportReport()  # the checking pass counted rows and problems already
+        """Record the checked rows batch by batch; the database failing stops the import with the report saying so."""
         try:
             with _transactions(sessions, dry_run=dry_run) as batches:
                 mark = batches.mark()
-                batch: list[PastRejection] = []
-                for row in self._rows(stream, checked):
-                    user = self.users[row.recruiter] or self.owner
-                    if user is None:
-                        continue
-                    batch.append(PastRejection(row.entry, user, row.rejected_at, row.reason))
-                    if len(batch) == BATCH_ROWS:
-                        self._add(batches.record(batch, team_id, self.settings, self.now, mark), report)
-                        batch = []
-                if batch:
+                for batch in _batches(checked):
                     self._add(batches.record(batch, team_id, self.settings, self.now, mark), report)
         except SQLAlchemyError as error:
             if dry_run:
@@ -273,6 +267,21 @@ class _Importer:
             report.checkins.setdefault(user, Schedule()).days[due_at.date()] += 1
         for user, due_at in result.unscheduled:
             report.checkins[user].days[due_at.date()] -= 1
+
+
+def _batches(checked: BinaryIO) -> Iterator[list[PastRejection]]:
+    """The checked rows, BATCH_ROWS at a time."""
+    batch: list[PastRejection] = []
+    while True:
+        try:
+            batch.append(pickle.load(checked))
+        except EOFError:
+            break
+        if len(batch) == BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _is_email(value: str | None) -> bool:

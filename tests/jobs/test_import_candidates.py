@@ -5,10 +5,12 @@ the fake Slack by email."""
 from __future__ import annotations
 
 import io
+import random
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -289,6 +291,27 @@ def test_a_dry_run_counts_the_same_and_writes_nothing(
     assert snapshot(engine) == before
     real = run(sessions, settings, fake_slack, "greenhouse_candidates.csv")
     assert (dry.ok, dry.summary(), dry.lines) == (real.ok, real.summary(), real.lines)
+
+
+def test_old_rejections_have_their_checkins_spread_over_the_next_six_months(
+    sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """What README says a recruiter sees: 500 finalists rejected over three years, none overdue, the next check-in of
+    each somewhere in the cadence's 180-day cycle, a few a day."""
+    rng = random.Random(5)
+    dates = [(NOW - timedelta(days=rng.randrange(15, 3 * 365))).date() for _ in range(500)]
+    rows = "".join(f"Person {n},p{n}@example.com,Engineer,final,ana@acme.example,{at}\n" for n, at in enumerate(dates))
+
+    report = run(sessions, settings, fake_slack, f"Name,Email,Role,Stage,Recruiter,Date\n{rows}".encode())
+
+    with sessions.begin() as session:
+        due = session.scalars(select(Checkin.due_at)).all()
+    assert len(due) == 500
+    assert all(NOW < at <= NOW + timedelta(days=180) for at in due)
+    busiest = max(Counter(at.date() for at in due).values())
+    assert busiest <= 10, busiest
+    assert report.lines[-1].startswith("check-ins for U0ANA (ana@acme.example): 500, the first due 2026-01-1")
+    assert report.lines[-1].endswith(f"at most {busiest} due on one day")
 
 
 # --- Problems -------------------------------------------------------------------------------------------------------
