@@ -187,7 +187,7 @@ class _Importer:
     ) -> None:
         self.settings, self.columns, self.dates, self.owner, self.now = settings, columns, dates, owner, now
         self.users: dict[str | None, str | None] = {}  # recruiter cell -> Slack user id (None: nobody)
-        self.labels: dict[str, str] = {}  # Slack user id -> how the file named them
+        self.labels: dict[str, str] = {}  # Slack user id -> " (how the file named them)", if not by that id
         self.known: set[int] = set()
 
     def check(self, stream: BinaryIO, directory: SlackDirectory, report: ImportReport, checked: BinaryIO) -> None:
@@ -201,7 +201,8 @@ class _Importer:
                 report.invalid += 1
                 report.problem(unknown_recruiter(row.where, row.recruiter, looked_up=_is_email(row.recruiter)))
                 continue
-            self.labels.setdefault(user, row.recruiter if self.users[row.recruiter] else "--owner")
+            named = row.recruiter if self.users[row.recruiter] else "--owner"
+            self.labels.setdefault(user, "" if named == user else f" ({named})")
             pickle.dump(PastRejection(row.entry, user, row.rejected_at, row.reason), checked)
 
     def preamble(self) -> list[str]:
@@ -232,7 +233,7 @@ class _Importer:
                 )
         for user, schedule in sorted(report.checkins.items()):
             if schedule.count:
-                report.lines.append(schedule.line(f"{user} ({self.labels.get(user, user)})"))
+                report.lines.append(schedule.line(user + self.labels[user]))
 
     def _rows(self, stream: BinaryIO, report: ImportReport) -> Iterator[ImportRow]:
         """The valid rows; each invalid one is counted and reported."""

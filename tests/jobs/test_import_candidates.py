@@ -120,7 +120,7 @@ def test_a_greenhouse_export(sessions: sessionmaker[Session], settings: Settings
         "ignored columns: “Candidate ID”, “Source”",
         "check-ins for U0ANA (ana@acme.example): 1, the first due 2026-02-01, at most 1 due on one day",
         "check-ins for U0BEN (ben@acme.example): 2, the first due 2026-01-13, at most 1 due on one day",
-        "check-ins for U0CAT (U0CAT): 1, the first due 2026-03-20, at most 1 due on one day",
+        "check-ins for U0CAT: 1, the first due 2026-03-20, at most 1 due on one day",
     ]
     noon = datetime(2023, 4, 10, 12, tzinfo=UTC)
     assert rejections(sessions) == [
