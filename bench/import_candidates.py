@@ -193,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     machine = describe(postgres_url if "postgresql" in args.databases else None)
     for line in machine:
         print(line)
+    load_before = ", ".join(f"{load:.2f}" for load in os.getloadavg())
+    print(f"Load average before: {load_before} (this machine's two cores are shared: more than 1 slows every figure)")
     print(
         f"Files: {', '.join(f'{size:,}' for size in args.sizes)} rows from bench/history.py, {len(RECRUITERS)} "
         "recruiters found in the fake Slack by email; each imported by the command into an empty database, then again"
@@ -210,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     except OperationalError as error:
         print(f"Database unreachable or failing: {error.orig or error}", file=sys.stderr)
         return 1
+    load_after = ", ".join(f"{load:.2f}" for load in os.getloadavg())
+    print(f"Load average after: {load_after}")
     print()
     for r in runs:
         print(f"{r.database} {r.rows:,}: {r.summary}")
@@ -222,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "benchmark": "import_candidates",
         "machine": machine,
+        "load_average": {"before": load_before, "after": load_after},
         "results": [asdict(r) for r in runs],
     }
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
