@@ -82,6 +82,7 @@ class ImportReport:
     new_candidates: int = 0
     known_candidates: int = 0
     checkins: dict[str, Schedule] = field(default_factory=dict)  # by recruiter's Slack user id
+    database_failed: bool = False
     problem_count: int = 0
     _problems: list[str] = field(default_factory=list)
 
@@ -109,7 +110,7 @@ class ImportReport:
                 f"stopped after {_count(self.recorded, 'rejection')} recorded; run the same file again to import the "
                 "rest (the rows already recorded are recognised and skipped)"
             )
-        if not self.ok and self.invalid:
+        if not self.ok and self.invalid and not self.database_failed:
             return (
                 f"nothing was imported: {self.invalid:,} of {_count(self.rows, 'row')} "
                 f"{'has' if self.invalid == 1 else 'have'} problems; fix them and import the file again, or import "
@@ -223,6 +224,7 @@ class _Importer:
                 for batch in _batches(checked):
                     self._add(batches.record(batch, team_id, self.settings, self.now, mark), report)
         except SQLAlchemyError as error:
+            report.database_failed = True
             if dry_run:
                 report.recorded = 0
                 report.refuse(f"The database failed during the dry run: {one_line(error)}. Nothing was written.")

@@ -4,8 +4,9 @@ statements per batch instead of a few per rejection.
 Recording row after row with `models.records.record_rejection` costs several round trips each: minutes for 100,000
 rows. Here a batch loads, in one query each, the candidates its rows may be, their rejections and their check-in
 streams, works out every row in memory in file order, then writes candidates, rejections, check-ins and the matching
-index with one executemany each. What it writes is what `record_rejection` writes for the same rows in the same
-order (tests/models/test_imports.py compares the two), with three differences an import needs:
+index with one statement each (COPY on PostgreSQL: models/bulk.py). What it writes is what `record_rejection` writes
+for the same rows in the same order (tests/models/test_imports.py compares the two), with three differences an
+import needs:
 
 - a row that repeats a rejection already recorded (the same candidate, the same role ignoring case, less than a day
   apart, or at any date when the row gives none) is skipped, so importing a file twice records it once;
@@ -324,6 +325,7 @@ class _Batch:
                 Recruiter.user_id,
                 Checkin.rejection_id,
                 Rejection.rejected_at,
+                Rejection.source,
                 Checkin.status,
                 Checkin.stopped_at,
                 Checkin.step,
@@ -335,7 +337,9 @@ class _Batch:
         )
         for s in streams:
             stopped_at = s.stopped_at if s.status == CheckinStatus.STOPPED else None
-            by_this_import = s.rejection_id > self.mark.rejection_id and s.status == CheckinStatus.ACTIVE
+            by_this_import = (
+                s.rejection_id > self.mark.rejection_id and s.source == SOURCE and s.status == CheckinStatus.ACTIVE
+            )
             found[s.candidate_id].stream = _Stream(
                 s.id, s.recruiter_id, s.user_id, s.rejection_id, s.rejected_at, stopped_at, s.step, s.due_at,
                 by_this_import,

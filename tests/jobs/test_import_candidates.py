@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.slack_directory import SlackDirectory
-from jobs.import_candidates import ImportReport, import_candidates
+from jobs.import_candidates import BATCH_ROWS, ImportReport, import_candidates
 from models import Candidate, Checkin, MatchTerm, Recruiter, Rejection
 from models.policy import Policy
 from testkit.data import reject
@@ -440,6 +440,68 @@ def test_slack_failing_to_find_recruiters_writes_nothing(
     assert report.problems[0].startswith("Slack did not answer when asked who a recruiter is (users.lookupByEmail")
     assert report.summary() == "nothing was imported"
     assert set(row_counts(engine).values()) == {0}
+
+
+REFUSED_ROLE = "Role The Database Refuses"
+
+
+def refuse_role(engine: Engine) -> None:
+    """The database refuses a rejection for REFUSED_ROLE (a trigger), as a database going away would."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql(
+                "CREATE FUNCTION refuse_role() RETURNS trigger AS $$ BEGIN IF NEW.role_title = "
+                f"'{REFUSED_ROLE}' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse_role BEFORE INSERT ON rejections FOR EACH ROW EXECUTE FUNCTION refuse_role()"
+            )
+        else:
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER refuse_role BEFORE INSERT ON rejections WHEN NEW.role_title = '{REFUSED_ROLE}' "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+
+
+def accept_role(engine: Engine) -> None:
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("DROP TRIGGER IF EXISTS refuse_role ON rejections")
+            connection.exec_driver_sql("DROP FUNCTION IF EXISTS refuse_role()")
+        else:
+            connection.exec_driver_sql("DROP TRIGGER IF EXISTS refuse_role")
+
+
+@pytest.fixture
+def refusing(engine: Engine) -> Iterator[None]:
+    refuse_role(engine)
+    yield
+    accept_role(engine)  # the PostgreSQL schema outlives the test
+
+
+@pytest.mark.usefixtures("refusing")
+def test_an_import_the_database_stopped_is_finished_by_running_it_again(
+    sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    rows = [f"Person {n},p{n}@example.com,Engineer {n},U0ANA\n" for n in range(BATCH_ROWS + 10)]
+    rows[BATCH_ROWS + 5] = f"Refused,refused@example.com,{REFUSED_ROLE},U0ANA\n"
+    data = ("Name,Email,Role,Recruiter\n" + "".join(rows)).encode()
+
+    stopped = run(sessions, settings, fake_slack, data)
+
+    assert not stopped.ok
+    assert stopped.problems[0].startswith(f"The database failed after {BATCH_ROWS:,} rejections were recorded: ")
+    assert stopped.summary() == (
+        f"stopped after {BATCH_ROWS:,} rejections recorded; run the same file again to import the rest (the rows "
+        "already recorded are recognised and skipped)"
+    )
+    assert row_counts(engine)["rejections"] == BATCH_ROWS  # the first batch was committed, the second not
+
+    accept_role(engine)
+    finished = run(sessions, settings, fake_slack, data)
+
+    assert (finished.ok, finished.recorded, finished.repeats) == (True, 10, BATCH_ROWS)
+    assert row_counts(engine)["rejections"] == BATCH_ROWS + 10
 
 
 def test_a_stream_that_cannot_be_read_twice_is_copied_first(
