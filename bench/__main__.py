@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench [--only ack_latency,sweep_cost]
 
-All of them take about 1 h 50 min on two cores (delivery 35 min of it, mostly waiting on Slack's rate limits).
+All of them take about 1 h 55 min on two cores (delivery 35 min of it, mostly waiting on Slack's rate limits).
 
 A process per benchmark keeps their peak memory figures apart and one crash from taking the others' figures
 with it. Each block of BENCHMARKS.md is rewritten as soon as its benchmark succeeds; a failed one keeps its old
