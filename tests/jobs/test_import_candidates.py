@@ -427,7 +427,7 @@ def test_a_file_in_another_encoding_is_refused_at_its_line(
 
 
 @pytest.mark.parametrize(
-    "reply", [Reply({"ok": False, "error": "internal_error"}, status=500), rate_limited(30)], ids=["500", "429"]
+    "reply", [Reply({"ok": False, "error": "internal_error"}, status=500), rate_limited(1)], ids=["500", "429"]
 )
 def test_slack_failing_to_find_recruiters_writes_nothing(
     sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack, engine: Engine, reply: Reply
