@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "matching": ("--proposal",),
     "delivery": (),
     "ats_intake": (),
+    "import_candidates": (),
 }
 DOCUMENT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 

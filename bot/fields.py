@@ -7,6 +7,7 @@ parse_command reads the `Head words key=value` grammar of the slash commands int
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
@@ -20,6 +21,9 @@ URL_MAX = 300  # Role.url
 LINK_BREAKERS = frozenset('<>|"')  # would end or split a Slack <url|label> link
 
 _URL_EXAMPLE = "https://jobs.example.com/backend-engineer"
+# Unicode's control characters (category Cc: U+0000-U+001F and U+007F-U+009F) but tab and line breaks. A pattern, as
+# a loop over characters cost a 100,000-row import seconds.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 T = TypeVar("T")
 
@@ -139,7 +143,7 @@ def breaks_link(value: str) -> bool:
 
 def refuse_control(label: str, value: str) -> None:
     """Refuse invisible control characters (NUL and the like): PostgreSQL cannot store NUL, and none are meant."""
-    if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in value):
+    if _CONTROL.search(value):
         raise FieldError(f"{label} contains an invisible control character; retype it without one.")
 
 

@@ -2,6 +2,9 @@
 [--dry-run]`: one run (the ATS inbox has no dry run: processing it is what it does).
 
 `python -m jobs import-roles greenhouse|lever <board token or JSON file>`: bring a job board's open roles in.
+
+`python -m jobs import-candidates FILE.csv [--team T…] [--owner U…] [--dry-run] [--skip-invalid]`: bring past
+candidates in from a spreadsheet or an ATS export.
 """
 
 from __future__ import annotations
@@ -14,17 +17,22 @@ from typing import Protocol
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from dotenv import find_dotenv, load_dotenv
+from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import make_client
-from bot.config import ConfigError, configure_logging, load_settings
+from bot.config import USER_ID, ConfigError, Settings, configure_logging, load_settings
+from bot.slack_directory import SlackDirectory
 from bot.startup import StartupError, prepare_database, refuse
 from jobs.ats_inbox import Inbox
 from jobs.ats_notices import run_notices
 from jobs.digest import run_digest
+from jobs.import_candidates import import_candidates
 from jobs.import_roles import BoardError, import_roles
 from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
+from jobs.workspace import WorkspaceUnknown, bot_workspace, check_team
 from models.base import utcnow
 from models.db import make_session_factory, one_line
 
@@ -39,6 +47,13 @@ def instant(raw: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def user_id(raw: str) -> str:
+    """A Slack user id, as Slack shows it in a member's profile (⋮ > Copy member ID)."""
+    if not USER_ID.fullmatch(raw):
+        raise argparse.ArgumentTypeError(f"not a Slack user id: {raw!r} (U or W, then capitals and digits: U0123ABCD)")
+    return raw
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m jobs", description="Keepwarm's scheduled jobs.")
     commands = main.add_subparsers(dest="command")
@@ -51,6 +66,14 @@ def parser() -> argparse.ArgumentParser:
     board.add_argument("source", help="the board's token (e.g. acme), or a file holding the board's JSON")
     board.add_argument("--team", help="the Slack team id the roles belong to (default: the bot token's workspace)")
     board.add_argument("--dry-run", action="store_true", help="print what would change; change nothing")
+    past = commands.add_parser("import-candidates", help="import past candidates from a CSV file, then exit")
+    past.add_argument("file", help="the CSV file: a spreadsheet's, or an ATS's candidate export")
+    past.add_argument("--team", help="the Slack team id the candidates belong to (default: the bot token's workspace)")
+    past.add_argument(
+        "--owner", type=user_id, help="Slack user id who follows up with candidates whose recruiter is not in Slack"
+    )
+    past.add_argument("--dry-run", action="store_true", help="check and count everything; write nothing")
+    past.add_argument("--skip-invalid", action="store_true", help="import the valid rows, list the others")
     return main
 
 
@@ -72,6 +95,8 @@ def main(argv: list[str]) -> int:
         add_jobs(scheduler, settings=settings, sessions=sessions, client=client)
         scheduler.start()
         return 0
+    if args.command == "import-candidates":
+        return run_import_candidates(args, sessions=sessions, client=client, settings=settings)
     try:
         if args.command == "import-roles":
             report: Report = import_roles(
@@ -108,6 +133,38 @@ def main(argv: list[str]) -> int:
         print(line)
     print(f"{'dry run: ' if args.dry_run else ''}{report.summary()}")
     return 0
+
+
+def run_import_candidates(
+    args: argparse.Namespace, *, sessions: sessionmaker[Session], client: WebClient, settings: Settings
+) -> int:
+    """Exit 1 with the problems on stderr when nothing (more) could be imported, else 0 with the summary on stdout."""
+    try:
+        team = None if args.team is None else check_team(args.team)
+        with open(args.file, "rb") as source:
+            report = import_candidates(
+                sessions=sessions,
+                directory=SlackDirectory(client),
+                settings=settings,
+                source=source,
+                team_id=team or bot_workspace(client),
+                owner=args.owner,
+                dry_run=args.dry_run,
+                skip_invalid=args.skip_invalid,
+                now=utcnow(),
+            )
+    except WorkspaceUnknown as error:
+        print(f"keepwarm: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"keepwarm: cannot read {args.file}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    prefix = "dry run: " if args.dry_run else ""
+    out = sys.stdout if report.ok else sys.stderr
+    for line in [*report.lines, *report.problems]:
+        print(line, file=out)
+    print(f"{prefix if report.ok else 'keepwarm: ' + prefix}{report.summary()}", file=out)
+    return 0 if report.ok else 1
 
 
 class Report(Protocol):

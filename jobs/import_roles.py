@@ -18,21 +18,19 @@ closed while its job is still posted, since the person knows the hire was made b
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobs.job_boards import Board, BoardError, BoardJob, load_board
+from jobs.workspace import WorkspaceUnknown, bot_workspace, check_team
 from models.role import Role, RoleStatus
 
 __all__ = ["BoardError", "ImportReport", "import_roles", "sync_board"]
 
-TEAM_ID = re.compile(r"[TE][A-Z0-9]{2,31}")
 _FIELDS = ("title", "location", "url", "team_name", "tags")
 
 
@@ -69,29 +67,18 @@ def import_roles(
 
     Everything that can fail before the database (the team, the board, Slack) fails first, so nothing is half-done.
     """
-    if team_id is not None and not TEAM_ID.fullmatch(team_id):
-        raise BoardError(f"--team {team_id!r} is not a Slack team id (T or E, then capitals and digits: T0123ABCD)")
-    loaded = load_board(board, source, base_url=base_url)
-    team = team_id or _workspace(client)
+    try:
+        if team_id is not None:
+            check_team(team_id)
+        loaded = load_board(board, source, base_url=base_url)
+        team = team_id or bot_workspace(client)
+    except WorkspaceUnknown as error:
+        raise BoardError(str(error)) from None
     with sessions() as session:
         report = sync_board(session=session, board=loaded, team_id=team, now=now, dry_run=dry_run)
         if not dry_run:
             session.commit()
     return report
-
-
-def _workspace(client: WebClient) -> str:
-    """The bot token's own workspace, as auth.test reports it."""
-    advice = "pass --team T… to name the team"
-    try:
-        team_id = client.auth_test().get("team_id")
-    except SlackApiError as error:
-        raise BoardError(f"Slack's auth.test failed ({error.response.get('error')}); {advice}") from None
-    except (SlackClientError, OSError) as error:
-        raise BoardError(f"cannot reach Slack for auth.test ({error}); {advice}") from None
-    if not isinstance(team_id, str) or not TEAM_ID.fullmatch(team_id):
-        raise BoardError(f"Slack's auth.test gave no usable team id ({team_id!r}); {advice}")
-    return team_id
 
 
 def sync_board(*, session: Session, board: Board, team_id: str, now: datetime, dry_run: bool) -> ImportReport:

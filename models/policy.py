@@ -40,3 +40,15 @@ class Policy:
     def first_checkin(self, rejected_at: datetime) -> datetime:
         """When the first check-in falls due for a strong rejection."""
         return rejected_at + self.gap(0)
+
+    def next_after(self, rejected_at: datetime, now: datetime) -> tuple[int, datetime]:
+        """The first check-in of a strong rejection's cadence still to come after `now`, and its step.
+
+        An imported rejection from years ago has every check-in of its cadence in the past: sending them all at once
+        would flood its recruiter, so its stream starts at the next one due, as if the earlier ones had been sent.
+        """
+        step, due_at = 0, self.first_checkin(rejected_at)
+        while due_at <= now:
+            step += 1
+            due_at += self.gap(step)
+        return step, due_at

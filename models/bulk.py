@@ -1,0 +1,66 @@
+"""Writing many new rows at once: COPY on PostgreSQL, one executemany on SQLite, ids taken before the rows are written.
+
+An INSERT of a thousand rows with RETURNING costs PostgreSQL's driver more to build and parse than the server takes
+to store them, and an executemany is a round of the protocol per row: COPY is what PostgreSQL offers for bulk loads.
+It returns no ids, so the ids come first: from the table's own sequence on PostgreSQL (other writers keep drawing
+their own), and past the largest on SQLite, where the transaction holds the database's write lock
+(models/db.py begins every transaction IMMEDIATE), so nobody else can take them meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Table, func, select, text
+from sqlalchemy.exc import DBAPIError
+
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+
+
+def next_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """`count` unused ids for new rows of `table`, increasing."""
+    if count == 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        return sorted(connection.execute(_NEXT_IDS, {"table": table.name, "count": count}).scalars())
+    start = connection.scalar(select(func.max(table.c.id))) or 0
+    return list(range(start + 1, start + count + 1))
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows that all name the same columns; the others get their model defaults (evaluated once)."""
+    if not rows:
+        return
+    named = list(rows[0])
+    defaults = {
+        column.name: column.default.arg(None) if column.default.is_callable else column.default.arg  # type: ignore[attr-defined]
+        for column in table.columns
+        if column.name not in named and column.default is not None and not column.primary_key
+    }
+    columns = [*named, *defaults]
+    if connection.dialect.name != "postgresql":
+        # The column types' own conversions, applied here once per value: SQLAlchemy's executemany spent more time
+        # preparing each row's parameters than SQLite took to store it.
+        convert = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
+        fixed = [v if to is None else to(v) for to, v in zip(convert[len(named) :], defaults.values(), strict=True)]
+        places = ", ".join("?" * len(columns))
+        connection.exec_driver_sql(
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({places})",
+            [
+                (*(row[n] if to is None else to(row[n]) for n, to in zip(named, convert, strict=False)), *fixed)
+                for row in rows
+            ],
+        )
+        return
+    as_json = {name for name in columns if isinstance(table.c[name].type, JSON)}
+    fixed = [json.dumps(value) if name in as_json else value for name, value in defaults.items()]
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    driver = connection.dialect.loaded_dbapi
+    try:
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row([*(json.dumps(row[n]) if n in as_json else row[n] for n in named), *fixed])
+    except driver.Error as error:  # as SQLAlchemy raises a failed statement: IntegrityError for a duplicate, say
+        raise DBAPIError.instance(statement, None, error, driver.Error) from error
