@@ -34,6 +34,7 @@ from bot.config import load_settings
 from bot.recording import REPEAT_WINDOW, save_rejection
 from bot.rejection_input import parse_rejection_command
 from bot.services import Services
+from jobs.import_candidates import import_candidates
 from jobs.role_alerts import deliver_role_alerts
 from models.base import utcnow
 from models.db import make_engine, make_session_factory, normalize_database_url
@@ -70,6 +71,7 @@ def services(url: str, engine: Engine) -> Services:
         sessions=make_session_factory(engine),
         access=Access(settings, client),
         deliver_reopen_alerts=deliver_role_alerts,
+        import_candidates=import_candidates,
     )
 
 

@@ -21,6 +21,7 @@ from bot.ats.receiver import receiver_for
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.startup import StartupError, prepare_database, refuse
 from bot.web import WSGIApp, create_wsgi
+from jobs.import_candidates import import_candidates
 from jobs.role_alerts import deliver_role_alerts
 from jobs.schedule import add_jobs
 from models.db import make_session_factory, one_line
@@ -35,7 +36,12 @@ def run(settings: Settings) -> None:
     engine = prepare_database(settings)
     try:
         sessions = make_session_factory(engine)
-        app = create_app(settings, sessions=sessions, deliver_reopen_alerts=deliver_role_alerts)
+        app = create_app(
+            settings,
+            sessions=sessions,
+            deliver_reopen_alerts=deliver_role_alerts,
+            import_candidates=import_candidates,
+        )
         ats = receiver_for(settings, sessions=sessions, client=app.client)
     except (BoltError, SlackApiError) as error:
         raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({one_line(error)}): check the token in .env", 2) from None

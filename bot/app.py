@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.access import Access
 from bot.config import Settings
 from bot.listeners import register_listeners
-from bot.services import CONTEXT_KEY, DeliverReopenAlerts, Services
+from bot.services import CONTEXT_KEY, DeliverReopenAlerts, ImportCandidates, Services
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -36,6 +36,7 @@ def create_app(
     *,
     sessions: sessionmaker[Session],
     deliver_reopen_alerts: DeliverReopenAlerts,
+    import_candidates: ImportCandidates,
     client: WebClient | None = None,
 ) -> App:
     """The Bolt app with every listener bound; it checks the bot token with auth.test as it starts."""
@@ -47,6 +48,7 @@ def create_app(
         sessions=sessions,
         access=Access(settings, client),
         deliver_reopen_alerts=deliver_reopen_alerts,
+        import_candidates=import_candidates,
     )
 
     @app.middleware

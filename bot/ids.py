@@ -59,3 +59,15 @@ ATS_QUEUE_BLOCK = "ats_queue:"
 def ats_queue_block_id(notice_id: int) -> str:
     """The section of one waiting rejection; the choice made in it comes back with this block id."""
     return f"{ATS_QUEUE_BLOCK}{notice_id}"
+
+
+# Importing past candidates from Slack: the global shortcut, `/rejected import`, and the form both open. The form's
+# file_input and its checkboxes each sit in an input block of their own, their element under FIELD_ACTION; the
+# checkboxes' options carry the IMPORT_* values.
+IMPORT_SHORTCUT = "import_candidates"
+IMPORT_MODAL = "import_candidates_modal"
+IMPORT_FILE_BLOCK = "file"
+IMPORT_OPTIONS_BLOCK = "options"
+IMPORT_SKIP_INVALID = "skip_invalid"
+IMPORT_DRY_RUN = "dry_run"
+IMPORT_MINE = "mine"

@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from testkit.fakeslack import FakeSlack
+from testkit.fakeslack import BOT_TOKEN, FakeSlack
 from testkit.slack_http import SIGNING_SECRET
 
 REPO = Path(__file__).resolve().parents[1]
@@ -15,7 +15,6 @@ REPO = Path(__file__).resolve().parents[1]
 SETTINGS = tuple(
     line.split("=", 1)[0] for line in (REPO / ".env.example").read_text().splitlines() if re.match(r"^[A-Z_]+=", line)
 )
-BOT_TOKEN = "xoxb-test-token"
 
 
 def make_env(*, database_url: str, fake_slack: FakeSlack, **extra: str) -> dict[str, str]:

@@ -22,6 +22,8 @@ TEAM_ID = "T0TEST"
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
 APP_ID = "A0APP"
+BOT_TOKEN = "xoxb-test-token"  # the token test deployments run with (testkit.env); uploaded files accept it
+FILES_PATH = "/files-pri/"
 
 # Each method's documented tier, for the methods the jobs call in bulk (slackapi/java-slack-sdk's MethodsRateLimits
 # lists every method's tier as its reference page states it). chat.postMessage has a special tier of its own.
@@ -51,7 +53,7 @@ class Call:
 class Reply:
     """A scripted answer, to make the fake misbehave the ways real Slack does (errors, 429s, garbage, slowness)."""
 
-    body: dict[str, Any] | str
+    body: dict[str, Any] | str | bytes
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
@@ -150,6 +152,21 @@ class _Channel:
 
 
 @dataclass
+class _File:
+    """A file someone uploaded, and the token that may download it."""
+
+    id: str
+    name: str
+    data: bytes
+    user: str
+    token: str
+    created: int
+
+    def slug(self) -> str:
+        return quote(self.name.lower().replace(" ", "_"))
+
+
+@dataclass
 class _User:
     id: str
     name: str
@@ -214,6 +231,7 @@ class FakeSlack:
         self._groups: dict[str, list[str]] = {}
         self._channels: dict[str, _Channel] = {}
         self._history: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._files: dict[str, _File] = {}
         self._serial = 0
         self._limiter: _Limiter | None = None
         self._limited: Counter[str] = Counter()
@@ -234,6 +252,7 @@ class FakeSlack:
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
             "usergroups.users.list": self._usergroups_users_list,
+            "files.info": self._files_info,
         }
 
     # --- lifecycle -------------------------------------------------------------------------------------------
@@ -317,6 +336,7 @@ class FakeSlack:
             self._limiter = None
             self._limited.clear()
             self._standing.clear()
+            self._files.clear()
 
     def script(self, method: str, *responses: Reply) -> None:
         """Queue one-shot replies for `method`; once used up, the default reply comes back."""
@@ -397,6 +417,57 @@ class FakeSlack:
         with self._cond:
             return self._channels.get(channel_id, _Channel())
 
+    def add_file(
+        self, data: bytes, *, name: str = "candidates.csv", user: str = "U0ADMIN", token: str = BOT_TOKEN
+    ) -> dict[str, Any]:
+        """A file `user` uploaded, until reset(); returns its file object as a file_input's state and files.info
+        give it. Its url_private and url_private_download serve `data` to `Authorization: Bearer <token>` only;
+        any other request is redirected to the sign-in page, as Slack does (see _file_download)."""
+        with self._cond:
+            self._serial += 1
+            file = _File(f"F0{self._serial:09d}", name, data, user, token, 1700000000 + self._serial)
+            self._files[file.id] = file
+        return self._file_object(file)
+
+    def _file_object(self, file: _File) -> dict[str, Any]:
+        """A file object's fields as Slack sends them for an uploaded CSV (docs.slack.dev, the file object; a
+        file_input's view_submission state, as recorded in slackapi's issues, carries the same)."""
+        base = f"{self._origin}{FILES_PATH}{TEAM_ID}-{file.id}"
+        return {
+            "id": file.id,
+            "created": file.created,
+            "timestamp": file.created,
+            "name": file.name,
+            "title": file.name,
+            "mimetype": "text/csv",
+            "filetype": "csv",
+            "pretty_type": "CSV",
+            "user": file.user,
+            "user_team": TEAM_ID,
+            "editable": False,
+            "size": len(file.data),
+            "mode": "hosted",
+            "is_external": False,
+            "external_type": "",
+            "is_public": False,
+            "public_url_shared": False,
+            "display_as_bot": False,
+            "username": "",
+            "url_private": f"{base}/{file.slug()}",
+            "url_private_download": f"{base}/download/{file.slug()}",
+            "media_display_type": "unknown",
+            "permalink": f"https://keepwarm-test.slack.com/files/{file.user}/{file.id}/{file.slug()}",
+            "permalink_public": f"https://slack-files.com/{TEAM_ID}-{file.id}-0123456789",
+            "comments_count": 0,
+            "shares": {},
+            "channels": [],
+            "groups": [],
+            "ims": [],
+            "has_more_shares": False,
+            "has_rich_preview": False,
+            "file_access": "visible",
+        }
+
     def set_usergroup(self, group_id: str, user_ids: list[str]) -> None:
         with self._cond:
             self._groups[group_id] = list(user_ids)
@@ -429,6 +500,10 @@ class FakeSlack:
     def _default_reply(self, call: Call) -> Reply:
         if call.method == "response_url":
             return Reply("ok", headers={"Content-Type": "text/plain; charset=utf-8"})
+        if call.method == "file_download":
+            return self._file_download(call)
+        if call.method == "sign_in":
+            return Reply(_SIGN_IN_PAGE, headers={"Content-Type": "text/html; charset=utf-8"})
         if not call.path.startswith("/api/"):
             return Reply({"ok": False, "error": "not_found"}, status=404)
         authorization = call.headers.get("Authorization", "")
@@ -609,12 +684,40 @@ class FakeSlack:
             return {"ok": False, "error": "users_not_found"}
         return {"ok": True, "user": _user_object(found[0])}
 
+    def _file_download(self, call: Call) -> Reply:
+        """A file's bytes, to its token only. Slack answers any other request for a private file not with 401 or
+        403 but with a redirect to the workspace's sign-in page, an HTML page answered 200 (slackapi/bolt-js#2585,
+        slackapi/node-slack-sdk#1750: "<a href=\"https://….slack.com/?redir=%2Ffiles-pri%2F…\">Found</a>")."""
+        with self._cond:
+            file = self._files.get(str(call.params.get("_file")))
+        if file is None:
+            return Reply("File not found", status=404, headers={"Content-Type": "text/plain; charset=utf-8"})
+        if call.headers.get("Authorization") != f"Bearer {file.token}":
+            target = f"{self._origin}/?redir={quote(call.path, safe='')}"
+            page = f'<a href="{target}">Found</a>.'
+            return Reply(page, status=302, headers={"Location": target, "Content-Type": "text/html; charset=utf-8"})
+        return Reply(file.data, headers={"Content-Type": "text/csv"})
+
+    def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self._cond:
+            file = self._files.get(str(params.get("file", "")))
+        if file is None:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": self._file_object(file), "comments": [], "response_metadata": {"next_cursor": ""}}
+
     def _usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
         with self._cond:
             users = self._groups.get(str(params.get("usergroup", "")))
         if users is None:
             return {"ok": False, "error": "no_such_subteam"}
         return {"ok": True, "users": list(users)}
+
+
+# The start of the page Slack's sign-in redirect ends on.
+_SIGN_IN_PAGE = (
+    '<!DOCTYPE html><html lang="en-US"><head><title>Slack</title></head><body><h1>Sign in to Keepwarm Test</h1>'
+    "</body></html>"
+)
 
 
 class _Server(ThreadingHTTPServer):
@@ -659,6 +762,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif url.path.startswith("/response/"):
             method = "response_url"
             params["_name"] = unquote(url.path.removeprefix("/response/"))
+        elif url.path.startswith(FILES_PATH):
+            method = "file_download"  # /files-pri/<team>-<file id>[/download]/<name>
+            params["_file"] = url.path.removeprefix(FILES_PATH).split("/")[0].partition("-")[2]
+        elif url.path == "/" and "redir" in params:
+            method = "sign_in"
         else:
             method = url.path
         headers = {_canonical_header(key): value for key, value in self.headers.items()}
@@ -667,8 +775,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, reply: Reply) -> None:
         if reply.delay:
             time.sleep(reply.delay)
-        payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
-        data = payload.encode("utf-8")
+        if isinstance(reply.body, bytes):
+            data = reply.body
+        else:
+            data = (reply.body if isinstance(reply.body, str) else json.dumps(reply.body)).encode("utf-8")
         self.send_response(reply.status)
         headers = {"Content-Type": "application/json; charset=utf-8", **reply.headers}
         for key, value in headers.items():

@@ -19,6 +19,7 @@ from bot.app import create_app
 from bot.ats.receiver import receiver_for
 from bot.config import Settings
 from bot.web import create_wsgi
+from jobs.import_candidates import import_candidates
 from jobs.role_alerts import deliver_role_alerts
 from models import Candidate, Recruiter, Rejection
 from models.base import utcnow
@@ -44,7 +45,13 @@ def serve(settings: Settings, engine: Engine) -> Iterator[RunningApp]:
     """Serve the production WSGI app with waitress on a free port for the length of a test."""
     sessions = make_session_factory(engine)
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    app = create_app(settings, sessions=sessions, deliver_reopen_alerts=deliver_role_alerts, client=client)
+    app = create_app(
+        settings,
+        sessions=sessions,
+        deliver_reopen_alerts=deliver_role_alerts,
+        import_candidates=import_candidates,
+        client=client,
+    )
     # A short loop timeout lets close() return at once instead of after up to a second.
     server = waitress.create_server(
         create_wsgi(

@@ -206,6 +206,32 @@ def view_submission_payload(
     }
 
 
+def file_input_state(files: list[dict[str, Any]]) -> dict[str, Any]:
+    """A file_input's state in a view_submission: each uploaded file's object, whole, under `files` (Slack's
+    file_input reference; a submission recorded in talosgh/omega-slackbot shows the shape)."""
+    return {"type": "file_input", "files": files}
+
+
+def checkboxes_state(options: list[dict[str, Any]], chosen: list[str]) -> dict[str, Any]:
+    """A checkboxes element's state: the options ticked, each as the view offered it (text, value, description)."""
+    return {"type": "checkboxes", "selected_options": [option for option in options if option["value"] in chosen]}
+
+
+def shortcut_payload(*, callback_id: str, user_id: str = "U0REC", team_id: str = "T0TEST") -> dict[str, Any]:
+    """A global shortcut (Slack's shortcuts payload reference): no channel, no message and no response_url."""
+    return {
+        "type": "shortcut",
+        "token": VERIFICATION_TOKEN,
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": team_id, "domain": TEAM_DOMAIN},
+        "user": {"id": user_id, "username": user_id.lower(), "team_id": team_id},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": _trigger_id(),
+    }
+
+
 def block_actions_payload(
     *,
     action_id: str,

@@ -14,6 +14,8 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
+from bot.ids import IMPORT_SHORTCUT
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MANIFEST_PATH = REPO_ROOT / "manifest.yml"
 # Slack's official schema, version 1.0.0, kept in the repository: see tests/data/slack/README.md for its origin.
@@ -31,6 +33,7 @@ BOT_SCOPES = [
     "groups:read",
     "channels:history",
     "groups:history",
+    "files:read",
 ]
 
 
@@ -77,6 +80,10 @@ def test_manifest_declares_what_the_code_relies_on(manifest: dict[str, Any]) -> 
         # Escaping turns @mentions and #channels into ids the parser can resolve.
         assert command["should_escape"] is True, command["command"]
         assert "url" not in command, "Socket Mode commands take no url"
+    shortcuts = {shortcut["callback_id"]: shortcut for shortcut in features["shortcuts"]}
+    assert set(shortcuts) == {IMPORT_SHORTCUT}
+    assert shortcuts[IMPORT_SHORTCUT]["type"] == "global"
+    assert shortcuts[IMPORT_SHORTCUT]["name"] == "Import past candidates"
     assert "app_home_opened" in settings["event_subscriptions"]["bot_events"]
     assert features["app_home"]["home_tab_enabled"] is True
     assert settings["interactivity"]["is_enabled"] is True

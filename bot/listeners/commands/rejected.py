@@ -1,4 +1,5 @@
-"""`/rejected`: record a rejection, open the form, list recent ones, or erase a candidate."""
+"""`/rejected`: record a rejection, open the form, list recent ones, erase a candidate, or (admins) import past
+candidates from a CSV."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.blocks.candidate_import import (
+    build_import_form_unopened,
+    build_import_modal,
+    build_import_refused,
+    build_import_usage,
+)
 from bot.blocks.common import Message
 from bot.blocks.rejection_modal import build_rejection_modal
 from bot.blocks.rejections import (
@@ -97,11 +104,22 @@ def _forget(asked: Asked, args: list[str]) -> None:
     asked.answer_from(erased, failing=COULD_NOT_ERASE)
 
 
+def _import(asked: Asked, args: list[str]) -> None:
+    """Open the import form, for admins only; the form says the rest."""
+    if args:
+        asked.answer(build_import_usage())
+    elif not asked.svc.access.is_admin(asked.user_id):
+        asked.logger.info("refused the import form to %s, who is not an admin", asked.user_id)
+        asked.answer(build_import_refused())
+    else:
+        asked.open_form(build_import_modal(), unopened=build_import_form_unopened(), what="import")
+
+
 REJECTED = SlashCommand(
     name="rejection",
     usage=build_usage,
     modal=build_rejection_modal,
     form_unopened=build_form_unopened,
-    subcommands={"list": _list, "forget": _forget},
+    subcommands={"list": _list, "forget": _forget, "import": _import},
     main=_record,
 )

@@ -34,10 +34,22 @@ class Asked:
     team_id: str
     user_id: str
     logger: Logger
+    trigger_id: str
+    respond: Respond
 
     def answer(self, reply: Message) -> None:
         """Answer in the acknowledgement, only to whoever typed the command."""
         ack_ephemeral(self.ack, reply)
+
+    def open_form(self, view: dict[str, Any], *, unopened: Message, what: str) -> None:
+        """Acknowledge, then open a modal; when Slack does not open it, say so where the command was typed. `what`
+        names the form in logs."""
+        self.ack()
+        try:
+            self.client.views_open(trigger_id=self.trigger_id, view=view)
+        except (SlackApiError, SlackClientError, OSError):
+            self.logger.exception("could not open the %s form", what)
+            self.respond(**ephemeral(unopened))
 
     def attempt(self, work: Callable[[], T], *, failing: str) -> T | None:
         """What `work` returns; or None once the person has been told that the database did not answer, so Keepwarm
@@ -85,7 +97,16 @@ def route(
 ) -> None:
     """Run what the command's text asks for, for a recruiter; tell anyone else why not."""
     svc = services(context)
-    asked = Asked(ack=ack, svc=svc, client=client, team_id=context.team_id, user_id=context.user_id, logger=logger)
+    asked = Asked(
+        ack=ack,
+        svc=svc,
+        client=client,
+        team_id=context.team_id,
+        user_id=context.user_id,
+        logger=logger,
+        trigger_id=body["trigger_id"],
+        respond=respond,
+    )
     if not admit_recruiter(
         svc, asked.user_id, logger, unknown=build_access_unknown(), refused=build_refusal(), answer=asked.answer
     ):
@@ -94,23 +115,11 @@ def route(
     words = text.split()
     verb = words[0].lower() if words else ""
     if not text:
-        _open_form(command, ack, body, client, logger, respond)
+        metadata = json.dumps({"response_url": body.get("response_url", "")})
+        asked.open_form(command.modal(metadata), unopened=command.form_unopened(), what=command.name)
     elif text.lower() == "help":
         asked.answer(command.usage())
     elif verb in command.subcommands and "=" not in text:
         command.subcommands[verb](asked, words[1:])
     else:
         command.main(asked, text)
-
-
-def _open_form(
-    command: SlashCommand, ack: Ack, body: dict[str, Any], client: WebClient, logger: Logger, respond: Respond
-) -> None:
-    """Open the modal; its answer will go back through this command's response_url."""
-    ack()
-    metadata = json.dumps({"response_url": body.get("response_url", "")})
-    try:
-        client.views_open(trigger_id=body["trigger_id"], view=command.modal(metadata))
-    except (SlackApiError, SlackClientError, OSError):
-        logger.exception("could not open the %s form", command.name)
-        respond(**ephemeral(command.form_unopened()))

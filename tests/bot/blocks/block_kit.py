@@ -30,6 +30,9 @@ OPTION_TEXT_MAX = 75
 OPTION_VALUE_MAX = 150
 OPTIONS_MAX = 100  # static_select
 RADIO_OPTIONS_MAX = 10
+CHECKBOX_OPTIONS_MAX = 10
+OPTION_DESCRIPTION_MAX = 75
+MAX_FILES_MAX = 10  # file_input
 BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
 ACTIONS_ELEMENTS_MAX = 25
@@ -106,6 +109,16 @@ def check_element(element: Json, where: str) -> None:
         check_options(element, where, limit=OPTIONS_MAX, kinds=("plain_text",))
     elif kind == "radio_buttons":
         check_options(element, where, limit=RADIO_OPTIONS_MAX, kinds=("plain_text", "mrkdwn"))
+    elif kind == "checkboxes":
+        check_options(element, where, limit=CHECKBOX_OPTIONS_MAX, kinds=("plain_text", "mrkdwn"))
+        for option in element["options"]:
+            if "description" in option:
+                check_text(option["description"], f"{where} option description", limit=OPTION_DESCRIPTION_MAX)
+    elif kind == "file_input":
+        filetypes = element.get("filetypes", [])
+        assert all(isinstance(t, str) and t and "." not in t for t in filetypes), f"{where}: filetypes {filetypes!r}"
+        assert 1 <= element.get("max_files", MAX_FILES_MAX) <= MAX_FILES_MAX, f"{where}: max_files"
+        assert set(element) <= {"type", "action_id", "filetypes", "max_files"}, f"{where}: file_input fields"
     elif kind == "button":
         check_text(element.get("text"), f"{where} text", limit=BUTTON_TEXT_MAX, kinds=("plain_text",))
         value = element.get("value")

@@ -580,3 +580,35 @@ def notice_answers(raw: dict[str, str | None]) -> dict[str, str]:
         item = notice(raw, auto_kept=auto, decision=decision, decided_by=RECRUITER_IDS[0])
         answers[label] = ats_notices.notice_refusal(RefusedNotice(NoticeRefusal.DECIDED, item))
     return answers
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# An import's report (jobs/import_candidates.py), worded as the command prints it: realistic, and hostile (values from
+# the file are quoted in its problems and lines, whatever their length).
+# ---------------------------------------------------------------------------------------------------------------------
+
+IMPORT_SUMMARY = (
+    "6 rejections recorded, for 5 new candidates and 0 already in Keepwarm; 0 rows skipped as already recorded; "
+    "4 check-ins scheduled for 3 recruiters"
+)
+IMPORT_REFUSED = (
+    "nothing was imported: 6 of 8 rows have problems; fix them and import the file again, or import only the valid "
+    "rows (--skip-invalid)"
+)
+IMPORT_LINES = [
+    "columns: name “Name”, email “Email”, role “Role”, stage “Stage”, rating “Rating”, recruiter “Recruiter”",
+    "ignored columns: “Candidate ID”, “Source”",
+    "check-ins for U0ANA (ana@acme.example): 1, the first due 2026-02-01, at most 1 due on one day",
+    "check-ins for U0BOSS (--owner): 2, the first due 2026-01-13, at most 1 due on one day",
+]
+IMPORT_PROBLEMS = [
+    "line 4 (row 3 in a spreadsheet): Email “bob@” is not a valid address; use the form name@example.com.",
+    "line 8 (row 7 in a spreadsheet): recruiter “nobody@acme.example” is not in Slack (no active member has that "
+    "email); fix it, or pass --owner U… to give these candidates to whoever runs the import.",
+]
+
+
+def import_lines(unit: str, count: int, length: int, *, more: int = 0) -> list[str]:
+    """`count` lines quoting a value of `length` characters made of `unit`, then the count of the rest."""
+    lines = [f"line {n + 2}: Email “{exactly(unit, length)}” is not a valid address." for n in range(count)]
+    return lines + ([f"… and {more:,} more problems"] if more else [])

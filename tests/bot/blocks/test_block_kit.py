@@ -22,6 +22,7 @@ import bot.blocks
 from bot.blocks import (
     ats_notices,
     ats_queue,
+    candidate_import,
     checkin_modals,
     common,
     digest,
@@ -48,6 +49,11 @@ from tests.bot.blocks.inputs import (
     AT,
     DIGEST_CHANNEL,
     EXPANDING,
+    HOSTILE,
+    IMPORT_LINES,
+    IMPORT_PROBLEMS,
+    IMPORT_REFUSED,
+    IMPORT_SUMMARY,
     MANY_ERRORS_COMMAND,
     MINIMAL,
     NOTICE_EXPANDING,
@@ -75,8 +81,10 @@ from tests.bot.blocks.inputs import (
     digest_entries,
     entry,
     erased,
+    exactly,
     finalists,
     first_checkins,
+    import_lines,
     many,
     many_checkins,
     many_notices,
@@ -608,6 +616,71 @@ CASES = [
         Case(ats_notices.build_notice_answer, label, lambda b, text=text: b(text))
         for label, text in notice_answers(NOTICE_WORST).items()
     ),
+    Case(candidate_import.build_import_modal, "always", lambda b: b()),
+    Case(candidate_import.build_import_admins_only_view, "always", lambda b: b()),
+    Case(candidate_import.build_import_started, "import", lambda b: b("candidates.csv", dry_run=False)),
+    Case(candidate_import.build_import_started, "dry run", lambda b: b("candidates.csv", dry_run=True)),
+    Case(candidate_import.build_import_started, "hostile name", lambda b: b(exactly(HOSTILE, 255), dry_run=True)),
+    Case(candidate_import.build_import_refused, "always", lambda b: b()),
+    Case(candidate_import.build_import_usage, "always", lambda b: b()),
+    Case(candidate_import.build_import_form_unopened, "always", lambda b: b()),
+    Case(
+        candidate_import.build_import_result,
+        "imported",
+        lambda b: b(
+            file_name="candidates.csv", dry_run=False, ok=True, summary=IMPORT_SUMMARY, lines=IMPORT_LINES, problems=[]
+        ),
+    ),
+    Case(
+        candidate_import.build_import_result,
+        "dry run with problems skipped",
+        lambda b: b(
+            file_name="candidates.csv",
+            dry_run=True,
+            ok=True,
+            summary=IMPORT_SUMMARY,
+            lines=IMPORT_LINES,
+            problems=IMPORT_PROBLEMS,
+        ),
+    ),
+    Case(
+        candidate_import.build_import_result,
+        "refused, nothing read",
+        lambda b: b(
+            file_name="x.csv",
+            dry_run=False,
+            ok=False,
+            summary="nothing was imported",
+            lines=[],
+            problems=["The header has no column for the role the candidate was rejected for."],
+        ),
+    ),
+    Case(
+        candidate_import.build_import_result,
+        "51 hostile problems and 300 recruiters, hostile name",
+        lambda b: b(
+            file_name=exactly(HOSTILE, 255),
+            dry_run=False,
+            ok=False,
+            summary=IMPORT_REFUSED,
+            lines=import_lines(HOSTILE, 300, 200),
+            problems=import_lines(HOSTILE, 50, 5000, more=9950),
+        ),
+    ),
+    Case(
+        candidate_import.build_import_result,
+        "every character escapes to five",
+        lambda b: b(
+            file_name="&" * 255,
+            dry_run=True,
+            ok=True,
+            summary="&" * 3000,
+            lines=import_lines("&", 60, 3000),
+            problems=import_lines("&", 50, 3000, more=1),
+        ),
+    ),
+    Case(candidate_import.build_import_failed, "refused download", lambda b: b("candidates.csv", "Slack refused.")),
+    Case(candidate_import.build_import_failed, "hostile", lambda b: b(exactly(HOSTILE, 255), exactly(HOSTILE, 3000))),
 ]
 
 
