@@ -191,9 +191,9 @@ def _best_eligible(
     """The `count` best rejections that may be matched, with their scores, candidates and owners' user ids.
 
     Joining the whole pool to check who may be matched was most of a query's time, and on PostgreSQL it grew with
-    the history. So only the best SCORED are joined first; the eligible rows among them are the best eligible
-    overall. When fewer than `count` are, the cut may have hidden some, and the whole pool is asked: the answer is
-    the same either way, the cut only makes it cheaper.
+    the history. So only the best SCORED (or `count`, if more) are joined first; the eligible rows among them are
+    the best eligible overall. When fewer than `count` are, the cut may have hidden some, and the whole pool is
+    asked: the answer is the same either way, the cut only makes it cheaper.
     """
     cut = _ranked(team_id=team_id, weights=weights, role_id=role_id, scored=max(SCORED, count))
     rows = session.execute(cut.limit(count)).all()
