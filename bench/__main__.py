@@ -25,7 +25,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "ack_latency": (),
     "recording_cost": (),
     "sweep_cost": ("--explain",),
-    "matching": ("--proposal",),
+    "matching": (),
     "delivery": (),
     "ats_intake": (),
     "import_candidates": (),

@@ -1,7 +1,7 @@
 """How fast `find_matches` answers as a team's history grows: 10k, 100k and 1M past rejections, SQLite and PostgreSQL.
 
     .venv/bin/python -m bench.matching [--sizes 10000,100000,1000000] [--databases sqlite,postgresql] [--queries N]
-                                       [--proposal] [--postgres-url URL]
+                                       [--postgres-url URL]
 
 Each database is a throwaway one (a temporary SQLite file, a PostgreSQL schema of its own), seeded cumulatively
 with the same deterministic history (bench/history.py) through the bulk loader (bench/seed.py), analysed, then
@@ -15,22 +15,21 @@ import math
 import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import cycle, islice
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench import proposal
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import NOW, RECRUITERS, ROLES, TEAM
 from bench.machine import describe
 from bench.seed import Seeder
 from models import MatchTerm, Role
 from models.db import make_engine, make_session_factory, normalize_database_url
-from models.matching import Match, find_matches
+from models.matching import find_matches
 
 SIZES = (10_000, 100_000, 1_000_000)
 LIMIT = 5  # what /role shows; the digest asks for one more
@@ -66,7 +65,7 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ranked[max(0, math.ceil(q / 100 * len(ranked)) - 1)]
 
 
-def run(database: str, sizes: Sequence[int], queries: int, postgres_url: str, try_proposal: bool) -> None:
+def run(database: str, sizes: Sequence[int], queries: int, postgres_url: str) -> None:
     """Seed one throwaway database up to each size in turn, and time the roles against it after each step."""
     with scratch_database(database, postgres_url) as url:
         role_ids = open_roles(url)
@@ -82,38 +81,11 @@ def run(database: str, sizes: Sequence[int], queries: int, postgres_url: str, tr
                 sessions = make_session_factory(engine)
                 with sessions.begin() as session:
                     index_rows = session.scalar(select(func.count()).select_from(MatchTerm)) or 0
-                latencies, mean, found = time_roles(sessions, queries, find_matches, role_ids)
+                latencies, mean = time_roles(sessions, queries, role_ids)
                 result = Result(database, seeder.rejections, index_rows, seconds, total, latencies, mean)
                 print(result.line(), flush=True)
-                if try_proposal:
-                    print(_try_proposal(engine, sessions, queries, role_ids, result, found).line(), flush=True)
             finally:
                 engine.dispose()
-
-
-def _try_proposal(
-    engine: Engine,
-    sessions: sessionmaker[Session],
-    queries: int,
-    role_ids: list[int],
-    production: Result,
-    expected: list[list[Match]],
-) -> Result:
-    """EXPERIMENT: time bench/proposal.py on the same data, check it finds exactly what production finds, and put
-    the schema back as production has it."""
-    started = time.perf_counter()
-    with engine.begin() as connection:
-        proposal.add_indexes(connection)
-    built = time.perf_counter() - started
-    try:
-        latencies, mean, found = time_roles(sessions, queries, proposal.find_matches, role_ids)
-    finally:
-        with engine.begin() as connection:
-            proposal.drop_indexes(connection)
-    if found != expected:
-        differ = [title for (title, _), a, b in zip(ROLES, found, expected, strict=True) if a != b]
-        raise SystemExit(f"The proposal's matches differ from production's for: {'; '.join(differ)}")
-    return replace(production, database="  proposal", seed_seconds=built, latencies_ms=latencies, mean_matches=mean)
 
 
 def open_roles(url: str) -> list[int]:
@@ -133,24 +105,21 @@ def open_roles(url: str) -> list[int]:
         engine.dispose()
 
 
-def time_roles(
-    sessions: sessionmaker[Session], queries: int, find: Callable[..., list[Match]], role_ids: list[int]
-) -> tuple[tuple[float, ...], float, list[list[Match]]]:
-    """Milliseconds per call, each in its own session as a /role request has it, the mean number of matches, and
-    each role's matches. One untimed pass over the roles first, so every figure is for a warm cache."""
+def time_roles(sessions: sessionmaker[Session], queries: int, role_ids: list[int]) -> tuple[tuple[float, ...], float]:
+    """Milliseconds per call, each in its own session as a /role request has it, and the mean number of matches.
+    One untimed pass over the roles first, so every figure is for a warm cache."""
     roles = [(title, tags, role_id) for (title, tags), role_id in zip(ROLES, role_ids, strict=True)]
-    first = []
     for title, tags, role_id in roles:
         with sessions.begin() as session:
-            first.append(find(session=session, team_id=TEAM, title=title, tags=tags, limit=LIMIT, role_id=role_id))
+            find_matches(session=session, team_id=TEAM, title=title, tags=tags, limit=LIMIT, role_id=role_id)
     latencies, found = [], 0
     for title, tags, role_id in islice(cycle(roles), queries):
         with sessions.begin() as session:
             started = time.perf_counter()
-            matches = find(session=session, team_id=TEAM, title=title, tags=tags, limit=LIMIT, role_id=role_id)
+            matches = find_matches(session=session, team_id=TEAM, title=title, tags=tags, limit=LIMIT, role_id=role_id)
             latencies.append((time.perf_counter() - started) * 1000)
         found += len(matches)
-    return tuple(latencies), found / queries, first
+    return tuple(latencies), found / queries
 
 
 def _sizes(text: str) -> list[int]:
@@ -182,9 +151,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=_sizes, default=list(SIZES), help="past rejections, seeded cumulatively")
     parser.add_argument("--databases", type=_databases, default=list(KINDS), help="sqlite, postgresql or both")
     parser.add_argument("--queries", type=_positive, default=2 * len(ROLES), help="timed calls per database and size")
-    parser.add_argument(
-        "--proposal", action="store_true", help="EXPERIMENT: also time bench/proposal.py, checked against production"
-    )
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     args = parser.parse_args(argv)
     # A plain `kill` should clean up too: the scratch databases are dropped by `finally` blocks, which only run
@@ -198,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
         print(HEADER, flush=True)
         for database in args.databases:
-            run(database, args.sizes, args.queries, postgres_url, args.proposal)
+            run(database, args.sizes, args.queries, postgres_url)
     except OperationalError as error:
         print(f"Database unreachable or failing: {error.orig or error}", file=sys.stderr)
         return 1

@@ -5,7 +5,9 @@ Relevance is BM25-style: each term the role and a past rejection share counts it
 words, then skills, then the note). Rating and recency break ties.
 
 Speed comes from the index in `match_terms`: for each of the role's terms only the best CHAMPIONS postings are read
-(a "champion list"), so a query costs the same with ten thousand or a million rejections behind it.
+(a "champion list"), and the pool they make is scored and ranked from the index alone; only its best SCORED are then
+joined to their candidates to leave out whoever may not be matched. So a query costs about the same with ten
+thousand or a million rejections behind it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, delete, exists, func, insert, literal, select, text, union_all, update
+from sqlalchemy import (
+    Row,
+    Select,
+    Subquery,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from models.candidate import Candidate
@@ -27,6 +44,7 @@ from models.role import RoleOutreach
 from models.terms import NOTE, PHRASE_PREFIX, TAG, document_terms, query_terms, words
 
 CHAMPIONS = 1000  # postings read per query term
+SCORED = 500  # pooled rejections joined to their candidates, when enough of them may be matched: 10x what /role asks
 STRONG_RATING = 4  # with stage "final", what makes a past rejection worth matching
 MIN_SHARE = (
     0.25  # of the score the role's words would get against themselves: below this a shared word is a coincidence
@@ -136,7 +154,7 @@ def find_matches(
         return []
     # The whole-title term is a bonus on top: leaving it out of the yardstick keeps a fit under another title in.
     threshold = MIN_SHARE * sum(weights[t] * wanted[t] for t in weights if not t.startswith(PHRASE_PREFIX))
-    rows = session.execute(_ranked(team_id=team_id, weights=weights, role_id=role_id).limit(limit * 10)).all()
+    rows = _best_eligible(session=session, team_id=team_id, weights=weights, role_id=role_id, count=limit * 10)
     excluded = set(exclude_candidates)
     best: dict[int, tuple[int, Rejection, Candidate, str]] = {}
     for score, rejection, candidate, owner in rows:
@@ -167,10 +185,30 @@ def _idf_weights(*, session: Session, team_id: str, wanted: dict[str, int]) -> d
     }
 
 
-def _ranked(
-    *, team_id: str, weights: dict[str, int], role_id: int | None
-) -> Select[tuple[int, Rejection, Candidate, str]]:
-    """Score the union of each term's champion list, then keep the eligible rejections, best first."""
+def _best_eligible(
+    *, session: Session, team_id: str, weights: dict[str, int], role_id: int | None, count: int
+) -> Sequence[Row[tuple[int, Rejection, Candidate, str]]]:
+    """The `count` best rejections that may be matched, with their scores, candidates and owners' user ids.
+
+    Joining the whole pool to check who may be matched was most of a query's time, and on PostgreSQL it grew with
+    the history. So only the best SCORED (or `count`, if more) are joined first; the eligible rows among them are
+    the best eligible overall. When fewer than `count` are, the cut may have hidden some, and the whole pool is
+    asked: the answer is the same either way, the cut only makes it cheaper.
+    """
+    cut = _ranked(team_id=team_id, weights=weights, role_id=role_id, scored=max(SCORED, count))
+    rows = session.execute(cut.limit(count)).all()
+    if len(rows) < count:
+        rows = session.execute(_ranked(team_id=team_id, weights=weights, role_id=role_id).limit(count)).all()
+    return rows
+
+
+def _scored(*, team_id: str, weights: dict[str, int], scored: int | None) -> Subquery:
+    """Each rejection on some term's champion list, with its score, rating and date; only the best `scored` of them
+    if given.
+
+    Read from match_terms alone, which holds a copy of each rejection's rating and date: its two indexes cover
+    every column here, so no table row is visited.
+    """
     champions = [
         select(MatchTerm.rejection_id)
         .where(MatchTerm.team_id == team_id, MatchTerm.term == term)
@@ -181,16 +219,28 @@ def _ranked(
     ]
     pool = union_all(*(select(c.c.rejection_id) for c in champions)).subquery()
     score = func.sum(case(weights, value=MatchTerm.term, else_=0) * MatchTerm.weight)
-    scored = (
-        select(MatchTerm.rejection_id, score.label("score"))
+    rating, rejected_at = func.max(MatchTerm.rating), func.max(MatchTerm.rejected_at)  # one value per rejection
+    query = (
+        select(MatchTerm.rejection_id, score.label("score"), rating.label("rating"), rejected_at.label("rejected_at"))
         .where(MatchTerm.rejection_id.in_(select(pool.c.rejection_id)), MatchTerm.term.in_(list(weights)))
         .group_by(MatchTerm.rejection_id)
-        .subquery()
     )
+    if scored is not None:
+        query = query.order_by(score.desc(), rating.desc(), rejected_at.desc(), MatchTerm.rejection_id.desc())
+        query = query.limit(scored)
+    return query.subquery()
+
+
+def _ranked(
+    *, team_id: str, weights: dict[str, int], role_id: int | None, scored: int | None = None
+) -> Select[tuple[int, Rejection, Candidate, str]]:
+    """Of the pool (or its best `scored`), the rejections that may be matched, best first: score, then rating, date
+    and id, as the champion lists order postings."""
+    ranked = _scored(team_id=team_id, weights=weights, scored=scored)
     owner_id = func.coalesce(Checkin.recruiter_id, Rejection.recruiter_id)
     query = (
-        select(scored.c.score, Rejection, Candidate, Recruiter.user_id)
-        .join(Rejection, Rejection.id == scored.c.rejection_id)
+        select(ranked.c.score, Rejection, Candidate, Recruiter.user_id)
+        .join(Rejection, Rejection.id == ranked.c.rejection_id)
         .join(Candidate, Candidate.id == Rejection.candidate_id)
         .outerjoin(Checkin, Checkin.candidate_id == Candidate.id)
         .join(Recruiter, Recruiter.id == owner_id)
@@ -200,10 +250,7 @@ def _ranked(
             func.coalesce(Checkin.status, literal("none")) != CheckinStatus.STOPPED,
         )
         .order_by(
-            scored.c.score.desc(),
-            func.coalesce(Rejection.rating, 0).desc(),
-            Rejection.rejected_at.desc(),
-            Rejection.id.desc(),
+            ranked.c.score.desc(), ranked.c.rating.desc(), ranked.c.rejected_at.desc(), ranked.c.rejection_id.desc()
         )
     )
     if role_id is not None:
