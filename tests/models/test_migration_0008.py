@@ -1,4 +1,4 @@
-"""Migration 0009 gives matching its covering indexes on match_terms, both ways, on both databases, and a role finds
+"""Migration 0008 gives matching its covering indexes on match_terms, both ways, on both databases, and a role finds
 the same people through either schema."""
 
 from __future__ import annotations
@@ -29,14 +29,14 @@ def matched(sessions: sessionmaker[Session]) -> list[str]:
         return [match.name for match in found]
 
 
-def test_0009_covers_the_matching_index_and_goes_back(engine: Engine, sessions: sessionmaker[Session]) -> None:
+def test_0008_covers_the_matching_index_and_goes_back(engine: Engine, sessions: sessionmaker[Session]) -> None:
     reject(sessions, "Ada", "Backend Engineer", tags="python", rating=5, team="T0TEAM")
     reject(sessions, "Ben", "Backend Developer", tags="python,go", team="T0TEAM")
     reject(sessions, "Cy", "Product Designer", tags="figma", team="T0TEAM")
     assert term_indexes(engine) == COVERING
     assert matched(sessions) == ["Ada", "Ben"]
 
-    migrate(engine, "0009-1", down=True)
+    migrate(engine, "0008-1", down=True)
     assert term_indexes(engine) == {"ix_match_terms_ranked": RANKED}
     assert matched(sessions) == ["Ada", "Ben"]  # slower at scale, never different
 

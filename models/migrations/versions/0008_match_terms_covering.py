@@ -5,8 +5,8 @@ and date. The old ranked index lacked the id and nothing held the weights, so a 
 some ten thousand random table reads. The ranked index gains rejection_id as its last column: whatever the old one
 served (the reopen alerts' finalists by title) the new one serves by the same leading columns, so it is replaced.
 
-Revision ID: 0009
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-04
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
