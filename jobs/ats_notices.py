@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.blocks.ats_notices import MAX_NOTICES, build_notices
 from bot.config import Settings
 from bot.ids import ATS_NOTICE_METADATA_TYPE
-from bot.timezones import refresh_timezone
-from jobs.delivery import Claims, RunReport, run_clock, to_each_recruiter
+from jobs.delivery import Claims, RunReport, in_working_hours, run_clock, to_each_recruiter
 from jobs.slack_errors import Failure, Outcome
 from models import AtsNotice, Checkin, CheckinStatus, Decision, NoticeKind, Recruiter
 
@@ -147,15 +146,18 @@ def _deliver(
 
     Returns True when Slack refused the post for its rate even after the client waited Retry-After once.
     """
-    with sessions.begin() as session:
-        recruiter = session.get_one(Recruiter, recruiter_id)
-        team_id, user_id, tz = recruiter.team_id, recruiter.user_id, recruiter.tz
-    if not dry_run:
-        tz = refresh_timezone(sessions=sessions, client=client, team_id=team_id, user_id=user_id, now=now)
-    if not settings.working_hours.allows(now, tz):
-        report.waiting_for_working_hours += 1
-        report.lines.append(f"<@{user_id}>: waiting for working hours ({tz or settings.working_hours.default_tz})")
+    found = in_working_hours(
+        sessions=sessions,
+        client=client,
+        working_hours=settings.working_hours,
+        recruiter_id=recruiter_id,
+        now=now,
+        dry_run=dry_run,
+        report=report,
+    )
+    if found is None:
         return False
+    user_id, _ = found
     if dry_run:
         with sessions.begin() as session:
             names = ", ".join(f"{n.name} ({n.kind})" for n in _due(session, recruiter_id, now))

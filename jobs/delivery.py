@@ -23,7 +23,10 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import ColumnElement, Select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
+from bot.timezones import refresh_timezone
 from jobs.slack_errors import CALL_ERRORS, Failure, Outcome, classify
+from models.recruiter import Recruiter
+from models.working_hours import WorkingHours
 
 # Longer than any one post can take (client timeout plus one rate-limit wait), so a live claim never expires.
 LEASE = timedelta(minutes=10)
@@ -198,6 +201,37 @@ class Tally(Protocol):
 
     failed: int
     deferred: int
+
+
+class HoursTally(Protocol):
+    """What a DM run notes about a recruiter it leaves for their working hours."""
+
+    waiting_for_working_hours: int
+    lines: list[str]
+
+
+def in_working_hours(
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    working_hours: WorkingHours,
+    recruiter_id: int,
+    now: datetime,
+    dry_run: bool,
+    report: HoursTally,
+) -> tuple[str, str | None] | None:
+    """The recruiter's Slack user id and time zone when it is working hours where they are; else None, noted in the
+    report. A dry run asks Slack nothing, so it goes by the zone last cached."""
+    with sessions.begin() as session:
+        recruiter = session.get_one(Recruiter, recruiter_id)
+        team_id, user_id, tz = recruiter.team_id, recruiter.user_id, recruiter.tz
+    if not dry_run:
+        tz = refresh_timezone(sessions=sessions, client=client, team_id=team_id, user_id=user_id, now=now)
+    if not working_hours.allows(now, tz):
+        report.waiting_for_working_hours += 1
+        report.lines.append(f"<@{user_id}>: waiting for working hours ({tz or working_hours.default_tz})")
+        return None
+    return user_id, tz
 
 
 def to_each_recruiter(
