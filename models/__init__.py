@@ -3,6 +3,7 @@
 from models.ats_delivery import Ats, AtsDelivery
 from models.ats_link import AtsStage, CandidateAtsId
 from models.ats_notice import AtsNotice, Decision, NoticeKind
+from models.audit import Act, AuditEntry
 from models.base import Base, UTCDateTime, utcnow
 from models.candidate import ERASED_NAME, Candidate
 from models.checkin import Checkin, CheckinStatus, ReminderSent, StopReason, Touchpoint
@@ -14,10 +15,12 @@ from models.role import Role, RoleAlert, RoleOutreach, RoleStatus
 __all__ = [
     "ERASED_NAME",
     "STAGES",
+    "Act",
     "Ats",
     "AtsDelivery",
     "AtsNotice",
     "AtsStage",
+    "AuditEntry",
     "Base",
     "Candidate",
     "CandidateAtsId",

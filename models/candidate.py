@@ -26,6 +26,14 @@ class Candidate(Base):
     linkedin_url: Mapped[str | None] = mapped_column(String(300))
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Data protection (migration 0009): who opted them out and when; their consent to stay on file, when, from whom
+    # and how ("email reply"); and the last time they applied (ATS), one of the instants retention counts from.
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    opted_out_by: Mapped[str | None] = mapped_column(String(32))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_by: Mapped[str | None] = mapped_column(String(32))
+    consent_how: Mapped[str | None] = mapped_column(String(100))
+    last_applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erased: Mapped[bool] = mapped_column(Boolean, default=False)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from models.ats_link import CandidateAtsId
 from models.ats_notice import AtsNotice
+from models.audit import scrub_subject
 from models.base import utcnow
 from models.candidate import ERASED_NAME, Candidate
 from models.checkin import Checkin, CheckinStatus, StopReason
@@ -247,6 +248,7 @@ def erase_candidate(*, session: Session, candidate: Candidate, now: datetime) ->
     for rejection in candidate.rejections:
         rejection.note = rejection.reason = None
     unindex_candidate(session=session, team_id=candidate.team_id, candidate_id=candidate.id)
+    scrub_subject(session, candidate_id=candidate.id)
     checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == candidate.id)).one_or_none()
     if checkin is not None:
         checkin.status = CheckinStatus.STOPPED

@@ -23,3 +23,5 @@ class Recruiter(Base):
     tz_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     dm_channel: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When Keepwarm noticed they left the workspace (migration 0009): their candidates wait for a handover.
+    departed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,106 @@
+"""The audit trail: every act on a candidate's data, kept after an erasure with the personal data removed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, UTCDateTime, utcnow
+from models.candidate import Candidate
+
+
+class Act(StrEnum):
+    """What was done to a candidate's data, as `audit_entries.act` stores it."""
+
+    RECORDED = "recorded"
+    VIEWED = "viewed"
+    EXPORTED = "exported"
+    CONSENTED = "consented"
+    OPTED_OUT = "opted_out"
+    OPTED_IN = "opted_in"
+    HANDED_OVER = "handed_over"
+    ERASED = "erased"
+
+
+class AuditEntry(Base):
+    """One act: when, what, who did it (a Slack user id, or the job that did: "retention", "ats"), and from where.
+
+    `subject` names the candidate (name and email) for a reader of the log; it is the entry's only personal data and
+    is cleared when the candidate is erased. `detail` must never hold personal data (a role title, "email reply").
+    """
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_team_id_at", "team_id", "at"),
+        Index("ix_audit_entries_candidate_id", "candidate_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    act: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))  # command, form, button, ats, import, cli, sweep, event
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidates.id", ondelete="SET NULL"))
+    subject: Mapped[str | None] = mapped_column(String(410))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+def log_act(
+    session: Session,
+    *,
+    act: Act,
+    actor: str,
+    source: str,
+    candidate: Candidate,
+    detail: str | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """Add one entry about `candidate` to the session (the caller commits it with the act itself)."""
+    if candidate.id is None:
+        session.flush()
+    entry = AuditEntry(
+        team_id=candidate.team_id,
+        at=at or utcnow(),
+        act=act,
+        actor=actor,
+        source=source,
+        candidate_id=candidate.id,
+        subject=None if candidate.erased else _subject(candidate),
+        detail=detail,
+    )
+    session.add(entry)
+    return entry
+
+
+def scrub_subject(session: Session, *, candidate_id: int) -> None:
+    """Remove the personal data from a candidate's entries: their erasure keeps what was done, not to whom."""
+    session.execute(update(AuditEntry).where(AuditEntry.candidate_id == candidate_id).values(subject=None))
+
+
+def audit_entries(
+    session: Session,
+    *,
+    team_id: str,
+    candidate_id: int | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+) -> Sequence[AuditEntry]:
+    """A team's entries, newest first: all of them, one candidate's, or those since an instant."""
+    query = select(AuditEntry).where(AuditEntry.team_id == team_id)
+    if candidate_id is not None:
+        query = query.where(AuditEntry.candidate_id == candidate_id)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return session.scalars(query).all()
+
+
+def _subject(candidate: Candidate) -> str:
+    return f"{candidate.name} <{candidate.email}>" if candidate.email else candidate.name
