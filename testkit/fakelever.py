@@ -10,41 +10,13 @@ Error bodies are `{"code", "message"}` as Lever's are; the codes are this fake's
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import secrets
-import sys
-import threading
-import time
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any
+
+from testkit.fake_api import Call, FakeApi, Reply
 
 API_KEY = "lever-test-api-key"
 MAX_LIMIT = 100  # Lever's largest page
-
-
-@dataclass
-class Call:
-    """One request the client made, as Lever would have seen it; `path` is relative to /v1/."""
-
-    method: str
-    path: str
-    params: dict[str, list[str]]
-    headers: dict[str, str]
-
-
-@dataclass
-class Reply:
-    """A scripted answer, to make the fake misbehave the ways a real API does (errors, 429s, garbage, slowness)."""
-
-    body: dict[str, Any] | str
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
 
 
 def rate_limited(retry_after: int | str = 1) -> Reply:
@@ -60,19 +32,14 @@ def _error(status: int, code: str, message: str) -> Reply:
     return Reply({"code": code, "message": message}, status)
 
 
-class FakeLever:
-    """Records every call and answers from the data a test put in, page by page."""
+class FakeLever(FakeApi):
+    """Answers from the data a test put in, page by page."""
+
+    prefix = "/v1/"
+    name = "fakelever"
 
     def __init__(self, *, api_key: str = API_KEY) -> None:
-        self.api_key = api_key
-        self._lock = threading.Lock()
-        self._calls: list[Call] = []
-        self._scripts: dict[str, deque[Reply]] = defaultdict(deque)
-        self._standing: dict[str, Reply] = {}
-        self._latency: dict[str, float] = {}
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._clear_data()
+        super().__init__(api_key=api_key)
 
     def _clear_data(self) -> None:
         self.page_size = MAX_LIMIT
@@ -82,81 +49,6 @@ class FakeLever:
         self._users: dict[str, dict[str, Any]] = {}
         self._stages: list[dict[str, Any]] = []
         self._archive_reasons: list[dict[str, Any]] = []
-
-    # --- lifecycle -------------------------------------------------------------------------------------------
-
-    def start(self) -> Self:
-        """Bind an ephemeral port so parallel test runs never collide."""
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fakelever", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def api_url(self) -> str:
-        """What the client takes as its base URL, like https://api.lever.co/v1/."""
-        if self._server is None:
-            raise RuntimeError("FakeLever is not running: call start() first")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1/"
-
-    # --- inspection and scripting ----------------------------------------------------------------------------
-
-    @property
-    def calls(self) -> list[Call]:
-        with self._lock:
-            return list(self._calls)
-
-    def calls_to(self, path: str) -> list[Call]:
-        with self._lock:
-            return [call for call in self._calls if call.path == path]
-
-    def reset(self) -> None:
-        """Start a new scenario: no calls, scripts, slowness or data."""
-        with self._lock:
-            self._calls.clear()
-            self._scripts.clear()
-            self._standing.clear()
-            self._latency.clear()
-            self._clear_data()
-
-    def script(self, path: str, *replies: Reply) -> None:
-        """Queue one-shot replies for `path` (e.g. "stages", "opportunities/<id>"); then the default reply returns."""
-        with self._lock:
-            self._scripts[path].extend(replies)
-
-    def answer_every(self, path: str, reply: Reply | None) -> None:
-        """Answer every call to `path` with `reply` (an outage) until called with None or reset(); one-shot
-        scripted replies still come first."""
-        with self._lock:
-            if reply is None:
-                self._standing.pop(path, None)
-            else:
-                self._standing[path] = reply
-
-    def slow_down(self, path: str, seconds: float) -> None:
-        """Answer every unscripted call to `path` only after `seconds`, until reset(): a slow Lever."""
-        with self._lock:
-            self._latency[path] = seconds
 
     # --- the account's data ----------------------------------------------------------------------------------
 
@@ -228,23 +120,8 @@ class FakeLever:
                 "isAnonymized": False,
             }
 
-    # --- request handling ------------------------------------------------------------------------------------
-
-    def _record(self, call: Call) -> Reply:
-        """Record first, then pick the reply, so even slow or failing replies are counted."""
-        with self._lock:
-            self._calls.append(call)
-            queue = self._scripts.get(call.path)
-            scripted = (queue.popleft() if queue else None) or self._standing.get(call.path)
-            latency = self._latency.get(call.path, 0.0)
-        if scripted is not None:
-            return scripted
-        reply = self._default_reply(call)
-        reply.delay = latency
-        return reply
-
     def _default_reply(self, call: Call) -> Reply:
-        if not self._authorized(call.headers.get("Authorization", "")):
+        if not self._authorized(call):
             return _error(401, "UnauthorizedError", "Invalid API key")
         if call.method != "GET":
             return _error(405, "MethodNotAllowed", f"{call.method} is not served by this fake")
@@ -260,15 +137,6 @@ class FakeLever:
             if kind == "postings" and item_id in self._postings:
                 return Reply({"data": dict(self._postings[item_id])})
         return _error(404, "ResourceNotFound", f"{call.path} was not found")
-
-    def _authorized(self, authorization: str) -> bool:
-        """Lever's Basic authentication: the API key is the user name, the password is empty."""
-        scheme, _, encoded = authorization.partition(" ")
-        try:
-            user, _, _password = base64.b64decode(encoded, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-        return scheme == "Basic" and user == self.api_key
 
     def _page(self, call: Call, items: list[dict[str, Any]]) -> Reply:
         """One page of `items` from `offset` (a token from an earlier page's `next`), at most `limit` long."""
@@ -295,48 +163,3 @@ class FakeLever:
         if "applications" in expand:
             shown["applications"] = [dict(self._applications[item]) for item in shown["applications"]]
         return shown
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True  # a hung test client must not keep pytest alive
-    fake: FakeLever
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that gave up before its answer (a read timeout under test) is expected, not worth a traceback."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silenced: per-request lines would drown pytest's output."""
-
-    def _handle(self) -> None:
-        url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        path = unquote(url.path.removeprefix("/v1/")) if url.path.startswith("/v1/") else url.path
-        call = Call(self.command, path, parse_qs(url.query, keep_blank_values=True), dict(self.headers.items()))
-        self._send(self.server.fake._record(call))
-
-    def _send(self, reply: Reply) -> None:
-        if reply.delay:
-            time.sleep(reply.delay)
-        payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
-        data = payload.encode("utf-8")
-        self.send_response(reply.status)
-        for key, value in {"Content-Type": "application/json; charset=utf-8", **reply.headers}.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)

@@ -24,15 +24,12 @@ from typing import Any, Self
 from urllib.parse import quote, urljoin
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+
+from bot.ats.api_http import LONGEST_WAIT_SECONDS, api_session, one_line, send
 
 DEFAULT_BASE_URL = "https://api.lever.co/v1/"
 EU_BASE_URL = "https://api.eu.lever.co/v1/"
-LONGEST_WAIT_SECONDS = 30.0  # a Retry-After beyond this raises: a sweep does not sleep for minutes
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_PAGE_SIZE = 100
-_MESSAGE_LENGTH = 200  # the inbox keeps 300 characters of the last error
 
 
 class LeverApiError(Exception):
@@ -75,32 +72,6 @@ class Opportunity:
     posting_ids: tuple[str, ...]  # "each Opportunity can only have up to one application", so one at most
 
 
-class _Retry(Retry):
-    """urllib3's retries, except that a Retry-After longer than `longest_wait` raises instead of sleeping."""
-
-    def __init__(self, *args: Any, longest_wait: float = LONGEST_WAIT_SECONDS, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.longest_wait = longest_wait
-
-    def new(self, **kw: Any) -> Self:
-        """urllib3 makes a new Retry for each attempt from its own parameters: carry ours along."""
-        return super().new(longest_wait=self.longest_wait, **kw)
-
-    def parse_retry_after(self, retry_after: str) -> float:
-        seconds = super().parse_retry_after(retry_after)
-        if seconds > self.longest_wait:
-            raise _WaitTooLong(seconds)
-        return seconds
-
-
-class _WaitTooLong(Exception):
-    """Raised from inside urllib3's retry loop, out through requests (which wraps only urllib3's own errors)."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(seconds)
-        self.seconds = seconds
-
-
 class LeverApi:
     """A client for one Lever account, for one thread at a time (a requests Session is not thread-safe). Archive
     reasons and stages are read once per client, and again only when an id is not among them (an admin added one
@@ -125,18 +96,14 @@ class LeverApi:
         self._base_url = base_url if base_url.endswith("/") else base_url + "/"
         self._timeout = (connect_timeout, read_timeout)
         self._page_size = page_size
-        self._session = requests.Session()
-        self._session.auth = (api_key, "")
-        self._session.headers["Accept"] = "application/json"
-        retry = _Retry(
-            total=retries,
-            read=False,  # a read timeout or an answer cut short is not retried: the sweep tries again later
-            status_forcelist=RETRY_STATUSES,
-            backoff_factor=backoff,
-            raise_on_status=False,  # the last answer comes back, so its status can be reported
+        self._session = api_session(
+            api_key,
+            base_url=self._base_url,
+            retries=retries,
+            backoff=backoff,
             longest_wait=longest_wait,
+            methods=frozenset({"GET"}),
         )
-        self._session.mount(self._base_url, HTTPAdapter(max_retries=retry))
         self._archive_reasons: dict[str, ArchiveReason] | None = None
         self._stage_names: dict[str, str] | None = None
 
@@ -158,7 +125,8 @@ class LeverApi:
         try:
             return _opportunity(data)
         except (AttributeError, KeyError, TypeError) as error:
-            raise LeverApiError(_line(f"Lever's opportunity {opportunity_id} is not as documented ({error})")) from None
+            message = f"Lever's opportunity {opportunity_id} is not as documented ({error})"
+            raise LeverApiError(one_line(message)) from None
 
     def posting_title(self, posting_id: str) -> str:
         """`GET /postings/:id`: its `text` is the job's title."""
@@ -210,16 +178,12 @@ class LeverApi:
     def _get(self, path: str, params: Mapping[str, Any], *, whole: bool = False) -> Any:
         """The answer's `data` (or the whole answer, for lists), or LeverApiError saying what went wrong."""
         what = f"GET {path}"
-        try:
-            response = self._session.get(urljoin(self._base_url, path), params=params, timeout=self._timeout)
-        except _WaitTooLong as wait:
-            raise LeverApiError(f"{what}: Lever asks to wait {wait.seconds:.0f} s, too long for a sweep") from None
-        except requests.Timeout:
-            raise LeverApiError(f"{what}: Lever did not answer in time") from None
-        except requests.RequestException as error:
-            raise LeverApiError(_line(f"{what}: Lever could not be reached ({type(error).__name__})")) from None
+        url = urljoin(self._base_url, path)
+        response = send(
+            self._session, "GET", url, who="Lever", what=what, error=LeverApiError, timeout=self._timeout, params=params
+        )
         if response.status_code != 200:
-            raise LeverApiError(_line(f"{what}: Lever answered {response.status_code}{_lever_says(response)}"))
+            raise LeverApiError(one_line(f"{what}: Lever answered {response.status_code}{_lever_says(response)}"))
         try:
             body = response.json()
         except ValueError:
@@ -276,9 +240,3 @@ def _lever_says(response: requests.Response) -> str:
         return ""
     said = ": ".join(str(body[key]) for key in ("code", "message") if body.get(key))
     return f" ({said})" if said else ""
-
-
-def _line(text: str) -> str:
-    """One short line, whatever Lever put in its message."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _MESSAGE_LENGTH else flat[: _MESSAGE_LENGTH - 1] + "…"
