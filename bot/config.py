@@ -24,6 +24,7 @@ USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 DEFAULT_DIGEST_CRON = "0 9 * * mon"
 DEFAULT_LEVER_API_URL = "https://api.lever.co/v1/"
+DEFAULT_ASHBY_API_URL = "https://api.ashbyhq.com/"
 
 
 class ConfigError(Exception):
@@ -59,11 +60,11 @@ class AtsSecrets:
 
 
 @dataclass(frozen=True)
-class LeverApi:
-    """Where Lever's API is (its EU host, or a test's fake) and the key to read opportunities with."""
+class ApiAccess:
+    """Where an ATS's API is (Lever's EU host, or a test's fake) and the key to read it with."""
 
-    key: str | None = None
-    url: str = DEFAULT_LEVER_API_URL
+    key: str | None
+    url: str
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ class Settings:
     digest: DigestSettings
     ats: AtsSecrets
     ats_rules: AtsRules
-    lever_api: LeverApi
+    lever_api: ApiAccess
+    ashby_api: ApiAccess
 
     @property
     def socket_mode(self) -> bool:
@@ -126,6 +128,7 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         ),
         ats_rules=_ats_rules(env),
         lever_api=_lever_api(env),
+        ashby_api=ApiAccess(_value(env, "ASHBY_API_KEY"), _api_url(env, "ASHBY_API_URL", DEFAULT_ASHBY_API_URL)),
     )
 
 
@@ -178,7 +181,7 @@ def _api_url(env: Mapping[str, str], name: str, default: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def _lever_api(env: Mapping[str, str]) -> LeverApi:
+def _lever_api(env: Mapping[str, str]) -> ApiAccess:
     """Lever's webhooks carry ids only: without an API key, a Lever delivery could never be read."""
     key = _value(env, "LEVER_API_KEY")
     if key is None and _comma_list(env, "LEVER_WEBHOOK_TOKENS"):
@@ -187,7 +190,7 @@ def _lever_api(env: Mapping[str, str]) -> LeverApi:
             "Lever's API; create a key with read access to opportunities, archive reasons and stages "
             "(Settings > Integrations and API > API credentials)"
         )
-    return LeverApi(key=key, url=_api_url(env, "LEVER_API_URL", DEFAULT_LEVER_API_URL))
+    return ApiAccess(key=key, url=_api_url(env, "LEVER_API_URL", DEFAULT_LEVER_API_URL))
 
 
 def _stage_names(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:

@@ -25,13 +25,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ats import ashby, greenhouse, lever
+from bot.ats.ashby_api import AshbyApi
 from bot.ats.lever_api import LeverApi
 from bot.config import Settings
 from bot.rejection_input import cleaned_or_none
 from bot.slack_directory import SlackDirectory
 from models.ats_delivery import Ats, AtsDelivery
 from models.ats_events import Applied, AtsEvent, Hired, Rejected, StageSeen
-from models.ats_intake import apply_events
+from models.ats_intake import apply_events, last_stage
 from models.db import one_line
 from models.recruiter import Recruiter
 
@@ -84,15 +85,24 @@ class Inbox:
     settings: Settings
     directory: SlackDirectory
     parse: Mapping[Ats, Parser]
+    ashby_api: AshbyApi | None = None
 
     @classmethod
     def for_settings(cls, settings: Settings, client: WebClient) -> Inbox:
-        key = settings.lever_api.key
-        lever_api = None if key is None else LeverApi(key, base_url=settings.lever_api.url)
-        return cls(settings, SlackDirectory(client), parsers(lever_api))
+        lever_key, ashby_key = settings.lever_api.key, settings.ashby_api.key
+        lever_api = None if lever_key is None else LeverApi(lever_key, base_url=settings.lever_api.url)
+        ashby_api = None if ashby_key is None else AshbyApi(ashby_key, base_url=settings.ashby_api.url)
+        return cls(settings, SlackDirectory(client), parsers(lever_api), ashby_api)
 
     def run(self, *, sessions: sessionmaker[Session], now: datetime) -> InboxReport:
-        return run_inbox(sessions=sessions, settings=self.settings, directory=self.directory, parse=self.parse, now=now)
+        return run_inbox(
+            sessions=sessions,
+            settings=self.settings,
+            directory=self.directory,
+            parse=self.parse,
+            ashby_api=self.ashby_api,
+            now=now,
+        )
 
 
 def run_inbox(
@@ -102,6 +112,7 @@ def run_inbox(
     directory: SlackDirectory,
     parse: Mapping[Ats, Parser],
     now: datetime,
+    ashby_api: AshbyApi | None = None,
 ) -> InboxReport:
     """Process every waiting delivery, oldest first, then purge old processed ones. Database errors while reading the
     inbox propagate (the run could not happen); one delivery's failure never stops the others."""
@@ -127,6 +138,7 @@ def run_inbox(
                 settings=settings,
                 directory=directory,
                 parse=parse,
+                ashby_api=ashby_api,
                 batch=batch[start : start + APPLY_BATCH],
                 now=now,
                 report=report,
@@ -163,18 +175,22 @@ def _process(
     settings: Settings,
     directory: SlackDirectory,
     parse: Mapping[Ats, Parser],
+    ashby_api: AshbyApi | None,
     batch: Sequence[Waiting],
     now: datetime,
     report: InboxReport,
 ) -> None:
-    """Read each delivery and ask Slack and Lever what it needs (outside any transaction), then apply the batch in one
-    transaction, each delivery under its own savepoint: one that fails is rolled back alone and left waiting, with its
-    error; the rest commit together, marked processed. A commit per delivery cost most of a sweep's time."""
+    """Read each delivery and ask Slack, Lever and Ashby what it needs (outside any transaction), then apply the batch
+    in one transaction, each delivery under its own savepoint: one that fails is rolled back alone and left waiting,
+    with its error; the rest commit together, marked processed. A commit per delivery cost most of a sweep's time."""
     failed: dict[int, str] = {}
     ready: list[tuple[Waiting, list[AtsEvent], dict[str, str | None]]] = []
+    staged: set[str] = set()  # Ashby applications whose stage change this batch carries
     for delivery in batch:
         try:
             events = _cleaned(parse[delivery.source](delivery.body))
+            if delivery.source is Ats.ASHBY:
+                events = _archived_stages(sessions, ashby_api, delivery.team_id, events, staged=staged)
             ready.append((delivery, events, _recruiters(directory, events)))
         except Exception as error:  # anything: the delivery waits for the next sweep, and the others go on
             failed[delivery.id] = _reason(error)
@@ -282,6 +298,32 @@ def _reason(error: Exception) -> str:
 def _recruiters(directory: SlackDirectory, events: Sequence[AtsEvent]) -> dict[str, str | None]:
     emails = {email for event in events if isinstance(event, Rejected) for email in event.recruiter_emails}
     return {email: directory.user_for_email(email) for email in sorted(emails)}
+
+
+def _archived_stages(
+    sessions: sessionmaker[Session],
+    api: AshbyApi | None,
+    team_id: str,
+    events: list[AtsEvent],
+    *,
+    staged: set[str],
+) -> list[AtsEvent]:
+    """An Ashby archive that says only "Archived" gets how far it got from the stage-change events already received
+    (or earlier in this batch, applied before it), else from the application's history in Ashby's API. Without a key
+    the stage stays unknown, which counts as an interview, so the recruiter is asked."""
+    filled: list[AtsEvent] = []
+    for event in events:
+        if isinstance(event, StageSeen):
+            staged.add(event.application_id)
+        unnamed = isinstance(event, Rejected) and event.stage_name is None and event.archived_stage_id is not None
+        if api is not None and isinstance(event, Rejected) and unnamed and event.application_id not in staged:
+            with sessions.begin() as session:
+                seen = last_stage(session, team_id=team_id, source=Ats.ASHBY.value, application_id=event.application_id)
+            if seen is None:
+                stage = api.last_stage_before(event.application_id, stage_id=event.archived_stage_id)
+                event = dataclasses.replace(event, stage_name=stage and (_line(stage) or None))
+        filled.append(event)
+    return filled
 
 
 def _cleaned(events: list[AtsEvent]) -> list[AtsEvent]:

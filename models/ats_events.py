@@ -25,6 +25,9 @@ class Rejected:
     by_candidate: bool  # the candidate withdrew ("They rejected us", RejectedByCandidate)
     recruiter_emails: tuple[str, ...]  # who to ask, in order of preference (e.g. recruiter, then credited_to)
     at: datetime  # when it was rejected, as the ATS says (aware UTC)
+    # The stage it is in now when that says nothing of how far it got (Ashby's Archived stage): its history is read
+    # past it when no stage change was received before.
+    archived_stage_id: str | None = None
 
 
 @dataclass(frozen=True)

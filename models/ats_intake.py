@@ -232,7 +232,8 @@ def _stage_seen(session: Session, *, team_id: str, source: str, event: StageSeen
     seen.seen_at = now
 
 
-def _last_stage(session: Session, *, team_id: str, source: str, application_id: str) -> str | None:
+def last_stage(session: Session, *, team_id: str, source: str, application_id: str) -> str | None:
+    """The last active stage a stage-change event reported for the application, if any did."""
     return session.scalar(
         select(AtsStage.stage_name).where(
             AtsStage.team_id == team_id, AtsStage.source == source, AtsStage.application_id == application_id
@@ -274,7 +275,7 @@ def _rejected(
     )
     if asked is not None:
         return  # the same rejection again (Ashby reports one archive as a stage change and an application update)
-    stage_name = event.stage_name or _last_stage(
+    stage_name = event.stage_name or last_stage(
         session, team_id=team_id, source=source, application_id=event.application_id
     )
     stage = rules.stage(stage_name)

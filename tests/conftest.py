@@ -17,6 +17,7 @@ from models import Base
 from models.db import database_reachable, make_engine, make_session_factory, normalize_database_url
 from models.migrate import upgrade
 from testkit.env import make_env
+from testkit.fakeashby import FakeAshby
 from testkit.fakelever import FakeLever
 from testkit.fakeslack import FakeSlack
 from testkit.running import RunningApp, serve
@@ -48,6 +49,19 @@ def fake_lever(lever_server: FakeLever) -> FakeLever:
     """The fake Lever API, with no data, no calls recorded and no replies scripted."""
     lever_server.reset()
     return lever_server
+
+
+@pytest.fixture(scope="session")
+def ashby_server() -> Iterator[FakeAshby]:
+    with FakeAshby() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_ashby(ashby_server: FakeAshby) -> FakeAshby:
+    """The fake Ashby API, with no histories, no calls recorded and no replies scripted."""
+    ashby_server.reset()
+    return ashby_server
 
 
 @pytest.fixture(scope="session")

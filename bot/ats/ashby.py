@@ -100,7 +100,8 @@ def _application_events(application: Node) -> list[AtsEvent]:
 
 def _rejected(application: Node) -> Rejected:
     """An archived application. Its `currentInterviewStage` is normally the plan's Archived stage, which says nothing
-    of how far it got: then `stage_name` is None and the processing keeps the last stage seen (`StageSeen`)."""
+    of how far it got: then `stage_name` is None, and the processing takes the last stage seen (`StageSeen`), else
+    the one before the Archived stage in the application's history (Ashby's API, when a key is set)."""
     candidate = application.object("candidate")
     stage = application.optional_object("currentInterviewStage")
     reached = stage is not None and stage.optional_text("type") != ARCHIVED_STAGE_TYPE
@@ -117,6 +118,7 @@ def _rejected(application: Node) -> Rejected:
         by_candidate=reason is not None and reason.optional_text("reasonType") == CANDIDATE_WITHDREW,
         recruiter_emails=_recruiter_emails(application),
         at=application.time("archivedAt"),
+        archived_stage_id=stage.optional_text("id") if stage is not None and not reached else None,
     )
 
 

@@ -94,9 +94,9 @@ def test_a_lead_has_not_applied_so_it_gives_nothing() -> None:
     assert update(lambda application: application.update(status="Lead")) == []
 
 
-def test_archived_into_the_archived_stage_leaves_the_stage_to_the_last_one_seen() -> None:
+def test_archived_into_the_archived_stage_leaves_the_stage_to_the_last_one_seen_or_its_history() -> None:
     assert update(lambda application: application.update(currentInterviewStage=ARCHIVED_STAGE)) == [
-        replace(REJECTED, stage_name=None)
+        replace(REJECTED, stage_name=None, archived_stage_id=ARCHIVED_STAGE["id"])
     ]
     assert update(lambda application: application.update(currentInterviewStage=None)) == [
         replace(REJECTED, stage_name=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import DEFAULT_LEVER_API_URL, AtsSecrets, ConfigError, LeverApi, load_settings
+from bot.config import DEFAULT_ASHBY_API_URL, DEFAULT_LEVER_API_URL, ApiAccess, AtsSecrets, ConfigError, load_settings
 from models.ats_rules import Action, AtsRules
 
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
@@ -36,11 +36,19 @@ def test_lever_tokens_without_an_api_key_are_refused_with_where_to_get_one() -> 
 
 
 def test_lever_api_defaults_to_levers_v1_host_and_takes_another() -> None:
-    assert load_settings(BASE).lever_api == LeverApi(key=None, url=DEFAULT_LEVER_API_URL)
+    assert load_settings(BASE).lever_api == ApiAccess(key=None, url=DEFAULT_LEVER_API_URL)
     eu = load_settings({**BASE, "LEVER_API_KEY": "k", "LEVER_API_URL": "https://api.eu.lever.co/v1"}).lever_api
-    assert eu == LeverApi(key="k", url="https://api.eu.lever.co/v1/")
+    assert eu == ApiAccess(key="k", url="https://api.eu.lever.co/v1/")
     with pytest.raises(ConfigError, match="LEVER_API_URL must be an http"):
         load_settings({**BASE, "LEVER_API_URL": "api.lever.co"})
+
+
+def test_ashby_api_is_optional_and_defaults_to_ashbys_host() -> None:
+    assert load_settings(BASE).ashby_api == ApiAccess(key=None, url=DEFAULT_ASHBY_API_URL)
+    keyed = load_settings({**BASE, "ASHBY_API_KEY": "k", "ASHBY_API_URL": "http://127.0.0.1:9"}).ashby_api
+    assert keyed == ApiAccess(key="k", url="http://127.0.0.1:9/")
+    with pytest.raises(ConfigError, match="ASHBY_API_URL must be an http"):
+        load_settings({**BASE, "ASHBY_API_URL": "api.ashbyhq.com"})
 
 
 def test_default_stage_names_cover_what_the_three_atss_ship_with() -> None:

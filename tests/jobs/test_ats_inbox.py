@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session, selectinload
 from jobs.ats_inbox import Inbox, InboxReport
 from models import AtsDelivery, AtsNotice, Candidate, Checkin, CheckinStatus, Decision, NoticeKind, Rejection
 from models.ats_link import AtsStage, CandidateAtsId
-from testkit import data
+from testkit import data, fakeashby
 from testkit.ats import SECRETS_ENV, fixture_body, greenhouse_headers, lever_body, send_ashby, send_lever
+from testkit.fake_api import Reply as ApiReply
+from testkit.fakeashby import FakeAshby
 from testkit.fakelever import FakeLever, server_error
 from testkit.fakeslack import FakeSlack, Reply
 from testkit.running import RunningApp
@@ -322,6 +324,101 @@ def lever_event(name: str, opportunity: dict[str, Any]) -> bytes:
     body = json.loads(lever_body(name))
     body["data"].update(opportunityId=opportunity["opportunityId"], contactId=opportunity["contactId"])
     return json.dumps(body).encode()
+
+
+ARCHIVED_STAGE = {"id": "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e", "title": "Archived", "type": "Archived"}
+ASHBY_PLAN = (("stage-review", "Application Review"), ("stage-tech", "Technical Interview"), ("stage-onsite", "Onsite"))
+
+
+def ashby_into_archived() -> dict[str, Any]:
+    """An archive as Ashby sends it when the application moved into its plan's Archived stage: the webhook's current
+    stage then says nothing of how far it got."""
+    body = ashby_archive()
+    body["data"]["application"]["currentInterviewStage"] = dict(ARCHIVED_STAGE)
+    return body
+
+
+def ashby_stage_change(title: str) -> dict[str, Any]:
+    """The application, still active, moved to the stage `title`."""
+    body = fixture_body("ashby", "candidateStageChange")
+    body["webhookActionId"] = f"stage-change-{title}"
+    application = body["data"]["application"]
+    application.update(status="Active", archiveReason=None, archivedAt=None)
+    application["currentInterviewStage"].update(title=title, type="Active")
+    return body
+
+
+class TestAshbyStageFromItsApi:
+    """Ashby's archive names the Archived stage: how far it got comes from the stage changes received, else from the
+    application's history read from Ashby's API (ASHBY_API_KEY), else it counts as an interview."""
+
+    @pytest.fixture
+    def app_env(self, fake_lever: FakeLever, fake_ashby: FakeAshby) -> dict[str, str]:
+        ashby = {"ASHBY_API_KEY": fakeashby.API_KEY, "ASHBY_API_URL": fake_ashby.api_url}
+        return {**SECRETS_ENV, "LEVER_API_URL": fake_lever.api_url, **ashby}
+
+    def notice_stage(self, world: World) -> tuple[str | None, str]:
+        [notice] = world.notices()
+        return notice.stage_name, notice.stage
+
+    def test_without_a_stage_change_the_history_says_how_far_it_got(self, world: World, fake_ashby: FakeAshby) -> None:
+        fake_ashby.add_history(ASHBY_APPLICATION, *ASHBY_PLAN, (ARCHIVED_STAGE["id"], "Archived"))
+        world.ashby(ashby_into_archived())
+        assert world.process().processed == 1
+        assert self.notice_stage(world) == ("Onsite", "final")
+        [call] = fake_ashby.calls_to("application.listHistory")
+        assert call.json() == {"applicationId": ASHBY_APPLICATION, "limit": 100}
+
+    def test_a_stage_change_received_before_is_used_without_asking_ashby(
+        self, world: World, fake_ashby: FakeAshby
+    ) -> None:
+        fake_ashby.add_history(ASHBY_APPLICATION, *ASHBY_PLAN, (ARCHIVED_STAGE["id"], "Archived"))
+        world.ashby(ashby_stage_change("Technical Interview"))
+        world.process()
+        world.ashby(ashby_into_archived())
+        world.process()
+        assert self.notice_stage(world) == ("Technical Interview", "interview")
+        assert fake_ashby.calls == []
+
+    def test_a_stage_change_earlier_in_the_same_sweep_is_used_too(self, world: World, fake_ashby: FakeAshby) -> None:
+        world.ashby(ashby_stage_change("Technical Interview"))
+        world.ashby(ashby_into_archived())
+        assert world.process().processed == 2
+        assert self.notice_stage(world) == ("Technical Interview", "interview")
+        assert fake_ashby.calls == []
+
+    def test_ashby_failing_leaves_the_delivery_waiting_until_it_answers(
+        self, world: World, fake_ashby: FakeAshby
+    ) -> None:
+        world.ashby(ashby_into_archived())
+        fake_ashby.answer_every("application.listHistory", ApiReply({"success": False}, 503))
+        report = world.process()
+        assert (report.processed, report.failed) == (0, 1)
+        [stuck] = waiting(world)
+        assert stuck.last_error == "AshbyApiError: POST application.listHistory: Ashby answered 503"
+        assert world.notices() == []
+        fake_ashby.answer_every("application.listHistory", None)
+        fake_ashby.add_history(
+            ASHBY_APPLICATION, ("stage-review", "Application Review"), (ARCHIVED_STAGE["id"], "Archived")
+        )
+        assert world.process().processed == 1
+        assert world.notices() == []  # a screen-stage rejection: ignored by default, now that its stage is known
+
+    def test_a_history_with_nothing_before_the_archive_counts_as_an_interview(
+        self, world: World, fake_ashby: FakeAshby
+    ) -> None:
+        fake_ashby.add_history(ASHBY_APPLICATION, (ARCHIVED_STAGE["id"], "Archived"))
+        world.ashby(ashby_into_archived())
+        world.process()
+        assert self.notice_stage(world) == (None, "interview")
+
+
+def test_without_an_ashby_key_an_unnamed_stage_counts_as_an_interview(world: World, fake_ashby: FakeAshby) -> None:
+    world.ashby(ashby_into_archived())
+    assert world.process().processed == 1
+    [notice] = world.notices()
+    assert (notice.stage_name, notice.stage) == (None, "interview")
+    assert fake_ashby.calls == []
 
 
 class TestFailures:
