@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select, tuple_
+from sqlalchemy import and_, false, inspect, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from models.ats_link import AtsStage, CandidateAtsId
@@ -87,8 +87,7 @@ def candidate_export(session: Session, *, candidate: Candidate, now: datetime) -
 
 def row(instance: Base) -> dict[str, Any]:
     """Every column of a row, by name, JSON-ready."""
-    columns = instance.__table__.columns  # type: ignore[attr-defined]
-    return {column.key: _plain(getattr(instance, column.key)) for column in columns}
+    return {column.key: _plain(getattr(instance, column.key)) for column in inspect(instance).mapper.column_attrs}
 
 
 def _plain(value: object) -> object:

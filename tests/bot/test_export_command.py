@@ -210,3 +210,10 @@ def test_a_failed_upload_tells_the_asker_and_logs_nothing(
 
 def test_help_names_export(running: RunningApp) -> None:
     assert "/rejected export jane@x.io" in everything(run(running, "help"))
+
+
+def test_a_database_that_does_not_answer_is_said_and_nothing_is_sent(down: RunningApp, fake_slack: FakeSlack) -> None:
+    answer = everything(run(down, "export jane@x.io"))
+    assert "Could not read the candidate's data just now" in answer and "try again" in answer
+    time.sleep(0.3)
+    assert not [c for c in fake_slack.calls if c.method in UPLOADS]
