@@ -66,10 +66,15 @@ def _import_worker() -> Executor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepwarm-import")
 
 
+def _export_worker() -> Executor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepwarm-export")
+
+
 @dataclass(frozen=True)
 class Services:
     """Settings, the session factory (one session per request), the access rules, the reopen-alert delivery, the
-    candidate import, and the one thread imports uploaded in Slack run on after their acknowledgement."""
+    candidate import, the one thread imports uploaded in Slack run on after their acknowledgement, and the one that
+    uploads `/rejected export` files (its own, so an export never waits behind a minute-long import)."""
 
     settings: Settings
     sessions: sessionmaker[Session]
@@ -77,6 +82,7 @@ class Services:
     deliver_reopen_alerts: DeliverReopenAlerts
     import_candidates: ImportCandidates
     imports: Executor = field(default_factory=_import_worker)
+    exports: Executor = field(default_factory=_export_worker)
 
 
 def services(context: BoltContext) -> Services:

@@ -5,6 +5,9 @@
 
 `python -m jobs import-candidates FILE.csv [--team T…] [--owner U…] [--dry-run] [--skip-invalid]`: bring past
 candidates in from a spreadsheet or an ATS export.
+
+`python -m jobs export-candidate EMAIL [--team T…] [--now ISO]`: everything Keepwarm holds about one candidate, as
+JSON on stdout (a subject access request).
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import make_client
 from bot.config import USER_ID, ConfigError, Settings, configure_logging, load_settings
+from bot.fields import InputErrors
+from bot.rejection_input import clean_email
 from bot.slack_directory import SlackDirectory
 from bot.startup import StartupError, prepare_database, refuse
 from jobs.ats_inbox import Inbox
 from jobs.ats_notices import run_notices
 from jobs.digest import run_digest
+from jobs.export_candidate import CandidateUnknown, export_candidate
 from jobs.import_candidates import import_candidates
 from jobs.import_roles import BoardError, import_roles
 from jobs.reminders import run_reminders
@@ -54,6 +60,14 @@ def user_id(raw: str) -> str:
     return raw
 
 
+def email(raw: str) -> str:
+    """A candidate's email, lower-cased, checked as `/rejected` checks it."""
+    try:
+        return clean_email(raw)
+    except InputErrors as error:
+        raise argparse.ArgumentTypeError(f"{raw[:100]!r}: {' '.join(error.errors.values())}") from None
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m jobs", description="Keepwarm's scheduled jobs.")
     commands = main.add_subparsers(dest="command")
@@ -74,6 +88,10 @@ def parser() -> argparse.ArgumentParser:
     )
     past.add_argument("--dry-run", action="store_true", help="check and count everything; write nothing")
     past.add_argument("--skip-invalid", action="store_true", help="import the valid rows, list the others")
+    sar = commands.add_parser("export-candidate", help="print everything Keepwarm holds about a candidate, as JSON")
+    sar.add_argument("email", type=email, help="the candidate's email")
+    sar.add_argument("--team", help="the Slack team id the candidate belongs to (default: the bot token's workspace)")
+    sar.add_argument("--now", type=instant, help="the instant the export and its audit entry carry (default: now)")
     return main
 
 
@@ -97,6 +115,8 @@ def main(argv: list[str]) -> int:
         return 0
     if args.command == "import-candidates":
         return run_import_candidates(args, sessions=sessions, client=client, settings=settings)
+    if args.command == "export-candidate":
+        return run_export_candidate(args, sessions=sessions, client=client)
     try:
         if args.command == "import-roles":
             report: Report = import_roles(
@@ -165,6 +185,24 @@ def run_import_candidates(
         print(line, file=out)
     print(f"{prefix if report.ok else 'keepwarm: ' + prefix}{report.summary()}", file=out)
     return 0 if report.ok else 1
+
+
+def run_export_candidate(args: argparse.Namespace, *, sessions: sessionmaker[Session], client: WebClient) -> int:
+    """Exit 1 with the reason on stderr when there is no such candidate or the export could not be read or written;
+    else 0, the JSON on stdout."""
+    try:
+        team = check_team(args.team) if args.team is not None else bot_workspace(client)
+        export_candidate(sessions=sessions, team_id=team, email=args.email, now=args.now or utcnow(), out=sys.stdout)
+    except (WorkspaceUnknown, CandidateUnknown) as error:
+        print(f"keepwarm: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"keepwarm: the export could not be read: {one_line(error)}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"keepwarm: the export could not be written, so it was not logged: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 class Report(Protocol):

@@ -222,7 +222,7 @@ def forget_candidate(
     candidate = session.scalars(
         select(Candidate).where(Candidate.team_id == team_id, Candidate.email == email.lower())
     ).one_or_none()
-    if candidate is None or not (is_admin or _recorded_by(session=session, candidate=candidate, user_id=user_id)):
+    if candidate is None or not (is_admin or recorded_by(session=session, candidate=candidate, user_id=user_id)):
         return None
     erase_candidate(session=session, candidate=candidate, now=now or utcnow())
     return candidate
@@ -257,7 +257,8 @@ def erase_candidate(*, session: Session, candidate: Candidate, now: datetime) ->
     session.flush()
 
 
-def _recorded_by(*, session: Session, candidate: Candidate, user_id: str) -> bool:
+def recorded_by(*, session: Session, candidate: Candidate, user_id: str) -> bool:
+    """Whether this Slack user recorded a rejection of the candidate: besides admins, who may erase or export them."""
     query = (
         select(Rejection.id)
         .join(Rejection.recruiter)

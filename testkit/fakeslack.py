@@ -24,6 +24,8 @@ BOT_ID = "B0BOT"
 APP_ID = "A0APP"
 BOT_TOKEN = "xoxb-test-token"  # the token test deployments run with (testkit.env); uploaded files accept it
 FILES_PATH = "/files-pri/"
+# Where files.getUploadURLExternal sends the bytes of an upload (Slack's are https://files.slack.com/upload/v1/<ticket>).
+UPLOAD_PATH = "/upload/v1/"
 
 # Each method's documented tier, for the methods the jobs call in bulk (slackapi/java-slack-sdk's MethodsRateLimits
 # lists every method's tier as its reference page states it). chat.postMessage has a special tier of its own.
@@ -167,6 +169,30 @@ class _File:
 
 
 @dataclass
+class _Upload:
+    """An upload begun with files.getUploadURLExternal: its bytes arrive at its upload URL, then
+    files.completeUploadExternal makes it a file."""
+
+    file_id: str
+    filename: str
+    length: int
+    data: bytes | None = None
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """A file the app uploaded (files.getUploadURLExternal, its upload URL, files.completeUploadExternal) and shared
+    in a channel: what a test reads back."""
+
+    id: str
+    name: str
+    title: str
+    data: bytes
+    channel: str
+    initial_comment: str
+
+
+@dataclass
 class _User:
     id: str
     name: str
@@ -203,6 +229,13 @@ def _posted_channel(channel: str) -> str:
     return "D" + channel if channel.startswith(("U", "W")) else channel
 
 
+def _file_type(name: str) -> dict[str, str]:
+    """A file object's type fields, by the name's extension: the two kinds of file Keepwarm exchanges."""
+    if name.lower().endswith(".json"):
+        return {"mimetype": "application/json", "filetype": "json", "pretty_type": "JSON"}
+    return {"mimetype": "text/csv", "filetype": "csv", "pretty_type": "CSV"}
+
+
 def _canonical_header(name: str) -> str:
     """urllib sends "X-slack-signature"; normalise so tests can write the names the way Slack's docs do."""
     return "-".join(part.capitalize() for part in name.split("-"))
@@ -232,6 +265,8 @@ class FakeSlack:
         self._channels: dict[str, _Channel] = {}
         self._history: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._files: dict[str, _File] = {}
+        self._uploads: dict[str, _Upload] = {}  # by the ticket in the upload URL
+        self._shared: list[SharedFile] = []
         self._serial = 0
         self._limiter: _Limiter | None = None
         self._limited: Counter[str] = Counter()
@@ -253,6 +288,8 @@ class FakeSlack:
             "users.lookupByEmail": self._users_lookup_by_email,
             "usergroups.users.list": self._usergroups_users_list,
             "files.info": self._files_info,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "files.completeUploadExternal": self._files_complete_upload_external,
         }
 
     # --- lifecycle -------------------------------------------------------------------------------------------
@@ -337,6 +374,8 @@ class FakeSlack:
             self._limited.clear()
             self._standing.clear()
             self._files.clear()
+            self._uploads.clear()
+            self._shared.clear()
 
     def script(self, method: str, *responses: Reply) -> None:
         """Queue one-shot replies for `method`; once used up, the default reply comes back."""
@@ -429,6 +468,11 @@ class FakeSlack:
             self._files[file.id] = file
         return self._file_object(file)
 
+    def shared_files(self, channel: str) -> list[SharedFile]:
+        """The files the app uploaded and shared in `channel`, oldest first, with their bytes."""
+        with self._cond:
+            return [file for file in self._shared if file.channel == channel]
+
     def _file_object(self, file: _File) -> dict[str, Any]:
         """A file object's fields as Slack sends them for an uploaded CSV (docs.slack.dev, the file object; a
         file_input's view_submission state, as recorded in slackapi's issues, carries the same)."""
@@ -439,9 +483,7 @@ class FakeSlack:
             "timestamp": file.created,
             "name": file.name,
             "title": file.name,
-            "mimetype": "text/csv",
-            "filetype": "csv",
-            "pretty_type": "CSV",
+            **_file_type(file.name),
             "user": file.user,
             "user_team": TEAM_ID,
             "editable": False,
@@ -502,6 +544,8 @@ class FakeSlack:
             return Reply("ok", headers={"Content-Type": "text/plain; charset=utf-8"})
         if call.method == "file_download":
             return self._file_download(call)
+        if call.method == "file_upload":
+            return self._file_upload(call)
         if call.method == "sign_in":
             return Reply(_SIGN_IN_PAGE, headers={"Content-Type": "text/html; charset=utf-8"})
         if not call.path.startswith("/api/"):
@@ -705,6 +749,73 @@ class FakeSlack:
             return {"ok": False, "error": "file_not_found"}
         return {"ok": True, "file": self._file_object(file), "comments": [], "response_metadata": {"next_cursor": ""}}
 
+    def _files_get_upload_url_external(self, params: dict[str, Any]) -> dict[str, Any]:
+        """An upload URL and the id the file will have; `filename` and a positive `length` (bytes) are required.
+
+        Slack's reference: "missing_argument ... Typically only occurs when the `length` provided is 0".
+        """
+        filename = str(params.get("filename") or "")
+        try:
+            length = int(str(params.get("length", "")))
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not filename or length <= 0:
+            return {"ok": False, "error": "missing_argument"}
+        with self._cond:
+            self._serial += 1
+            file_id, ticket = f"F0{self._serial:09d}", f"CwABAAAA{self._serial:08d}"
+            self._uploads[ticket] = _Upload(file_id, filename, length)
+        return {"ok": True, "upload_url": f"{self._origin}{UPLOAD_PATH}{ticket}", "file_id": file_id}
+
+    def _file_upload(self, call: Call) -> Reply:
+        """The bytes POSTed to an upload URL, raw (as slack_sdk sends them); Slack answers 200 "OK - <bytes>"."""
+        data = call.params.get("_bytes", b"")
+        with self._cond:
+            upload = self._uploads.get(call.path.removeprefix(UPLOAD_PATH))
+            if upload is not None:
+                upload.data = data
+        if upload is None:
+            return Reply("Not Found", status=404, headers={"Content-Type": "text/plain; charset=utf-8"})
+        return Reply(f"OK - {len(data)}", headers={"Content-Type": "text/plain; charset=utf-8"})
+
+    def _files_complete_upload_external(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Make the uploaded bytes files, shared in `channel_id` with `initial_comment` as their message (a DM to a
+        user: channel D<user id>, as conversations.open opens it); `files` is a JSON array of {"id", "title"}."""
+        try:
+            wanted = json.loads(str(params.get("files", "")))
+        except json.JSONDecodeError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not isinstance(wanted, list) or not wanted or not all(isinstance(f, dict) for f in wanted):
+            return {"ok": False, "error": "invalid_arguments"}
+        channel = str(params.get("channel_id") or "")
+        if channel:
+            refusal = self._channel(channel).refusal(posting=True)
+            if refusal is not None:
+                return {"ok": False, "error": refusal}
+        with self._cond:
+            found = {u.file_id: u for u in self._uploads.values() if u.data is not None}
+            if any(str(f.get("id")) not in found for f in wanted):
+                return {"ok": False, "error": "file_not_found"}
+            done = []
+            for entry in wanted:
+                upload = found[str(entry["id"])]
+                title = str(entry.get("title") or upload.filename)
+                self._serial += 1
+                data = upload.data or b""
+                file = _File(upload.file_id, upload.filename, data, BOT_USER_ID, BOT_TOKEN, 1700000000 + self._serial)
+                self._files[file.id] = file
+                done.append({"id": file.id, "title": title})
+                if channel:
+                    comment = str(params.get("initial_comment") or "")
+                    self._shared.append(SharedFile(file.id, file.name, title, file.data, channel, comment))
+        if channel:
+            ts = self._next_ts()
+            message = self._bot_message({"text": str(params.get("initial_comment") or "")}, ts)
+            message["files"] = [self._file_object(self._files[f["id"]]) for f in done]
+            with self._cond:
+                self._history[channel].append(message)
+        return {"ok": True, "files": done}
+
     def _usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
         with self._cond:
             users = self._groups.get(str(params.get("usergroup", "")))
@@ -747,7 +858,12 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         params: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode("utf-8") if length else ""
+        data = self.rfile.read(length) if length else b""
+        if url.path.startswith(UPLOAD_PATH):  # a file's bytes, whatever Content-Type urllib gave them
+            headers = {_canonical_header(key): value for key, value in self.headers.items()}
+            self._send(self.server.fake._record(Call("file_upload", {"_bytes": data}, headers, url.path)))
+            return
+        raw = data.decode("utf-8")
         if raw and self.headers.get_content_type() == "application/json":
             try:
                 body = json.loads(raw)

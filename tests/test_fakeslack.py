@@ -326,6 +326,46 @@ def test_unknown_method_and_missing_token(fake: FakeSlack, client: WebClient) ->
     assert [call.method for call in fake.calls] == ["made.up", "auth.test"]
 
 
+def test_files_upload_v2_shares_the_bytes_in_the_channel(fake: FakeSlack, client: WebClient) -> None:
+    data = '{"name": "Zoë"}'.encode()
+    response = client.files_upload_v2(
+        channel="DU0REC", content=data, filename="export.json", title="Export", initial_comment="Here it is"
+    )
+    assert response["file"]["title"] == "Export"
+    [shared] = fake.shared_files("DU0REC")
+    assert (shared.id, shared.name, shared.title, shared.data) == (
+        response["file"]["id"],
+        "export.json",
+        "Export",
+        data,
+    )
+    assert shared.initial_comment == "Here it is"
+    [message] = fake.messages("DU0REC")
+    assert message["text"] == "Here it is" and message["files"][0]["mimetype"] == "application/json"
+    assert [c.method for c in fake.calls] == [
+        "files.getUploadURLExternal",
+        "file_upload",
+        "files.completeUploadExternal",
+    ]
+    assert fake.shared_files("C0OTHER") == []
+
+
+def test_file_uploads_refuse_what_slack_refuses(fake: FakeSlack, client: WebClient) -> None:
+    with pytest.raises(SlackApiError) as no_length:
+        client.files_getUploadURLExternal(filename="x.json", length=0)
+    assert no_length.value.response["error"] == "missing_argument"
+    ticket = client.files_getUploadURLExternal(filename="x.json", length=3)
+    with pytest.raises(SlackApiError) as not_uploaded:  # completed before its bytes were sent
+        client.files_completeUploadExternal(files=[{"id": ticket["file_id"]}], channel_id="DU0REC")
+    assert not_uploaded.value.response["error"] == "file_not_found"
+    fake.set_channel("C0GONE", exists=False)
+    urllib.request.urlopen(urllib.request.Request(ticket["upload_url"], data=b"abc", method="POST")).close()
+    with pytest.raises(SlackApiError) as gone:
+        client.files_completeUploadExternal(files=[{"id": ticket["file_id"]}], channel_id="C0GONE")
+    assert gone.value.response["error"] == "channel_not_found"
+    assert fake.shared_files("C0GONE") == []
+
+
 def test_query_string_params_and_token_param(fake: FakeSlack) -> None:
     with urllib.request.urlopen(fake.api_url + "conversations.info?channel=C0Q&token=xoxb-test") as response:
         assert json.loads(response.read())["channel"]["id"] == "C0Q"

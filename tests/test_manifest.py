@@ -34,6 +34,7 @@ BOT_SCOPES = [
     "channels:history",
     "groups:history",
     "files:read",
+    "files:write",
 ]
 
 

@@ -25,6 +25,7 @@ LIST_ROWS_MAX = 40  # a header plus these stays well inside Slack's 50 blocks a 
 OTHER_COMMANDS = (
     "`/rejected` alone opens a form · `/rejected list` shows your recent rejections · "
     "`/rejected forget jane@x.io` erases a candidate's personal data (their right to be forgotten) · "
+    "`/rejected export jane@x.io` sends you everything Keepwarm holds about them, as a file in a DM · "
     "`/rejected import` (admins) imports past candidates from a CSV file"
 )
 STAGE_LABELS = {"screen": "screen", "interview": "interview", "final": "finalist"}

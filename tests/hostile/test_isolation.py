@@ -11,6 +11,7 @@ someone entitled to it, so the refusals are the access rules at work and not a m
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -418,6 +419,43 @@ def test_an_admin_erases_a_teammates_candidate(running: RunningApp, fake_slack: 
     with running.sessions() as session:
         erased = session.scalars(select(Candidate).where(Candidate.erased.is_(True))).all()
         assert [(c.team_id, c.name, c.email) for c in erased] == [(TEAM_A, ERASED_NAME, None)]
+
+
+@pytest.mark.parametrize(
+    ("user", "email", "secrets"),
+    [
+        (REC, "bella@beta.io", TEAM_B_SECRETS),
+        (ADMIN, "bella@beta.io", TEAM_B_SECRETS),
+        (REC, "otto@alpha.io", PEER_SECRETS),
+        (REC, "BELLA@BETA.IO", TEAM_B_SECRETS),
+        (REC, "<mailto:otto@alpha.io|otto@alpha.io>", PEER_SECRETS),
+    ],
+    ids=["team B's, by a recruiter", "team B's, by an admin", "a teammate's", "team B's in capitals", "a mailto link"],
+)
+def test_export_sends_nobody_outside_what_the_user_may_export_and_says_so_alike(
+    running: RunningApp, fake_slack: FakeSlack, world: World, user: str, email: str, secrets: tuple[str, ...]
+) -> None:
+    watch = Watch(running, fake_slack)
+    answer = command(watch, "/rejected", f"export {email}", user=user)
+    unknown = command(watch, "/rejected", "export nobody@nowhere.io", user=user)
+    shown = email.lower().split("|")[-1].rstrip(">").removeprefix("<mailto:")
+    assert answer == unknown.replace("nobody@nowhere.io", shown)  # "not yours" reads exactly like "no such person"
+    time.sleep(0.3)  # an upload would run on the export thread after the answer
+    watch.check(secrets=tuple(s for s in secrets if s != shown))  # no file, and no audit entry either
+
+
+def test_an_admin_exports_a_teammates_candidate_and_nothing_of_team_b(
+    running: RunningApp, fake_slack: FakeSlack, world: World
+) -> None:
+    """The control for the test above: export works, for whoever may export, and holds only that candidate."""
+    watch = Watch(running, fake_slack)
+    assert "Sending the export as a DM" in command(watch, "/rejected", "export otto@alpha.io", user=ADMIN)
+    fake_slack.wait_for("files.completeUploadExternal")
+    [file] = fake_slack.shared_files(f"D{ADMIN}")
+    content = file.data.decode()
+    assert "Otto Peer" in content and "peer-secret-note" in content
+    leaked = [s for s in (*TEAM_B_SECRETS, "Alice Own", "Wanda Weak", "Stella Stopped") if s.lower() in content.lower()]
+    assert not leaked
 
 
 @pytest.mark.parametrize("verb", ["close", "reopen"])

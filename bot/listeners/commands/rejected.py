@@ -1,5 +1,5 @@
-"""`/rejected`: record a rejection, open the form, list recent ones, erase a candidate, or (admins) import past
-candidates from a CSV."""
+"""`/rejected`: record a rejection, open the form, list recent ones, erase or export a candidate, or (admins) import
+past candidates from a CSV."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ from bot.blocks.candidate_import import (
     build_import_usage,
 )
 from bot.blocks.common import Message
+from bot.blocks.exports import (
+    COULD_NOT_EXPORT,
+    EXPORT_ONE_EMAIL,
+    build_export_not_found,
+    build_export_sending,
+    build_export_usage,
+)
 from bot.blocks.rejection_modal import build_rejection_modal
 from bot.blocks.rejections import (
     COULD_NOT_ERASE,
@@ -32,6 +39,7 @@ from bot.blocks.rejections import (
     build_not_found,
     build_usage,
 )
+from bot.candidate_export import Export, read_export, run_export
 from bot.command_text import unescape
 from bot.fields import InputErrors
 from bot.listeners.commands.routing import Asked, SlashCommand, route
@@ -104,6 +112,36 @@ def _forget(asked: Asked, args: list[str]) -> None:
     asked.answer_from(erased, failing=COULD_NOT_ERASE)
 
 
+def _export(asked: Asked, args: list[str]) -> None:
+    """Send everything Keepwarm holds about a candidate to the asker, as a JSON file in a DM: a subject access
+    request. Read and checked now; uploaded after the answer (bot/candidate_export.py)."""
+    raw = unescape(args[0]).strip() if len(args) == 1 else ""
+    try:
+        if not raw:
+            raise InputErrors({"email": EXPORT_ONE_EMAIL})
+        email = clean_email(raw)
+    except InputErrors as error:
+        asked.answer(build_export_usage(error.errors))
+        return
+
+    def read() -> Export | Message:
+        with asked.svc.sessions.begin() as session:
+            is_admin = asked.svc.access.is_admin(asked.user_id)
+            found = read_export(session, team_id=asked.team_id, user_id=asked.user_id, email=email, is_admin=is_admin)
+            return build_export_not_found(email) if found is None else found
+
+    outcome = asked.attempt(read, failing=COULD_NOT_EXPORT)
+    if outcome is None:
+        return  # the database did not answer, and the asker was told
+    if not isinstance(outcome, Export):
+        asked.answer(outcome)
+        return
+    asked.answer(build_export_sending(email))
+    asked.svc.exports.submit(
+        run_export, outcome, svc=asked.svc, client=asked.client, respond=asked.respond, logger=asked.logger
+    )
+
+
 def _import(asked: Asked, args: list[str]) -> None:
     """Open the import form, for admins only; the form says the rest."""
     if args:
@@ -120,6 +158,6 @@ REJECTED = SlashCommand(
     usage=build_usage,
     modal=build_rejection_modal,
     form_unopened=build_form_unopened,
-    subcommands={"list": _list, "forget": _forget, "import": _import},
+    subcommands={"list": _list, "forget": _forget, "export": _export, "import": _import},
     main=_record,
 )
