@@ -4,7 +4,7 @@ without the token, and counts that move by exactly what each request did; the AT
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
@@ -12,15 +12,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jobs.ats_inbox import Inbox
-from models import AtsDelivery
+from models import AtsDelivery, Role
+from models.base import utcnow
 from testkit.ats import ASHBY_SECRET, GREENHOUSE_SECRET, fixture, send_ashby, send_greenhouse
+from testkit.data import reject
 from testkit.fakeslack import TEAM_ID, FakeSlack
-from testkit.metrics import TOKEN, fetch, labels, scrape
+from testkit.metrics import TOKEN, fetch, labels, scrape, wait_for_scrape
 from testkit.running import RunningApp, fresh_recruiter, run
 from testkit.slack_http import get, post_signed, slash_command_body
 
 ON = {"METRICS_TOKEN": TOKEN, "GREENHOUSE_WEBHOOK_SECRET": GREENHOUSE_SECRET, "ASHBY_WEBHOOK_SECRET": ASHBY_SECRET}
 SCRAPE = labels(kind="metrics", team="", status="200")  # the scrape before is counted once it has answered
+ALWAYS_WORKING = {"WORK_DAYS": "mon-sun", "WORK_HOURS": "00:00-23:59", "DEFAULT_TIMEZONE": "UTC"}
+MESSAGES = "keepwarm_messages_total"
 
 
 @pytest.fixture
@@ -169,3 +173,23 @@ def test_ats_deliveries_count_per_ats_and_the_inbox_depth_matches_the_inbox(
         labels(ats="ashby", team=TEAM_ID): 0.0,
     }
     assert waiting_in_inbox(running) == {}
+
+
+@pytest.mark.parametrize("app_env", [{**ON, **ALWAYS_WORKING}], indirect=True, ids=["always working hours"])
+def test_a_reopen_alert_sent_by_the_web_process_counts_as_delivered(running: RunningApp, fake_slack: FakeSlack) -> None:
+    fake_slack.set_user("U0ANA", tz="UTC")
+    reject(running.sessions, name="Ana Final", role="Backend Engineer", user="U0ANA", at=utcnow() - timedelta(days=30))
+    run(running, "Backend Engineer", command="/role")
+    with running.sessions() as session:
+        role_id = session.scalars(select(Role.id)).one()
+    run(running, f"close {role_id}", command="/role")
+    before = scrape(running.url)
+
+    run(running, f"reopen {role_id}", command="/role")  # the owner is in working hours: DMed at once
+    after = wait_for_scrape(
+        running.url, lambda found: found.value(MESSAGES, kind="role_alert", outcome="delivered") > 0
+    )
+
+    [alert] = fake_slack.messages("DU0ANA")
+    assert "Backend Engineer" in alert["text"]
+    assert after.minus(before, MESSAGES) == Counter({labels(kind="role_alert", outcome="delivered"): 1})
