@@ -89,6 +89,7 @@ class Metrics:
     """One process's metrics and the endpoint that exposes them."""
 
     def __init__(self, *, token: str | None, sessions: sessionmaker[Session] | None = None) -> None:
+        """`token`: METRICS_TOKEN, None to answer 404; `sessions`: the database whose ATS inbox's depth is reported."""
         self.token = token
         self.registry = CollectorRegistry()
         self.requests = Counter(
@@ -182,11 +183,12 @@ class Metrics:
     def endpoint(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """`GET /metrics`: 404 while no token is set; 401 without the token; the text exposition format."""
         tag(environ, "metrics")
-        if self.token is None:
+        token = self.token
+        if token is None:
             return json_answer(start_response, 404, {"ok": False, "error": "not_found"})
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return json_answer(start_response, 405, {"ok": False, "error": "use GET"}, [("Allow", "GET, HEAD")])
-        if not self._authorised(str(environ.get("HTTP_AUTHORIZATION", ""))):
+        if not _bearer(str(environ.get("HTTP_AUTHORIZATION", "")), token):
             challenge = [("WWW-Authenticate", 'Bearer realm="keepwarm metrics"')]
             return json_answer(
                 start_response, 401, {"ok": False, "error": "send Authorization: Bearer <METRICS_TOKEN>"}, challenge
@@ -194,12 +196,6 @@ class Metrics:
         body = generate_latest(self.registry)
         start_response("200 OK", [("Content-Type", CONTENT_TYPE_PLAIN_0_0_4), ("Content-Length", str(len(body)))])
         return [body]
-
-    def _authorised(self, header: str) -> bool:
-        """A bearer token equal to METRICS_TOKEN, compared in constant time so timing tells nothing about it."""
-        scheme, _, given = header.strip().partition(" ")
-        expected = (self.token or "").encode()
-        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), expected) and bool(expected)
 
     def app(self) -> WSGIApp:
         """The WSGI application of a port that serves metrics alone."""
@@ -210,6 +206,13 @@ class Metrics:
             return json_answer(start_response, 404, {"ok": False, "error": "not_found"})
 
         return self.measured(wsgi)
+
+
+def _bearer(header: str, token: str) -> bool:
+    """Whether an Authorization header carries `token` as a bearer token, compared in constant time so the answer's
+    timing tells nothing about the token."""
+    scheme, _, given = header.strip().partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
 
 
 def serve_metrics(metrics: Metrics, port: int) -> None:

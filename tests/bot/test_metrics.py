@@ -193,3 +193,10 @@ def test_a_reopen_alert_sent_by_the_web_process_counts_as_delivered(running: Run
     [alert] = fake_slack.messages("DU0ANA")
     assert "Backend Engineer" in alert["text"]
     assert after.minus(before, MESSAGES) == Counter({labels(kind="role_alert", outcome="delivered"): 1})
+
+
+def test_metrics_still_answer_while_the_database_is_down(down: RunningApp, caplog: pytest.LogCaptureFixture) -> None:
+    found = scrape(down.url)
+    assert found.series("keepwarm_ats_inbox_waiting") == {}  # unknown, not 0
+    assert found.types["keepwarm_requests"] == "counter"
+    assert "metrics: could not read the ATS inbox's depth" in caplog.text
