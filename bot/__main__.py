@@ -50,12 +50,12 @@ def run(settings: Settings) -> None:
     except (SlackClientError, OSError) as error:
         reason = one_line(error)
         raise StartupError(f"cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {reason}", 1) from None
+    if settings.metrics_port is not None:
+        serve_metrics(metrics, settings.metrics_port)
     if settings.run_scheduler:
         scheduler = BackgroundScheduler(timezone=UTC)
         add_jobs(scheduler, settings=settings, sessions=sessions, client=make_client(settings), metrics=metrics)
         scheduler.start()
-    if settings.metrics_port is not None:
-        serve_metrics(metrics, settings.metrics_port)
     freeze_startup_objects()
     wsgi = create_wsgi(app, engine, signing_secret=settings.slack_signing_secret, metrics=metrics, ats=ats)
     if ats is not None:
