@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.app import create_app, make_client
 from bot.ats.receiver import receiver_for
 from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.metrics import Metrics, serve_metrics
 from bot.startup import StartupError, prepare_database, refuse
 from bot.web import WSGIApp, create_wsgi
 from jobs.import_candidates import import_candidates
@@ -36,10 +37,11 @@ def run(settings: Settings) -> None:
     engine = prepare_database(settings)
     try:
         sessions = make_session_factory(engine)
+        metrics = Metrics(token=settings.metrics_token, sessions=sessions)
         app = create_app(
             settings,
             sessions=sessions,
-            deliver_reopen_alerts=deliver_role_alerts,
+            deliver_reopen_alerts=metrics.counting("role_alert", deliver_role_alerts),
             import_candidates=import_candidates,
         )
         ats = receiver_for(settings, sessions=sessions, client=app.client)
@@ -48,12 +50,14 @@ def run(settings: Settings) -> None:
     except (SlackClientError, OSError) as error:
         reason = one_line(error)
         raise StartupError(f"cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {reason}", 1) from None
+    if settings.metrics_port is not None:
+        serve_metrics(metrics, settings.metrics_port)
     if settings.run_scheduler:
         scheduler = BackgroundScheduler(timezone=UTC)
-        add_jobs(scheduler, settings=settings, sessions=sessions, client=make_client(settings))
+        add_jobs(scheduler, settings=settings, sessions=sessions, client=make_client(settings), metrics=metrics)
         scheduler.start()
     freeze_startup_objects()
-    wsgi = create_wsgi(app, engine, signing_secret=settings.slack_signing_secret, ats=ats)
+    wsgi = create_wsgi(app, engine, signing_secret=settings.slack_signing_secret, metrics=metrics, ats=ats)
     if ats is not None:
         logger.info("ATS webhooks are served on port %s: POST %s", settings.port, ", ".join(ats.paths))
     if settings.socket_mode:

@@ -22,6 +22,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+METRICS_TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]{32,}")
 DEFAULT_DIGEST_CRON = "0 9 * * mon"
 DEFAULT_LEVER_API_URL = "https://api.lever.co/v1/"
 DEFAULT_ASHBY_API_URL = "https://api.ashbyhq.com/"
@@ -91,6 +92,8 @@ class Settings:
     ats_rules: AtsRules
     lever_api: ApiAccess
     ashby_api: ApiAccess
+    metrics_token: str | None  # None: GET /metrics answers 404
+    metrics_port: int | None  # a port of its own for /metrics, for a process that serves no HTTP (the clock)
 
     @property
     def socket_mode(self) -> bool:
@@ -129,6 +132,8 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         ats_rules=_ats_rules(env),
         lever_api=_lever_api(env),
         ashby_api=ApiAccess(_value(env, "ASHBY_API_KEY"), _api_url(env, "ASHBY_API_URL", DEFAULT_ASHBY_API_URL)),
+        metrics_token=_metrics_token(env),
+        metrics_port=_metrics_port(env, serving=serving),
     )
 
 
@@ -217,10 +222,39 @@ def _ats_rules(env: Mapping[str, str]) -> AtsRules:
 
 
 def _port(env: Mapping[str, str]) -> int:
-    raw = _value(env, "PORT") or "3000"
+    return _port_number("PORT", _value(env, "PORT") or "3000")
+
+
+def _port_number(name: str, raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:
-        raise ConfigError(f"PORT must be a number from 1 to 65535, not {raw!r}")
+        raise ConfigError(f"{name} must be a number from 1 to 65535, not {raw!r}")
     return int(raw)
+
+
+def _metrics_token(env: Mapping[str, str]) -> str | None:
+    """Sent by scrapers as `Authorization: Bearer <token>`: long enough not to be guessed, in a header's characters."""
+    token = _value(env, "METRICS_TOKEN")
+    if token is not None and not METRICS_TOKEN.fullmatch(token):
+        raise ConfigError(
+            "METRICS_TOKEN must be at least 32 letters, digits or - . _ ~ + / = (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`), or empty to switch /metrics off"
+        )
+    return token
+
+
+def _metrics_port(env: Mapping[str, str], *, serving: bool) -> int | None:
+    """Only with a token: a port whose one path always answered 404 would look like metrics and serve none."""
+    raw = _value(env, "METRICS_PORT")
+    if raw is None:
+        return None
+    port = _port_number("METRICS_PORT", raw)
+    if _value(env, "METRICS_TOKEN") is None:
+        raise ConfigError(
+            "METRICS_PORT is set but METRICS_TOKEN is not: set the token scrapers will send, or unset METRICS_PORT"
+        )
+    if serving and port == _port(env):
+        raise ConfigError(f"METRICS_PORT must differ from PORT ({port}), the port python -m bot serves HTTP on")
+    return port
 
 
 def _comma_list(env: Mapping[str, str], name: str) -> tuple[str, ...]:

@@ -8,6 +8,9 @@ Why here: Bolt 1.30 reads the timestamp with int() and parses the body before it
 could send crashed it into a 500; and its parser takes any form body containing the word "payload" for interactivity.
 Bolt is handed the body already parsed, as JSON, which it reads unambiguously; its own signature check is turned off
 in bot.app, as its documentation allows when a layer in front has verified the request.
+
+Every request is counted and timed (bot.metrics), labelled by its route: a Slack request by its kind and workspace
+only once its signature holds, so nobody unsigned can add labels.
 """
 
 from __future__ import annotations
@@ -27,36 +30,42 @@ from sqlalchemy import Engine
 
 from bot.ats.receiver import PATH_PREFIX as ATS_PREFIX
 from bot.ats.receiver import AtsReceiver
+from bot.metrics import METRICS_PATH, Metrics, slack_kind, slack_team, tag
 from bot.replays import SeenSignatures
 from bot.slack_body import BodyError, read_body
-from bot.wsgi_io import json_answer, raw_body
+from bot.wsgi_io import WSGIApp, json_answer, raw_body
 from models.db import database_reachable
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds; int() alone would also take "-1", " 1" and "1_0"
 _RETRY_HEADER = "x-slack-retry-num"
 
 
-def create_wsgi(app: App, engine: Engine, *, signing_secret: str, ats: AtsReceiver | None = None) -> WSGIApp:
+def create_wsgi(
+    app: App, engine: Engine, *, signing_secret: str, metrics: Metrics, ats: AtsReceiver | None = None
+) -> WSGIApp:
     """`POST /slack/events` goes to Bolt once checked; `GET /healthz` says whether the database answers;
-    `/ats/<name>` goes to the ATS receivers when any is switched on."""
+    `/ats/<name>` goes to the ATS receivers when any is switched on; `GET /metrics` to the metrics (bot.metrics)."""
     slack = CheckedRequestHandler(app, signing_secret=signing_secret, path=EVENTS_PATH)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == EVENTS_PATH:
+            tag(environ, "slack")  # until its signature and shape are checked
             return slack(environ, start_response)
         if path == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            tag(environ, "health")
             healthy = database_reachable(engine)
             status = 200 if healthy else 503
             return json_answer(start_response, status, {"ok": healthy, "database": "ok" if healthy else "unreachable"})
         if path.startswith(ATS_PREFIX) and ats is not None:
             return ats(environ, start_response)
+        if path == METRICS_PATH:
+            return metrics.endpoint(environ, start_response)
         return json_answer(start_response, 404, {"ok": False, "error": "not_found"})
 
-    return wsgi
+    return metrics.measured(wsgi)
 
 
 class CheckedRequestHandler(SlackRequestHandler):
@@ -85,6 +94,7 @@ class CheckedRequestHandler(SlackRequestHandler):
             body = read_body(text, str(headers.get("content-type", "")))
         except BodyError as problem:
             return _refusal(400, str(problem))
+        tag(request.environ, slack_kind(body), slack_team(body))
         if not self.seen.first_sight(signature, timestamp=int(timestamp), now=time.time()):
             return _repeat(is_retry=_RETRY_HEADER in headers)
         return self.app.dispatch(

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
 from typing import Any
 
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
 
 def raw_body(environ: dict[str, Any]) -> bytes:
     """The bytes as signed, undecoded: Bolt's adapter decodes them at once, which fails on bytes that are not UTF-8.

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import make_client
 from bot.config import USER_ID, ConfigError, Settings, configure_logging, load_settings
 from bot.fields import InputErrors
+from bot.metrics import Metrics, serve_metrics
 from bot.rejection_input import clean_email
 from bot.slack_directory import SlackDirectory
 from bot.startup import StartupError, prepare_database, refuse
@@ -109,8 +110,14 @@ def main(argv: list[str]) -> int:
         return refuse(error)
     sessions, client = make_session_factory(engine), make_client(settings)
     if args.command is None:
+        metrics = Metrics(token=settings.metrics_token, sessions=sessions)
+        if settings.metrics_port is not None:
+            try:
+                serve_metrics(metrics, settings.metrics_port)
+            except StartupError as error:
+                return refuse(error)
         scheduler = BlockingScheduler(timezone=UTC)
-        add_jobs(scheduler, settings=settings, sessions=sessions, client=client)
+        add_jobs(scheduler, settings=settings, sessions=sessions, client=client, metrics=metrics)
         scheduler.start()
         return 0
     if args.command == "import-candidates":

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.metrics import Metrics
 from jobs.ats_inbox import Inbox
 from jobs.ats_notices import run_notices
 from jobs.digest import run_digest
@@ -28,7 +29,12 @@ logger = logging.getLogger(__name__)
 
 
 def add_jobs(
-    scheduler: BaseScheduler, *, settings: Settings, sessions: sessionmaker[Session], client: WebClient
+    scheduler: BaseScheduler,
+    *,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    metrics: Metrics,
 ) -> None:
     """The reminder sweep every SWEEP_MINUTES, first at start-up; a missed run is folded into the next one.
 
@@ -37,14 +43,18 @@ def add_jobs(
     among them.
     """
     inbox = Inbox.for_settings(settings, client)
+    reminders = metrics.counting("checkin", run_reminders)
+    alerts = metrics.counting("role_alert", deliver_role_alerts)
+    notices = metrics.counting("ats_notice", run_notices)
 
     def sweep() -> None:
         """A database that does not answer costs this run only: one warning line, and the next run tries again."""
         try:
-            inbox.run(sessions=sessions, now=utcnow())
-            run_reminders(sessions=sessions, client=client, settings=settings, now=utcnow())
-            deliver_role_alerts(sessions=sessions, client=client, settings=settings, now=utcnow())
-            run_notices(sessions=sessions, client=client, settings=settings, now=utcnow())
+            with metrics.timed("sweep"):
+                inbox.run(sessions=sessions, now=utcnow())
+                reminders(sessions=sessions, client=client, settings=settings, now=utcnow())
+                alerts(sessions=sessions, client=client, settings=settings, now=utcnow())
+                notices(sessions=sessions, client=client, settings=settings, now=utcnow())
         except SQLAlchemyError as error:
             logger.warning(
                 "reminder sweep could not run: the database did not answer (%s); next try in %s minute(s)",
@@ -62,7 +72,7 @@ def add_jobs(
         misfire_grace_time=None,
     )
     logger.info("reminder sweep scheduled every %s minutes", settings.sweep_minutes)
-    add_digest(scheduler, settings=settings, sessions=sessions, client=client, now=utcnow())
+    add_digest(scheduler, settings=settings, sessions=sessions, client=client, metrics=metrics, now=utcnow())
 
 
 def add_digest(
@@ -71,6 +81,7 @@ def add_digest(
     settings: Settings,
     sessions: sessionmaker[Session],
     client: WebClient,
+    metrics: Metrics,
     now: datetime,
 ) -> None:
     """The new-roles digest on DIGEST_CRON in DIGEST_TZ, when DIGEST_CHANNEL is set.
@@ -81,6 +92,7 @@ def add_digest(
     if settings.digest.channel is None:
         logger.info("no digest scheduled: DIGEST_CHANNEL is not set")
         return
+    post_digest = metrics.counting("digest", run_digest)
 
     def digest(first_try: datetime | None = None) -> None:
         """A database that does not answer costs one warning line, and the digest is tried again every
@@ -88,7 +100,8 @@ def add_digest(
         after that its roles wait for the next digest, as they would have anyway."""
         started = first_try or utcnow()
         try:
-            run_digest(sessions=sessions, client=client, settings=settings, now=utcnow())
+            with metrics.timed("digest"):
+                post_digest(sessions=sessions, client=client, settings=settings, now=utcnow())
         except SQLAlchemyError as error:
             retry_at = utcnow() + timedelta(minutes=settings.sweep_minutes)
             if retry_at - started > DIGEST_GRACE:

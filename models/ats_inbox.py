@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from models.ats_delivery import Ats
+from models.ats_delivery import Ats, AtsDelivery
 from models.base import UTCDateTime
 
 # One statement that both SQLite and PostgreSQL take: a retry or duplicate meets the unique key and writes nothing,
@@ -35,3 +35,14 @@ def store_delivery(
         },
     )
     return result.rowcount == 1
+
+
+def waiting_deliveries(session: Session) -> dict[tuple[str, Ats], int]:
+    """How many deliveries wait to be processed, by workspace and ATS: read from the waiting rows alone
+    (ix_ats_deliveries_waiting), however many processed ones the inbox still keeps."""
+    rows = session.execute(
+        select(AtsDelivery.team_id, AtsDelivery.source, func.count())
+        .where(AtsDelivery.processed_at.is_(None))
+        .group_by(AtsDelivery.team_id, AtsDelivery.source)
+    )
+    return {(team_id, Ats(source)): count for team_id, source, count in rows}

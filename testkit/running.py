@@ -18,6 +18,7 @@ from waitress import wasyncore
 from bot.app import create_app
 from bot.ats.receiver import receiver_for
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.web import create_wsgi
 from jobs.import_candidates import import_candidates
 from jobs.role_alerts import deliver_role_alerts
@@ -45,10 +46,11 @@ def serve(settings: Settings, engine: Engine) -> Iterator[RunningApp]:
     """Serve the production WSGI app with waitress on a free port for the length of a test."""
     sessions = make_session_factory(engine)
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    metrics = Metrics(token=settings.metrics_token, sessions=sessions)
     app = create_app(
         settings,
         sessions=sessions,
-        deliver_reopen_alerts=deliver_role_alerts,
+        deliver_reopen_alerts=metrics.counting("role_alert", deliver_role_alerts),
         import_candidates=import_candidates,
         client=client,
     )
@@ -58,6 +60,7 @@ def serve(settings: Settings, engine: Engine) -> Iterator[RunningApp]:
             app,
             engine,
             signing_secret=settings.slack_signing_secret,
+            metrics=metrics,
             ats=receiver_for(settings, sessions=sessions, client=client),
         ),
         host="127.0.0.1",

@@ -109,8 +109,8 @@ def cpu_seconds(exchange: Callable[[], T]) -> tuple[T, float]:
     return result, time.process_time() - started
 
 
-def get(url: str) -> HttpReply:
-    return _send(urllib.request.Request(url, method="GET"))
+def get(url: str, headers: dict[str, str] | None = None) -> HttpReply:
+    return _send(urllib.request.Request(url, headers=headers or {}, method="GET"))
 
 
 def _user(user_id: str, team_id: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.ats import ashby, greenhouse, lever
 from bot.ats.delivery import Delivery, Refused
 from bot.config import AtsSecrets, Settings
+from bot.metrics import tag
 from bot.wsgi_io import json_answer, raw_body
 from models.ats_delivery import Ats
 from models.ats_inbox import store_delivery
@@ -65,6 +66,7 @@ class AtsReceiver:
         source = next((ats for ats in self.readers if ats.value == name), None)
         if source is None:
             return json_answer(start_response, 404, {"ok": False, "error": "not_found"})
+        tag(environ, f"ats_{source.value}", self.team_id)
         if environ.get("REQUEST_METHOD") != "POST":
             return json_answer(start_response, 405, {"ok": False, "error": "use POST"}, [("Allow", "POST")])
         raw = raw_body(environ)

@@ -27,6 +27,7 @@ from bot.blocks.common import SECTION_TEXT_MAX
 from bot.blocks.digest import DigestEntry, build_digest
 from bot.config import Settings, load_settings
 from bot.ids import DIGEST_METADATA_TYPE, DIGEST_REVEAL, ROLE_REACH_OUT
+from bot.metrics import Metrics
 from jobs.delivery import LEASE
 from jobs.digest import DigestReport, run_digest
 from jobs.schedule import DIGEST_GRACE, DIGEST_RETRY, add_digest
@@ -655,7 +656,7 @@ def test_the_digest_is_scheduled_on_digest_cron_in_digest_tz(
     caplog.set_level(logging.INFO, logger="jobs.schedule")
     client = slack_client(fake_slack)
 
-    add_digest(scheduler, settings=settings, sessions=sessions, client=client, now=NOW)
+    add_digest(scheduler, settings=settings, sessions=sessions, client=client, metrics=Metrics(token=None), now=NOW)
 
     job = scheduler.get_job("digest")
     assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 3600)
@@ -668,7 +669,14 @@ def test_the_digest_is_scheduled_on_digest_cron_in_digest_tz(
 def test_a_clock_restarted_just_after_digest_time_still_runs_that_digest(
     scheduler: BackgroundScheduler, settings: Settings, sessions: sessionmaker[Session], fake_slack: FakeSlack
 ) -> None:
-    add_digest(scheduler, settings=settings, sessions=sessions, client=slack_client(fake_slack), now=NOW + 5 * MINUTE)
+    add_digest(
+        scheduler,
+        settings=settings,
+        sessions=sessions,
+        client=slack_client(fake_slack),
+        metrics=Metrics(token=None),
+        now=NOW + 5 * MINUTE,
+    )
     assert scheduler.get_job("digest").next_run_time == NOW  # Monday 09:00, already due
 
     scheduler.remove_job("digest")
@@ -677,6 +685,7 @@ def test_a_clock_restarted_just_after_digest_time_still_runs_that_digest(
         settings=settings,
         sessions=sessions,
         client=slack_client(fake_slack),
+        metrics=Metrics(token=None),
         now=NOW + DIGEST_GRACE + MINUTE,
     )
     # Too late for that one: the next is a Monday 09:00 to come.
@@ -694,7 +703,14 @@ def test_no_digest_is_scheduled_without_a_channel(
     settings = load_settings(make_env(database_url=database_url, fake_slack=fake_slack), serving=False)
     caplog.set_level(logging.INFO, logger="jobs.schedule")
 
-    add_digest(scheduler, settings=settings, sessions=sessions, client=slack_client(fake_slack), now=NOW)
+    add_digest(
+        scheduler,
+        settings=settings,
+        sessions=sessions,
+        client=slack_client(fake_slack),
+        metrics=Metrics(token=None),
+        now=NOW,
+    )
 
     assert scheduler.get_job("digest") is None
     assert "no digest scheduled: DIGEST_CHANNEL is not set" in caplog.text
@@ -737,7 +753,14 @@ def test_a_digest_the_database_kept_from_running_is_tried_again_and_goes_out_onc
 ) -> None:
     role = open_role(sessions, "Backend Engineer")
     outage.begin()
-    add_digest(scheduler, settings=settings, sessions=sessions, client=slack_client(fake_slack), now=NOW)
+    add_digest(
+        scheduler,
+        settings=settings,
+        sessions=sessions,
+        client=slack_client(fake_slack),
+        metrics=Metrics(token=None),
+        now=NOW,
+    )
     caplog.set_level(logging.WARNING, logger="jobs.schedule")
 
     scheduler.get_job("digest").func()  # the scheduled digest, run as the scheduler runs it
@@ -768,7 +791,14 @@ def test_past_the_grace_period_a_digest_the_database_kept_from_running_waits_for
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     outage.begin()
-    add_digest(scheduler, settings=settings, sessions=sessions, client=slack_client(fake_slack), now=NOW)
+    add_digest(
+        scheduler,
+        settings=settings,
+        sessions=sessions,
+        client=slack_client(fake_slack),
+        metrics=Metrics(token=None),
+        now=NOW,
+    )
     caplog.set_level(logging.WARNING, logger="jobs.schedule")
 
     scheduler.get_job("digest").func(first_try=datetime.now(UTC) - DIGEST_GRACE)
