@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -234,8 +234,13 @@ def erase_candidate(*, session: Session, candidate: Candidate, now: datetime) ->
     The row stays, as "(erased)", with the ATS ids that identify no one outside the ATS, so a later delivery about the
     same person finds them erased instead of creating them again.
     """
-    ats_ids = select(CandidateAtsId.ats_id).where(CandidateAtsId.candidate_id == candidate.id)
-    about = [AtsNotice.candidate_id == candidate.id, AtsNotice.ats_candidate_id.in_(ats_ids)]
+    # Their ATS ids, each in its own ATS: the same id in another ATS is someone else.
+    theirs = exists().where(
+        CandidateAtsId.candidate_id == candidate.id,
+        CandidateAtsId.source == AtsNotice.source,
+        CandidateAtsId.ats_id == AtsNotice.ats_candidate_id,
+    )
+    about = [AtsNotice.candidate_id == candidate.id, theirs]
     if candidate.email is not None:
         about.append(AtsNotice.email == candidate.email)
     session.execute(delete(AtsNotice).where(AtsNotice.team_id == candidate.team_id, or_(*about)))
