@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from jobs.ats_inbox import Inbox
 from jobs.ats_notices import run_notices
+from jobs.departures import run_departures
 from jobs.digest import run_digest
 from jobs.reminders import run_reminders
 from jobs.role_alerts import deliver_role_alerts
@@ -34,7 +35,7 @@ def add_jobs(
 
     The sweep first processes the deliveries ATS webhooks left in the inbox, and also delivers reopen alerts that
     waited for a recruiter's working hours, then the ATS notices recruiters have due, those the inbox just made
-    among them.
+    among them, then the admins' DMs about recruiters who left.
     """
     inbox = Inbox.for_settings(settings, client)
 
@@ -45,6 +46,7 @@ def add_jobs(
             run_reminders(sessions=sessions, client=client, settings=settings, now=utcnow())
             deliver_role_alerts(sessions=sessions, client=client, settings=settings, now=utcnow())
             run_notices(sessions=sessions, client=client, settings=settings, now=utcnow())
+            run_departures(sessions=sessions, client=client, settings=settings, now=utcnow())
         except SQLAlchemyError as error:
             logger.warning(
                 "reminder sweep could not run: the database did not answer (%s); next try in %s minute(s)",

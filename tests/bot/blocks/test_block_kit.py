@@ -26,6 +26,7 @@ from bot.blocks import (
     checkin_modals,
     common,
     digest,
+    handover,
     home,
     rejection_modal,
     rejections,
@@ -44,6 +45,7 @@ from bot.rejection_input import EMAIL_MAX, LINKEDIN_MAX, NAME_MAX, NOTE_MAX, ROL
 from models import AtsNotice, Recruiter
 from models.ats_notice import Decision
 from models.ats_queue import AssignRefusal, RefusedAssignment
+from models.handover import HandedOver, Held
 from tests.bot.blocks.block_kit import PRIVATE_METADATA_MAX, check_message, check_view, sdk_block, sdk_view
 from tests.bot.blocks.inputs import (
     AT,
@@ -681,6 +683,33 @@ CASES = [
     ),
     Case(candidate_import.build_import_failed, "refused download", lambda b: b("candidates.csv", "Slack refused.")),
     Case(candidate_import.build_import_failed, "hostile", lambda b: b(exactly(HOSTILE, 255), exactly(HOSTILE, 3000))),
+    Case(
+        handover.build_departure_dm,
+        "one departure",
+        lambda b: b([Held(1, RECRUITER_IDS[0], SWEEP, 34, 12, 5)]),
+    ),
+    Case(
+        handover.build_departure_dm,
+        "many, longest ids and counts, some handed over",
+        lambda b: b(
+            [
+                *(Held(n, f"W{n:031d}", SWEEP, 2**31 - 1, 2**31 - 1, 2**31 - 1) for n in range(1, 21)),
+                *((f"W{n:031d}", f"U{n:031d}", f"U{n + 1:031d}") for n in range(1, 21)),
+            ]
+        ),
+    ),
+    Case(
+        handover.build_inherited_dm,
+        "realistic",
+        lambda b: b(HandedOver(RECRUITER_IDS[0], RECRUITER_IDS[1], candidates=34, checkins=12, due=5, notices=2)),
+    ),
+    Case(
+        handover.build_inherited_dm,
+        "one of each, longest ids",
+        lambda b: b(HandedOver(f"W{1:031d}", f"W{2:031d}", candidates=1, checkins=1, due=1, notices=1)),
+    ),
+    Case(handover.build_handover_usage, "plain", lambda b: b()),
+    Case(handover.build_handover_usage, "hostile problem", lambda b: b(exactly(HOSTILE, 2000))),
 ]
 
 
