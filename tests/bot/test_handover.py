@@ -18,11 +18,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.ids import HANDOVER_PICK
+from jobs.ats_notices import run_notices
 from jobs.departures import run_departures
 from jobs.reminders import run_reminders
-from models import AuditEntry, Candidate, Checkin, DepartureNotice, Recruiter, Rejection
+from models import AtsNotice, AuditEntry, Candidate, Checkin, DepartureNotice, Recruiter, Rejection
 from models.base import utcnow
-from testkit.data import reject
+from testkit.data import apply_ats, ats_rejected, reject
 from testkit.database import row_counts
 from testkit.fakeslack import FakeSlack, Reply
 from testkit.running import RunningApp, open_home, run
@@ -592,3 +593,28 @@ def test_the_user_change_fixture_is_shaped_as_slack_documents_it() -> None:
     assert event["user"]["deleted"] is True
     assert {"id", "team_id", "name", "deleted", "real_name", "tz", "profile", "is_bot", "updated"} <= set(event["user"])
     assert datetime.fromtimestamp(event["cache_ts"], UTC) <= utcnow()
+
+
+def test_pending_ats_notices_wait_while_held_and_go_to_the_new_owner(
+    running: RunningApp, fake_slack: FakeSlack, world: World
+) -> None:
+    [notice_id] = apply_ats(running.sessions, ats_rejected(user=ALEX, at=world.now), users=(ALEX,), at=world.now)
+    leave(running, ALEX)
+
+    def notices(at: datetime) -> Any:
+        return run_notices(
+            sessions=running.sessions, client=slack_client(fake_slack), settings=running.settings, now=at
+        )
+
+    assert notices(world.sweep_at).notices == 0  # held: not sent to Alex, not failed
+    assert command(running, f"<@{ALEX}|u0alex> <@{BEA}|u0bea>").startswith(
+        f"Moved 4 candidates and 3 check-ins from <@{ALEX}> to <@{BEA}>, and 1 ATS notice waiting for them."
+    )
+    assert dms_to(fake_slack, BEA) == [
+        f"You now keep warm 4 candidates from <@{ALEX}>; 2 check-ins are due, and 1 ATS notice waits for you."
+    ]
+    assert notices(world.sweep_at + timedelta(minutes=5)).notices == 1
+    with running.sessions() as session:
+        notice = session.get_one(AtsNotice, notice_id)
+        assert (notice.recruiter.user_id, notice.channel) == (BEA, dm(BEA))
+    assert fake_slack.messages(dm(ALEX)) == []
