@@ -618,3 +618,39 @@ def test_pending_ats_notices_wait_while_held_and_go_to_the_new_owner(
         notice = session.get_one(AtsNotice, notice_id)
         assert (notice.recruiter.user_id, notice.channel) == (BEA, dm(BEA))
     assert fake_slack.messages(dm(ALEX)) == []
+
+
+def test_admins_are_told_inside_their_own_working_hours_once_each(
+    running: RunningApp, fake_slack: FakeSlack, world: World
+) -> None:
+    fake_slack.set_user(ADMIN2, tz="Asia/Tokyo")  # 10:00 UTC is 19:00 in Tokyo: after hours
+    leave(running, ALEX)
+    report = tell_admins(running, fake_slack, world.sweep_at)
+    assert (report.messages, report.waiting_for_working_hours) == (1, 1)
+    assert fake_slack.messages(dm(ADMIN2)) == []
+    tokyo_morning = world.sweep_at + timedelta(hours=14, minutes=30)  # 09:30 the next day in Tokyo
+    if tokyo_morning.weekday() == 5:  # Friday evening UTC is Saturday in Tokyo: their next working day
+        tokyo_morning += 2 * DAY
+    assert tell_admins(running, fake_slack, tokyo_morning).messages == 1
+    [message] = fake_slack.messages(dm(ADMIN2))
+    assert LINE in texts(message)
+    assert tell_admins(running, fake_slack, tokyo_morning + DAY).messages == 0
+    assert len(fake_slack.messages(dm(ADMIN))) == 1
+
+
+class TestDailyCap:
+    @pytest.fixture
+    def app_env(self) -> dict[str, str]:
+        return {"ADMIN_USER_IDS": f"{ADMIN},{ADMIN2}", "CHECKINS_PER_DAY": "1"}
+
+    def test_held_check_ins_reach_the_new_owner_within_the_daily_cap(
+        self, running: RunningApp, fake_slack: FakeSlack, world: World
+    ) -> None:
+        leave(running, ALEX)
+        command(running, f"<@{ALEX}|u0alex> <@{BEA}|u0bea>")
+        assert sweep(running, fake_slack, world.sweep_at).checkins == 2  # one to Bea, Cal's one to Cal
+        assert sweep(running, fake_slack, world.sweep_at + timedelta(hours=1)).checkins == 0  # Bea's day is spent
+        next_day = next_working_morning(world.sweep_at)
+        assert sweep(running, fake_slack, next_day).checkins == 1
+        sent = [c for m in reminders_to(fake_slack, BEA) for c in checkins_in(m)]
+        assert sorted(sent) == sorted(world.due_checkins)
