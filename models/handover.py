@@ -4,8 +4,9 @@ someone else. Callers commit.
 A recruiter's candidates are those they own as matching and the digest show it: the recruiter of the candidate's
 check-in stream, else (no stream) whoever recorded one of their rejections. Handing over moves, for each such
 candidate, the stream (with its future reminders) and the rejections the recruiter recorded, so that matches,
-digests, reopen alerts, `/rejected list` and Home all name the new owner; and the recruiter's pending ATS notices
-(not yet sent, or sent and still undecided: those are sent again, to the new owner). One audit entry per candidate.
+digests, reopen alerts, `/rejected list` and Home all name the new owner; the recruiter's pending ATS notices
+(not yet sent, or sent and still undecided: those are sent again, to the new owner); and their reopen alerts not yet
+sent. One audit entry per candidate.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from models.checkin import Checkin, CheckinStatus
 from models.departure_notice import DepartureNotice
 from models.recruiter import Recruiter
 from models.rejection import Rejection
+from models.role import RoleAlert
 
 # What Slack answers a DM to someone no longer in the workspace (deactivated, or removed).
 DEPARTURE_ERRORS = frozenset({"account_inactive", "user_not_found"})
@@ -65,6 +67,12 @@ def mark_departed(session: Session, *, team_id: str, user_id: str, now: datetime
         update(AtsNotice)
         .where(AtsNotice.recruiter_id == recruiter.id, AtsNotice.delivery_error.in_(DEPARTURE_ERRORS))
         .values(delivery_error=None, retry_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(RoleAlert)
+        .where(RoleAlert.recruiter_id == recruiter.id, RoleAlert.delivery_error.in_(DEPARTURE_ERRORS))
+        .values(delivery_error=None)
         .execution_options(synchronize_session=False)
     )
     return recruiter
@@ -241,7 +249,11 @@ def hand_over(
     streams = session.scalars(
         select(Checkin).where(Checkin.recruiter_id == giver.id, Checkin.candidate_id.in_(moved_ids))
     ).all()
-    if any(s.claim_token is not None for s in streams) or any(n.claim_token is not None for n in notices):
+    alerts = session.scalars(
+        select(RoleAlert).where(RoleAlert.recruiter_id == giver.id, RoleAlert.sent_at.is_(None)).order_by(RoleAlert.id)
+    ).all()
+    claimed = [*streams, *notices, *alerts] if moving else [*notices]
+    if any(row.claim_token is not None for row in claimed):
         return RefusedHandover(HandoverRefusal.BUSY)
     if taker is None:
         taker = Recruiter(team_id=team_id, user_id=to_user)
@@ -261,6 +273,8 @@ def hand_over(
         notice.delivery_error = notice.retry_at = None
         if notice.sent_at is not None:  # sent to the one who left: the new owner gets it afresh
             notice.sent_at = notice.channel = notice.ts = None
+    if moving:
+        _pass_alerts(session, alerts, taker, whole=not _filtered(only), now=now)
     detail = f"from {from_user} to {to_user}"
     for candidate in moving:
         log_act(session, act=Act.HANDED_OVER, actor=actor, source=source, candidate=candidate, detail=detail, at=now)
@@ -276,9 +290,36 @@ def hand_over(
     )
 
 
+def _filtered(only: Filter) -> bool:
+    return only.tag is not None or only.role is not None
+
+
 def _left_behind(giver: Recruiter, only: Filter) -> bool:
     """A filtered handover may leave some behind: the departure stays open for the rest."""
-    return giver.departed_at is None or only.tag is not None or only.role is not None
+    return giver.departed_at is None or _filtered(only)
+
+
+def _pass_alerts(
+    session: Session, alerts: Sequence[RoleAlert], taker: Recruiter, *, whole: bool, now: datetime
+) -> None:
+    """Reopen alerts waiting for the giver reach the taker: an alert finds its finalists by owner when it is
+    delivered, so the taker needs one for each role (one at most: theirs already waiting stands). Handing over all of
+    it, the giver's alert becomes the taker's (or goes, theirs standing); a part, the giver keeps theirs for the rest.
+    """
+    waiting = set(
+        session.scalars(
+            select(RoleAlert.role_id).where(RoleAlert.recruiter_id == taker.id, RoleAlert.sent_at.is_(None))
+        )
+    )
+    for alert in alerts:
+        if alert.role_id in waiting:
+            if whole:
+                session.delete(alert)
+        elif whole:
+            alert.recruiter_id, alert.delivery_error = taker.id, None
+        else:
+            session.add(RoleAlert(team_id=alert.team_id, role_id=alert.role_id, recruiter_id=taker.id, created_at=now))
+        waiting.add(alert.role_id)
 
 
 def _pending_notices(session: Session, recruiter_id: int) -> Sequence[AtsNotice]:

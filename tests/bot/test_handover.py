@@ -21,7 +21,8 @@ from bot.ids import HANDOVER_PICK
 from jobs.ats_notices import run_notices
 from jobs.departures import run_departures
 from jobs.reminders import run_reminders
-from models import AtsNotice, AuditEntry, Candidate, Checkin, DepartureNotice, Recruiter, Rejection
+from jobs.role_alerts import deliver_role_alerts
+from models import AtsNotice, AuditEntry, Candidate, Checkin, DepartureNotice, Recruiter, Rejection, Role, RoleAlert
 from models.base import utcnow
 from testkit.data import apply_ats, ats_rejected, reject
 from testkit.database import row_counts
@@ -654,3 +655,28 @@ class TestDailyCap:
         assert sweep(running, fake_slack, next_day).checkins == 1
         sent = [c for m in reminders_to(fake_slack, BEA) for c in checkins_in(m)]
         assert sorted(sent) == sorted(world.due_checkins)
+
+
+def test_a_reopen_alert_waiting_for_a_recruiter_who_left_reaches_the_new_owner(
+    running: RunningApp, fake_slack: FakeSlack, world: World
+) -> None:
+    with running.sessions.begin() as session:
+        role = Role(team_id=TEAM, title="Senior Backend Engineer", tags=[])
+        session.add(role)
+        session.flush()
+        for user in (ALEX, CAL):  # as /role reopen leaves it: one alert per owner of a finalist
+            recruiter = session.scalars(select(Recruiter).where(Recruiter.user_id == user)).one()
+            session.add(RoleAlert(team_id=TEAM, role_id=role.id, recruiter_id=recruiter.id))
+    leave(running, ALEX)
+
+    def alerts(at: datetime) -> Any:
+        client = slack_client(fake_slack)
+        return deliver_role_alerts(sessions=running.sessions, client=client, settings=running.settings, now=at)
+
+    assert alerts(world.sweep_at).alerts == 1  # Cal's; Alex's waits
+    assert fake_slack.messages(dm(ALEX)) == []
+    command(running, f"<@{ALEX}|u0alex> <@{BEA}|u0bea>")
+    assert alerts(world.sweep_at + timedelta(minutes=5)).alerts == 1
+    [alert] = [m for m in fake_slack.messages(dm(BEA)) if "Ann Archer" in texts(m)]
+    assert "Cyd Cole" not in texts(alert)
+    assert alerts(world.sweep_at + timedelta(minutes=10)).alerts == 0
