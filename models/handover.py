@@ -17,13 +17,14 @@ from datetime import datetime
 from enum import Enum, auto
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models.ats_notice import AtsNotice, NoticeKind
 from models.audit import Act, log_act
 from models.candidate import Candidate
 from models.checkin import Checkin, CheckinStatus
 from models.departure_notice import DepartureNotice
+from models.records import get_or_create_recruiter
 from models.recruiter import Recruiter
 from models.rejection import Rejection
 from models.role import RoleAlert
@@ -237,6 +238,7 @@ def hand_over(
         c
         for c in session.scalars(
             select(Candidate)
+            .options(selectinload(Candidate.rejections))
             .where(Candidate.team_id == team_id, Candidate.erased.is_(False), owned_by(giver.id))
             .order_by(Candidate.id)
         )
@@ -256,9 +258,7 @@ def hand_over(
     if any(row.claim_token is not None for row in claimed):
         return RefusedHandover(HandoverRefusal.BUSY)
     if taker is None:
-        taker = Recruiter(team_id=team_id, user_id=to_user)
-        session.add(taker)
-        session.flush()
+        taker = get_or_create_recruiter(session=session, team_id=team_id, user_id=to_user)
     active = [s for s in streams if s.status == CheckinStatus.ACTIVE and not s.candidate.opted_out]
     for stream in streams:
         stream.recruiter_id = taker.id
