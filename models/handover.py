@@ -278,7 +278,7 @@ def hand_over(
     detail = f"from {from_user} to {to_user}"
     for candidate in moving:
         log_act(session, act=Act.HANDED_OVER, actor=actor, source=source, candidate=candidate, detail=detail, at=now)
-    dms = _settle_departure(session, giver, to_user=to_user, by=actor, now=now) if not _left_behind(giver, only) else []
+    dms = _departure_dms(session, giver, to_user=to_user, by=actor, now=now, whole=not _filtered(only))
     return HandedOver(
         from_user=from_user,
         to_user=to_user,
@@ -292,11 +292,6 @@ def hand_over(
 
 def _filtered(only: Filter) -> bool:
     return only.tag is not None or only.role is not None
-
-
-def _left_behind(giver: Recruiter, only: Filter) -> bool:
-    """A filtered handover may leave some behind: the departure stays open for the rest."""
-    return giver.departed_at is None or _filtered(only)
 
 
 def _pass_alerts(
@@ -342,17 +337,21 @@ def _loose(notice: AtsNotice, only: Filter) -> bool:
     return notice.candidate_id is None and only.keeps_notice(notice)
 
 
-def _settle_departure(
-    session: Session, giver: Recruiter, *, to_user: str, by: str, now: datetime
+def _departure_dms(
+    session: Session, giver: Recruiter, *, to_user: str, by: str, now: datetime, whole: bool
 ) -> list[tuple[str, str]]:
-    """Note on the admins' DMs about this departure who took it over; returns the DMs posted, to update."""
+    """The admins' DMs about the giver's departure (none when they have not left), to redraw; handing over all of it
+    notes on each who took it over and who handed it. A part leaves the departure waiting for the rest."""
+    if giver.departed_at is None:
+        return []
     rows = session.scalars(
         select(DepartureNotice).where(
             DepartureNotice.recruiter_id == giver.id, DepartureNotice.departed_at == giver.departed_at
         )
     ).all()
     for row in rows:
-        row.handed_to, row.handed_by, row.handed_at = to_user, by, now
+        if whole:
+            row.handed_to, row.handed_by, row.handed_at = to_user, by, now
     return [(row.channel, row.ts) for row in rows if row.channel and row.ts]
 
 

@@ -680,3 +680,24 @@ def test_a_reopen_alert_waiting_for_a_recruiter_who_left_reaches_the_new_owner(
     [alert] = [m for m in fake_slack.messages(dm(BEA)) if "Ann Archer" in texts(m)]
     assert "Cyd Cole" not in texts(alert)
     assert alerts(world.sweep_at + timedelta(minutes=10)).alerts == 0
+
+
+def test_a_command_handover_of_a_departure_updates_the_admins_dms_too(
+    running: RunningApp, fake_slack: FakeSlack, world: World
+) -> None:
+    leave(running, ALEX)
+    assert tell_admins(running, fake_slack, world.sweep_at).messages == 2
+    command(running, f"<@{ALEX}|u0alex> <@{BEA}|u0bea> --tag python", user=ADMIN2)
+    fake_slack.wait_for("chat.update", count=2)
+    for admin in (ADMIN, ADMIN2):  # a part moved: the departure waits for the rest, counted as it stands
+        [message] = fake_slack.messages(dm(admin))
+        [picker] = pickers(message["blocks"])
+        assert picker["text"]["text"] == f"<@{ALEX}> left: 2 candidates, 1 check-in due"
+    command(running, f"<@{ALEX}|u0alex> <@{CAL}|u0cal>", user=ADMIN2)
+    fake_slack.wait_for("chat.update", count=4)
+    for admin in (ADMIN, ADMIN2):
+        [message] = fake_slack.messages(dm(admin))
+        assert f"<@{ADMIN2}> handed what <@{ALEX}> kept warm over to <@{CAL}>" in texts(message)
+        assert pickers(message["blocks"]) == []
+    assert {owners(running)[c] for c in (world.ann, world.cai)} == {BEA}
+    assert {owners(running)[c] for c in (world.ben, world.dee)} == {CAL}
