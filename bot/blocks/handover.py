@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.blocks.common import Block, Message, escape, header, message, plain, section
+from bot.blocks.common import Block, Message, escape, header, message, plain, section, truncate
 from bot.ids import HANDOVER_PICK, handover_block_id
 from models.handover import HandedOver, HandoverRefusal, Held, RefusedHandover
 
 PICKER_LABEL = "Hand over to…"
+FALLBACK_MAX = 3000  # a notification's text: the first departures are enough
 DM_DEPARTURES_MAX = 40  # one admin's DM: with its closing line, within Slack's 50 blocks
 # With the list at its fullest the Home still fits Slack's 100 blocks: see bot.blocks.home.
 HOME_DEPARTURES_MAX = 3
@@ -63,7 +64,7 @@ def build_departure_dm(entries: Sequence[Held | tuple[str, str, str]]) -> Messag
             "They are also on your Home tab, and `/rejected handover @from @to` moves them too."
         )
     )
-    return message("; ".join(lines), blocks)
+    return message(truncate("; ".join(lines), FALLBACK_MAX), blocks)
 
 
 def home_departures(held: Sequence[Held]) -> list[Block]:

@@ -254,6 +254,7 @@ CASES = [
             now=SWEEP,
             is_admin=True,
             queue=queued(WORST, ats_queue.QUEUE_MAX, stage_name=STAGE_WORST, total=200),
+            departed=[Held(n, RECRUITER_IDS[n % 3], SWEEP, 2**31 - 1, 2**31 - 1, 2**31 - 1) for n in range(1, 8)],
             outcome=ats_queue.assigned(queued(WORST, 1, stage_name=STAGE_WORST).notices[0], RECRUITER_IDS[0]),
         ),
     ),
@@ -690,11 +691,11 @@ CASES = [
     ),
     Case(
         handover.build_departure_dm,
-        "many, longest ids and counts, some handed over",
+        "forty, counts in the billions, half handed over",
         lambda b: b(
             [
-                *(Held(n, f"W{n:031d}", SWEEP, 2**31 - 1, 2**31 - 1, 2**31 - 1) for n in range(1, 21)),
-                *((f"W{n:031d}", f"U{n:031d}", f"U{n + 1:031d}") for n in range(1, 21)),
+                *(Held(n, RECRUITER_IDS[n % 3], SWEEP, 2**31 - 1, 2**31 - 1, 2**31 - 1) for n in range(1, 21)),
+                *((RECRUITER_IDS[n % 3], RECRUITER_IDS[(n + 1) % 3], RECRUITER_IDS[(n + 2) % 3]) for n in range(20)),
             ]
         ),
     ),
@@ -705,8 +706,8 @@ CASES = [
     ),
     Case(
         handover.build_inherited_dm,
-        "one of each, longest ids",
-        lambda b: b(HandedOver(f"W{1:031d}", f"W{2:031d}", candidates=1, checkins=1, due=1, notices=1)),
+        "one of each",
+        lambda b: b(HandedOver(RECRUITER_IDS[2], RECRUITER_IDS[0], candidates=1, checkins=1, due=1, notices=1)),
     ),
     Case(handover.build_handover_usage, "plain", lambda b: b()),
     Case(handover.build_handover_usage, "hostile problem", lambda b: b(exactly(HOSTILE, 2000))),
