@@ -85,7 +85,7 @@ def perform_handover(
     logger.info("%s handed %s candidate(s) from %s to %s", admin, done.candidates, from_user, to_user)
     _tell_new_owner(client, done)
     for channel, ts in done.departure_dms:
-        update_departure_dm(svc, client, channel=channel, ts=ts)
+        update_departure_dm(svc, client, team_id=team_id, channel=channel, ts=ts)
     return Outcome(True, moved_line(done))
 
 
@@ -97,11 +97,11 @@ def _tell_new_owner(client: WebClient, done: HandedOver) -> None:
         logger.exception("could not tell %s what they now keep warm", done.to_user)
 
 
-def update_departure_dm(svc: Services, client: WebClient, *, channel: str, ts: str) -> None:
+def update_departure_dm(svc: Services, client: WebClient, *, team_id: str, channel: str, ts: str) -> None:
     """Redraw one admin's DM about departures as things stand: who was handed to whom, what still waits."""
 
     with svc.sessions.begin() as session:
-        shown = dm_entries(session, notices_in_dm(session, channel=channel, ts=ts), utcnow())
+        shown = dm_entries(session, notices_in_dm(session, team_id=team_id, channel=channel, ts=ts), utcnow())
     if not shown:
         return
     reply = build_departure_dm(shown)

@@ -386,10 +386,10 @@ def dm_entries(
     return entries
 
 
-def notices_in_dm(session: Session, *, channel: str, ts: str) -> Sequence[DepartureNotice]:
-    """The notices one posted DM carries, in the order it lists them."""
+def notices_in_dm(session: Session, *, team_id: str, channel: str, ts: str) -> Sequence[DepartureNotice]:
+    """The notices one posted DM of the team carries, in the order it lists them."""
     return session.scalars(
         select(DepartureNotice)
-        .where(DepartureNotice.channel == channel, DepartureNotice.ts == ts)
+        .where(DepartureNotice.team_id == team_id, DepartureNotice.channel == channel, DepartureNotice.ts == ts)
         .order_by(DepartureNotice.id)
     ).all()

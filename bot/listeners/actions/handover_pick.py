@@ -46,7 +46,7 @@ def handle_handover_pick(
     answer_click(respond, one_section(outcome.text if outcome else HANDOVER_UNAVAILABLE), logger)
     if channel and ts and svc.access.is_admin(user_id):
         try:
-            update_departure_dm(svc, client, channel=str(channel), ts=str(ts))
+            update_departure_dm(svc, client, team_id=team_id, channel=str(channel), ts=str(ts))
         except SQLAlchemyError:
             logger.exception("could not redraw a departure DM")
 
