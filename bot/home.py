@@ -19,6 +19,7 @@ from bot.services import Services
 from models.ats_queue import waiting_for_recruiter
 from models.base import utcnow
 from models.checkins import delivery_failures, recruiter_checkins
+from models.handover import departures
 from models.records import recent_rejections
 
 UPCOMING_WINDOW = timedelta(days=30)
@@ -75,5 +76,6 @@ def _home(*, svc: Services, team_id: str, user_id: str, outcome: str | None) -> 
             now=now,
             is_admin=is_admin,
             queue=waiting_for_recruiter(session=session, team_id=team_id, limit=QUEUE_MAX) if is_admin else None,
+            departed=departures(session, team_id=team_id, now=now) if is_admin else (),
             outcome=outcome,
         )

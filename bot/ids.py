@@ -71,3 +71,15 @@ IMPORT_OPTIONS_BLOCK = "options"
 IMPORT_SKIP_INVALID = "skip_invalid"
 IMPORT_DRY_RUN = "dry_run"
 IMPORT_MINE = "mine"
+
+
+# Handover when a recruiter leaves: the admins' DM and Home section, one users_select per recruiter who left, in a
+# block named for that recruiter (a select carries no value of its own).
+HANDOVER_PICK = "handover_pick"
+HANDOVER_BLOCK = "handover:"
+DEPARTURE_METADATA_TYPE = "keepwarm_departure"
+
+
+def handover_block_id(recruiter_id: int) -> str:
+    """The section of one recruiter who left; the person chosen in it comes back with this block id."""
+    return f"{HANDOVER_BLOCK}{recruiter_id}"

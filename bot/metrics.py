@@ -34,7 +34,7 @@ from models.ats_inbox import waiting_deliveries
 from models.db import one_line
 
 METRICS_PATH = "/metrics"
-DELIVERY_KINDS = ("checkin", "ats_notice", "role_alert", "digest")
+DELIVERY_KINDS = ("checkin", "ats_notice", "role_alert", "departure", "digest")
 OUTCOMES = ("delivered", "deferred", "failed", "recovered")
 JOBS = ("sweep", "digest")
 _LABELS = "keepwarm.metrics"  # the WSGI environ key where a route leaves its request's kind and workspace
@@ -108,7 +108,7 @@ class Metrics:
         self.messages = Counter(
             "keepwarm_messages",
             "Messages posted (delivered), put off to a later run (deferred), given up on (failed), or found already "
-            "posted by an earlier run (recovered), by kind: checkin (a reminder DM), ats_notice, role_alert, digest.",
+            "posted by an earlier run (recovered), by kind: checkin (a reminder DM), ats_notice, role_alert, departure (admins told a recruiter left), digest.",
             ["kind", "outcome"],
             registry=self.registry,
         )

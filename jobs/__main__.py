@@ -1,5 +1,5 @@
-"""`python -m jobs`: the clock process. `python -m jobs run reminders|digest|notices|ats-inbox [--now ISO]
-[--dry-run]`: one run (the ATS inbox has no dry run: processing it is what it does).
+"""`python -m jobs`: the clock process. `python -m jobs run reminders|digest|notices|ats-inbox|departures
+[--now ISO] [--dry-run]`: one run (the ATS inbox and the departures have no dry run).
 
 `python -m jobs import-roles greenhouse|lever <board token or JSON file>`: bring a job board's open roles in.
 
@@ -33,6 +33,7 @@ from bot.slack_directory import SlackDirectory
 from bot.startup import StartupError, prepare_database, refuse
 from jobs.ats_inbox import Inbox
 from jobs.ats_notices import run_notices
+from jobs.departures import run_departures
 from jobs.digest import run_digest
 from jobs.export_candidate import CandidateUnknown, export_candidate
 from jobs.import_candidates import import_candidates
@@ -73,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m jobs", description="Keepwarm's scheduled jobs.")
     commands = main.add_subparsers(dest="command")
     run = commands.add_parser("run", help="run one job now and exit")
-    run.add_argument("job", choices=["reminders", "digest", "notices", "ats-inbox"])
+    run.add_argument("job", choices=["reminders", "digest", "notices", "ats-inbox", "departures"])
     run.add_argument("--now", type=instant, help="run as of this instant (due dates, working hours, new roles)")
     run.add_argument("--dry-run", action="store_true", help="print what would be sent; send and change nothing")
     board = commands.add_parser("import-roles", help="import the open roles of a public job board, then exit")
@@ -99,8 +100,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     """Exit 2 on bad usage or settings, 1 when the job could not run (e.g. the database is down), else 0."""
     args = parser().parse_args(argv)
-    if args.command == "run" and args.job == "ats-inbox" and args.dry_run:
-        parser().error("run ats-inbox has no --dry-run: processing the inbox is what it does")
+    if args.command == "run" and args.job in ("ats-inbox", "departures") and args.dry_run:
+        parser().error(f"run {args.job} has no --dry-run")
     load_dotenv(find_dotenv(usecwd=True), override=False)
     try:
         settings = load_settings(os.environ, serving=False)
@@ -141,6 +142,8 @@ def main(argv: list[str]) -> int:
             report = run_digest(
                 sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
             )
+        elif args.job == "departures":
+            report = run_departures(sessions=sessions, client=client, settings=settings, now=args.now or utcnow())
         elif args.job == "notices":
             report = run_notices(
                 sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run

@@ -21,6 +21,7 @@ from bot.blocks.ats_notices import MAX_NOTICES, build_notices
 from bot.config import Settings
 from bot.ids import ATS_NOTICE_METADATA_TYPE
 from jobs.delivery import Claims, RunReport, in_working_hours, run_clock, to_each_recruiter
+from jobs.departures import note_refusal
 from jobs.slack_errors import Failure, Outcome
 from models import AtsNotice, Checkin, CheckinStatus, Decision, NoticeKind, Recruiter
 
@@ -44,10 +45,13 @@ class NoticeReport(RunReport):
 
 
 def due(now: datetime) -> ColumnElement[bool]:
-    """Assigned, unsent, unclaimed, not waiting out a rate limit nor stuck on a permanent error; a rejection only
-    while it still asks (nobody decided) or says it was kept without asking (and is still kept)."""
+    """Assigned to a recruiter still in Slack, unsent, unclaimed, not waiting out a rate limit nor stuck on a
+    permanent error; a rejection only while it still asks (nobody decided) or says it was kept without asking (and
+    is still kept)."""
     return and_(
         AtsNotice.recruiter_id.is_not(None),
+        # Held while their recruiter is gone from Slack, until an admin hands them over (models/handover.py).
+        select(Recruiter.departed_at.is_(None)).where(Recruiter.id == AtsNotice.recruiter_id).scalar_subquery(),
         AtsNotice.sent_at.is_(None),
         AtsNotice.claim_token.is_(None),
         AtsNotice.delivery_error.is_(None),
@@ -179,6 +183,7 @@ def _deliver(
         sessions=sessions, client=client, token=token, channel=user_id, reply=reply, now=now, report=report
     )
     if failure is not None:
+        note_refusal(sessions=sessions, client=client, recruiter_id=recruiter_id, failure=failure, now=now)
         return failure.rate_limited
     report.notices += count
     report.lines.append(f"<@{user_id}>: sent {count} ATS notice(s)")

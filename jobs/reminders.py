@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.ids import REMINDER_METADATA_TYPE
 from jobs.daily_cap import allowance
 from jobs.delivery import Claims, RunReport, in_working_hours, run_clock, to_each_recruiter
+from jobs.departures import note_refusal
 from jobs.slack_errors import Failure, Outcome
 from models import STAGES, Candidate, Checkin, CheckinStatus, Recruiter, Rejection, ReminderSent
 from models.policy import Policy
@@ -49,7 +50,7 @@ class SweepReport(RunReport):
 
 
 def eligible(now: datetime) -> ColumnElement[bool]:
-    """Active, due, unclaimed, not waiting out a rate limit, and not stuck on a permanent error."""
+    """Active, due, unclaimed, not waiting out a rate limit, not stuck on a permanent error, recruiter still here."""
     return and_(
         Checkin.status == CheckinStatus.ACTIVE,
         Checkin.due_at <= now,
@@ -62,6 +63,8 @@ def eligible(now: datetime) -> ColumnElement[bool]:
         select(and_(Candidate.erased.is_(False), Candidate.opted_out.is_(False)))
         .where(Candidate.id == Checkin.candidate_id)
         .scalar_subquery(),
+        # Held while their recruiter is gone from Slack: not sent, not failed, waiting for a handover (models/handover).
+        select(Recruiter.departed_at.is_(None)).where(Recruiter.id == Checkin.recruiter_id).scalar_subquery(),
     )
 
 
@@ -194,6 +197,7 @@ def deliver(
         sessions=sessions, client=client, token=token, channel=user_id, reply=reply, now=now, report=report
     )
     if failure is not None:
+        note_refusal(sessions=sessions, client=client, recruiter_id=recruiter_id, failure=failure, now=now)
         return failure.rate_limited
     report.checkins += count
     held = f", {later} held for the next working days by the daily cap" if later else ""

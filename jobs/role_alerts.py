@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.ids import ROLE_ALERT_METADATA_TYPE
 from bot.timezones import refresh_timezone
 from jobs.delivery import Claims, RunReport, run_clock, to_each_recruiter
+from jobs.departures import note_refusal
 from jobs.slack_errors import Failure, Outcome
 from models import Recruiter, Role, RoleAlert, RoleStatus
 from models.roles import Finalist, role_finalists
@@ -46,12 +47,14 @@ class AlertReport(RunReport):
 
 
 def pending(role_id: int | None = None) -> ColumnElement[bool]:
-    """Unsent, unclaimed, not stuck on a permanent error, for a role that is still open."""
+    """For a recruiter still in Slack: unsent, unclaimed, not stuck on a permanent error, for a role still open."""
     condition = and_(
         RoleAlert.sent_at.is_(None),
         RoleAlert.claim_token.is_(None),
         RoleAlert.delivery_error.is_(None),
         RoleAlert.role_id.in_(select(Role.id).where(Role.status == RoleStatus.OPEN)),
+        # Held while their recruiter is gone from Slack (models/handover.py).
+        select(Recruiter.departed_at.is_(None)).where(Recruiter.id == RoleAlert.recruiter_id).scalar_subquery(),
     )
     return condition if role_id is None else and_(condition, RoleAlert.role_id == role_id)
 
@@ -150,6 +153,7 @@ def _deliver(
         sessions=sessions, client=client, token=token, channel=user_id, reply=reply, now=now, report=report
     )
     if failure is not None:
+        note_refusal(sessions=sessions, client=client, recruiter_id=recruiter_id, failure=failure, now=now)
         return failure.rate_limited
     report.alerts += len(worth_sending)
     report.lines.append(f"<@{user_id}>: reopen alert for {', '.join(role.title for role, _ in worth_sending)}")

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.metrics import Metrics
 from jobs.ats_inbox import Inbox
 from jobs.ats_notices import run_notices
+from jobs.departures import run_departures
 from jobs.digest import run_digest
 from jobs.reminders import run_reminders
 from jobs.role_alerts import deliver_role_alerts
@@ -40,12 +41,13 @@ def add_jobs(
 
     The sweep first processes the deliveries ATS webhooks left in the inbox, and also delivers reopen alerts that
     waited for a recruiter's working hours, then the ATS notices recruiters have due, those the inbox just made
-    among them.
+    among them, then the admins' DMs about recruiters who left.
     """
     inbox = Inbox.for_settings(settings, client)
     reminders = metrics.counting("checkin", run_reminders)
     alerts = metrics.counting("role_alert", deliver_role_alerts)
     notices = metrics.counting("ats_notice", run_notices)
+    departures = metrics.counting("departure", run_departures)
 
     def sweep() -> None:
         """A database that does not answer costs this run only: one warning line, and the next run tries again."""
@@ -55,6 +57,7 @@ def add_jobs(
                 reminders(sessions=sessions, client=client, settings=settings, now=utcnow())
                 alerts(sessions=sessions, client=client, settings=settings, now=utcnow())
                 notices(sessions=sessions, client=client, settings=settings, now=utcnow())
+                departures(sessions=sessions, client=client, settings=settings, now=utcnow())
         except SQLAlchemyError as error:
             logger.warning(
                 "reminder sweep could not run: the database did not answer (%s); next try in %s minute(s)",

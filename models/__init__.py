@@ -7,6 +7,7 @@ from models.audit import Act, AuditEntry
 from models.base import Base, UTCDateTime, utcnow
 from models.candidate import ERASED_NAME, Candidate
 from models.checkin import Checkin, CheckinStatus, ReminderSent, StopReason, Touchpoint
+from models.departure_notice import DepartureNotice
 from models.match_terms import MatchTerm, MatchTermCount
 from models.recruiter import Recruiter
 from models.rejection import STAGES, Rejection
@@ -27,6 +28,7 @@ __all__ = [
     "Checkin",
     "CheckinStatus",
     "Decision",
+    "DepartureNotice",
     "MatchTerm",
     "MatchTermCount",
     "NoticeKind",

@@ -384,3 +384,92 @@ def as_slack_sends(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for n, block in enumerate(echoed):
         block.setdefault("block_id", f"Xq{n:03d}")
     return echoed
+
+
+def message_user_choice_payload(
+    *,
+    action_id: str,
+    block_id: str,
+    selected_user: str,
+    channel_id: str,
+    message_ts: str,
+    response_url: str,
+    user_id: str,
+    team_id: str = "T0TEST",
+) -> dict[str, Any]:
+    """A person chosen in a users_select of a message the bot posted (a DM): Slack's block_actions reference, the
+    action carrying `selected_user` and no `value`, the message's state holding the choice."""
+    payload = block_actions_payload(
+        action_id=action_id,
+        block_id=block_id,
+        user_id=user_id,
+        team_id=team_id,
+        channel_id=channel_id,
+        message_ts=message_ts,
+        response_url=response_url,
+    )
+    payload["actions"] = [
+        {
+            "type": "users_select",
+            "action_id": action_id,
+            "block_id": block_id,
+            "selected_user": selected_user,
+            "action_ts": f"{time.time():.6f}",
+        }
+    ]
+    payload["state"] = {"values": {block_id: {action_id: {"type": "users_select", "selected_user": selected_user}}}}
+    return payload
+
+
+def user_change_event(
+    user_id: str, *, deleted: bool, name: str = "Alex Kim", team_id: str = "T0TEST", tz: str = "Europe/Berlin"
+) -> dict[str, Any]:
+    """The user_change event as Slack's reference shows it (docs.slack.dev/reference/events/user_change): the whole
+    user object, `deleted` true once the member is deactivated, then `cache_ts` and `event_ts`."""
+    first, _, last = name.partition(" ")
+    now = int(time.time())
+    return {
+        "type": "user_change",
+        "user": {
+            "id": user_id,
+            "team_id": team_id,
+            "name": user_id.lower(),
+            "deleted": deleted,
+            "color": "4bbe2e",
+            "real_name": name,
+            "tz": tz,
+            "tz_label": "Central European Time",
+            "tz_offset": 3600,
+            "profile": {
+                "title": "",
+                "phone": "",
+                "skype": "",
+                "real_name": name,
+                "real_name_normalized": name,
+                "display_name": "",
+                "display_name_normalized": "",
+                "fields": {},
+                "status_text": "",
+                "status_emoji": "",
+                "status_emoji_display_info": [],
+                "status_expiration": 0,
+                "avatar_hash": "g12345678910",
+                "first_name": first,
+                "last_name": last,
+                "team": team_id,
+            },
+            "is_admin": False,
+            "is_owner": False,
+            "is_primary_owner": False,
+            "is_restricted": False,
+            "is_ultra_restricted": False,
+            "is_bot": False,
+            "is_app_user": False,
+            "updated": now,
+            "is_email_confirmed": True,
+            "who_can_share_contact_card": "EVERYONE",
+            "locale": "en-US",
+        },
+        "cache_ts": now,
+        "event_ts": f"{now}.000100",
+    }

@@ -1,9 +1,10 @@
-"""The App Home tab: due and upcoming check-ins with their actions, recent rejections, and for admins the ATS
-rejections waiting for a recruiter and the reminders Slack refused.
+"""The App Home tab: due and upcoming check-ins with their actions, recent rejections, and for admins the
+recruiters who left, the ATS rejections waiting for a recruiter and the reminders Slack refused.
 
 At its fullest (an admin's, every list at its cap, after an action) the tab is exactly Slack's 100 blocks: 2 at the
-top and 1 outcome line, 1 + 3 per due check-in, 1 + 4 per upcoming one, 3 + 1 per recent rejection, 2 + 1 per queued
-ATS rejection, 2 + 1 per refused delivery. A cap raised anywhere must be paid for elsewhere.
+top and 1 outcome line, 1 + 3 per due check-in, 1 + 4 per upcoming one, 3 + 1 per recent rejection, 1 + 1 per
+recruiter who left, 2 + 1 per queued ATS rejection, 2 + 1 per refused delivery. A cap raised anywhere must be paid
+for elsewhere (the recruiters who left were paid for by four refused deliveries).
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ from typing import Any
 
 from bot.blocks.ats_queue import queue_blocks
 from bot.blocks.common import Block, context, escape, header, section, slack_date
+from bot.blocks.handover import home_departures
 from bot.blocks.rejections import rejection_section
 from bot.blocks.reminders import ButtonValue, checkin_actions, checkin_summary
 from bot.ids import RETRY_DELIVERY
 from models import Checkin, Rejection
 from models.ats_queue import WaitingQueue
+from models.handover import Held
 from models.policy import Policy
 
 HOME_BLOCKS_MAX = 100
 DUE_MAX = 10
 UPCOMING_MAX = 8
 REJECTIONS_MAX = 10
-FAILURES_MAX = 8
+FAILURES_MAX = 4
 
 
 def build_home(
@@ -37,6 +40,7 @@ def build_home(
     now: datetime | None = None,
     is_admin: bool = False,
     queue: WaitingQueue | None = None,
+    departed: Sequence[Held] = (),
     outcome: str | None = None,
 ) -> dict[str, Any]:
     """The Home tab; every section is capped so the whole stays within Slack's 100 blocks.
@@ -70,6 +74,8 @@ def build_home(
         blocks.append(context("See more with `/rejected list`."))
     else:
         blocks.append(section("Nothing yet. Record your first with `/rejected`."))
+    if is_admin:
+        blocks.extend(home_departures(departed))
     if is_admin and queue is not None:
         blocks.extend(queue_blocks(queue))
     if is_admin and failures:

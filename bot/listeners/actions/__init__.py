@@ -14,6 +14,7 @@ from bot.ids import (
     CHECKIN_SNOOZE_WEEK,
     CHECKIN_STOP,
     DIGEST_REVEAL,
+    HANDOVER_PICK,
     RETRY_DELIVERY,
     ROLE_REACH_OUT,
 )
@@ -23,6 +24,7 @@ from bot.listeners.actions.checkin_draft import handle_checkin_draft
 from bot.listeners.actions.checkin_snooze import handle_checkin_snooze
 from bot.listeners.actions.checkin_stop import handle_checkin_stop
 from bot.listeners.actions.digest_reveal import handle_digest_reveal
+from bot.listeners.actions.handover_pick import handle_handover_pick
 from bot.listeners.actions.notice_dismiss import handle_notice_dismiss
 from bot.listeners.actions.notice_keep import handle_notice_keep
 from bot.listeners.actions.notice_rate import handle_notice_rate
@@ -45,3 +47,4 @@ def register(app: App) -> None:
     app.action(ATS_NOTICE_DISMISS)(handle_notice_dismiss)
     app.action(ATS_NOTICE_UNDO)(handle_notice_undo)
     app.action(ATS_QUEUE_ASSIGN)(handle_ats_queue_assign)
+    app.action(HANDOVER_PICK)(handle_handover_pick)

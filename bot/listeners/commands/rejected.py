@@ -1,5 +1,5 @@
 """`/rejected`: record a rejection, open the form, list recent ones, erase or export a candidate, or (admins) import
-past candidates from a CSV."""
+past candidates from a CSV or hand a recruiter's candidates over to another."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from bot.blocks.exports import (
     build_export_sending,
     build_export_usage,
 )
+from bot.blocks.handover import COULD_NOT_HAND_OVER, HANDOVER_ADMINS_ONLY, build_handover_usage
 from bot.blocks.rejection_modal import build_rejection_modal
 from bot.blocks.rejections import (
     COULD_NOT_ERASE,
@@ -42,7 +43,10 @@ from bot.blocks.rejections import (
 from bot.candidate_export import Export, read_export, run_export
 from bot.command_text import unescape
 from bot.fields import InputErrors
+from bot.handover import perform_handover
+from bot.handover_input import HandoverInputError, parse_handover
 from bot.listeners.commands.routing import Asked, SlashCommand, route
+from bot.listeners.replies import one_section
 from bot.recording import save_rejection
 from bot.rejection_input import clean_email, parse_rejection_command
 from bot.timezones import refresh_timezone, timezone_stale
@@ -142,6 +146,37 @@ def _export(asked: Asked, args: list[str]) -> None:
     )
 
 
+def _handover(asked: Asked, args: list[str]) -> None:
+    """Move what one recruiter keeps warm to another, all of it or filtered: admins only, at any time."""
+    if not asked.svc.access.is_admin(asked.user_id):
+        asked.logger.info("refused a handover to %s, who is not an admin", asked.user_id)
+        asked.answer(one_section(HANDOVER_ADMINS_ONLY))
+        return
+    try:
+        wanted = parse_handover(" ".join(args))
+    except HandoverInputError as error:
+        asked.answer(build_handover_usage(error.message))
+        return
+    if wanted.from_user == wanted.to_user:
+        asked.answer(one_section(f"<@{wanted.from_user}> already keeps them warm: name someone else. Nothing changed."))
+        return
+    outcome = asked.attempt(
+        lambda: perform_handover(
+            svc=asked.svc,
+            client=asked.client,
+            team_id=asked.team_id,
+            admin=asked.user_id,
+            from_user=wanted.from_user,
+            to_user=wanted.to_user,
+            source="command",
+            only=wanted.only,
+        ),
+        failing=COULD_NOT_HAND_OVER,
+    )
+    if outcome is not None:
+        asked.answer(one_section(outcome.text))
+
+
 def _import(asked: Asked, args: list[str]) -> None:
     """Open the import form, for admins only; the form says the rest."""
     if args:
@@ -158,6 +193,6 @@ REJECTED = SlashCommand(
     usage=build_usage,
     modal=build_rejection_modal,
     form_unopened=build_form_unopened,
-    subcommands={"list": _list, "forget": _forget, "export": _export, "import": _import},
+    subcommands={"list": _list, "forget": _forget, "export": _export, "import": _import, "handover": _handover},
     main=_record,
 )

@@ -27,6 +27,7 @@ from bot.blocks import (
     common,
     digest,
     exports,
+    handover,
     home,
     rejection_modal,
     rejections,
@@ -45,6 +46,7 @@ from bot.rejection_input import EMAIL_MAX, LINKEDIN_MAX, NAME_MAX, NOTE_MAX, ROL
 from models import AtsNotice, Recruiter
 from models.ats_notice import Decision
 from models.ats_queue import AssignRefusal, RefusedAssignment
+from models.handover import HandedOver, Held
 from tests.bot.blocks.block_kit import PRIVATE_METADATA_MAX, check_message, check_view, sdk_block, sdk_view
 from tests.bot.blocks.inputs import (
     AT,
@@ -263,6 +265,7 @@ CASES = [
             now=SWEEP,
             is_admin=True,
             queue=queued(WORST, ats_queue.QUEUE_MAX, stage_name=STAGE_WORST, total=200),
+            departed=[Held(n, RECRUITER_IDS[n % 3], SWEEP, 2**31 - 1, 2**31 - 1, 2**31 - 1) for n in range(1, 8)],
             outcome=ats_queue.assigned(queued(WORST, 1, stage_name=STAGE_WORST).notices[0], RECRUITER_IDS[0]),
         ),
     ),
@@ -692,6 +695,33 @@ CASES = [
     ),
     Case(candidate_import.build_import_failed, "refused download", lambda b: b("candidates.csv", "Slack refused.")),
     Case(candidate_import.build_import_failed, "hostile", lambda b: b(exactly(HOSTILE, 255), exactly(HOSTILE, 3000))),
+    Case(
+        handover.build_departure_dm,
+        "one departure",
+        lambda b: b([Held(1, RECRUITER_IDS[0], SWEEP, 34, 12, 5)]),
+    ),
+    Case(
+        handover.build_departure_dm,
+        "forty, counts in the billions, half handed over",
+        lambda b: b(
+            [
+                *(Held(n, RECRUITER_IDS[n % 3], SWEEP, 2**31 - 1, 2**31 - 1, 2**31 - 1) for n in range(1, 21)),
+                *((RECRUITER_IDS[n % 3], RECRUITER_IDS[(n + 1) % 3], RECRUITER_IDS[(n + 2) % 3]) for n in range(20)),
+            ]
+        ),
+    ),
+    Case(
+        handover.build_inherited_dm,
+        "realistic",
+        lambda b: b(HandedOver(RECRUITER_IDS[0], RECRUITER_IDS[1], candidates=34, checkins=12, due=5, notices=2)),
+    ),
+    Case(
+        handover.build_inherited_dm,
+        "one of each",
+        lambda b: b(HandedOver(RECRUITER_IDS[2], RECRUITER_IDS[0], candidates=1, checkins=1, due=1, notices=1)),
+    ),
+    Case(handover.build_handover_usage, "plain", lambda b: b()),
+    Case(handover.build_handover_usage, "hostile problem", lambda b: b(exactly(HOSTILE, 2000))),
 ]
 
 

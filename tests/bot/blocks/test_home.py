@@ -11,14 +11,17 @@ import pytest
 
 from bot.blocks import (
     ats_queue,
+    handover,
     home,
 )
 from bot.blocks.common import escape
 from bot.ids import (
     ATS_QUEUE_ASSIGN,
+    HANDOVER_PICK,
     RETRY_DELIVERY,
 )
 from models.ats_queue import WaitingQueue
+from models.handover import Held
 from tests.bot.blocks.block_kit import LABELS, VIEW_BLOCKS_MAX, actions_blocks, date_of, mrkdwn_texts
 from tests.bot.blocks.inputs import (
     POLICY,
@@ -135,7 +138,7 @@ def test_delivery_failures_and_retry_buttons_are_for_admins_only(is_admin: bool)
 
 
 def queue_sections(view: dict[str, object]) -> list[dict[str, object]]:
-    return [block for block in view["blocks"] if block.get("accessory", {}).get("type") == "users_select"]
+    return [block for block in view["blocks"] if block.get("accessory", {}).get("action_id") == ATS_QUEUE_ASSIGN]
 
 
 @pytest.mark.parametrize("is_admin", [True, False])
@@ -169,6 +172,23 @@ def test_an_empty_queue_draws_nothing() -> None:
     assert home.build_home(rejections=[], queue=WaitingQueue([], 0), is_admin=True) == plain
 
 
+def departures(count: int) -> list[Held]:
+    """Recruiters who left, with the longest user ids Slack gives and counts in the billions."""
+    return [Held(n, f"W{n:031d}", SWEEP, 2**31 - 1, 2**31 - 1, 2**31 - 1) for n in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("is_admin", [True, False])
+def test_recruiters_who_left_are_for_admins_only_each_with_its_picker(is_admin: bool) -> None:
+    view = home.build_home(rejections=[], is_admin=is_admin, departed=departures(2))
+    pickers = [b for b in view["blocks"] if b.get("accessory", {}).get("action_id") == HANDOVER_PICK]
+    if not is_admin:
+        assert pickers == []
+        return
+    assert [b["block_id"] for b in pickers] == ["handover:1", "handover:2"]
+    assert [b["accessory"]["placeholder"]["text"] for b in pickers] == ["Hand over to…"] * 2
+    assert pickers[0]["text"]["text"] == (f"<@W{1:031d}> left: 2147483647 candidates, 2147483647 check-ins due")
+
+
 def test_the_fullest_admin_home_fits_slack_with_nothing_cut() -> None:
     """Every list at its cap, on an admin's tab redrawn after a click: exactly 100 blocks, the last list whole."""
     outcome = ats_queue.assigned(queued(REALISTIC, 1).notices[0], "U0RECRUIT1")
@@ -180,13 +200,15 @@ def test_the_fullest_admin_home_fits_slack_with_nothing_cut() -> None:
         now=SWEEP,
         is_admin=True,
         queue=queued(WORST, ats_queue.QUEUE_MAX, stage_name=STAGE_WORST, total=31),
+        departed=departures(7),
         outcome=outcome,
     )
     blocks = view["blocks"]
     assert len(blocks) == VIEW_BLOCKS_MAX
     assert blocks[1]["text"]["text"] == outcome
     headers = [block["text"]["text"] for block in blocks if block["type"] == "header"]
-    assert headers[-2:] == [
+    assert headers[-3:] == [
+        f"Recruiters who left (7, the first {handover.HOME_DEPARTURES_MAX} below)",
         f"ATS rejections waiting for a recruiter (31, the oldest {ats_queue.QUEUE_MAX} below)",
         "Reminders Slack refused to deliver",
     ]
