@@ -108,7 +108,8 @@ class Metrics:
         self.messages = Counter(
             "keepwarm_messages",
             "Messages posted (delivered), put off to a later run (deferred), given up on (failed), or found already "
-            "posted by an earlier run (recovered), by kind: checkin (a reminder DM), ats_notice, role_alert, departure (admins told a recruiter left), digest.",
+            "posted by an earlier run (recovered), by kind: checkin (a reminder DM), ats_notice, role_alert, departure "
+            "(admins told a recruiter left), digest.",
             ["kind", "outcome"],
             registry=self.registry,
         )

@@ -473,6 +473,15 @@ class FakeSlack:
         with self._cond:
             return [file for file in self._shared if file.channel == channel]
 
+    def wait_for_file(self, channel: str, timeout: float = 5.0) -> SharedFile:
+        """Block until the app has shared one file in `channel`, and return it: the app uploads on another thread,
+        and a completing call is recorded before its file is shared."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: any(f.channel == channel for f in self._shared), timeout):
+                raise AssertionError(f"no file shared in {channel} within {timeout}s")
+            [file] = [f for f in self._shared if f.channel == channel]
+        return file
+
     def _file_object(self, file: _File) -> dict[str, Any]:
         """A file object's fields as Slack sends them for an uploaded CSV (docs.slack.dev, the file object; a
         file_input's view_submission state, as recorded in slackapi's issues, carries the same)."""
@@ -808,6 +817,7 @@ class FakeSlack:
                 if channel:
                     comment = str(params.get("initial_comment") or "")
                     self._shared.append(SharedFile(file.id, file.name, title, file.data, channel, comment))
+            self._cond.notify_all()
         if channel:
             ts = self._next_ts()
             message = self._bot_message({"text": str(params.get("initial_comment") or "")}, ts)

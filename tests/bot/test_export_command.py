@@ -32,8 +32,7 @@ def export(running: RunningApp, fake_slack: FakeSlack, text: str, **fields: Any)
 
 def delivered(fake_slack: FakeSlack, user: str) -> dict[str, Any]:
     """The one file uploaded to `user`'s DM, parsed."""
-    fake_slack.wait_for("files.completeUploadExternal")
-    [file] = fake_slack.shared_files(f"D{user}")
+    file = fake_slack.wait_for_file(f"D{user}")
     assert file.name.endswith(".json")
     return json.loads(file.data)
 

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.metrics import DELIVERY_KINDS, OUTCOMES
 from jobs.ats_inbox import Inbox
 from models import AtsDelivery, Role
 from models.base import utcnow
@@ -86,7 +87,7 @@ def test_the_exposition_is_prometheus_text_with_every_family_typed(running: Runn
         "process_cpu_seconds": "counter",
     }
     # Every kind and outcome of delivery is there from the start, at 0, so a rate() has a series to start from.
-    assert len(found.series("keepwarm_messages_total")) == 4 * 4
+    assert len(found.series("keepwarm_messages_total")) == len(DELIVERY_KINDS) * len(OUTCOMES) == 5 * 4
     assert set(found.series("keepwarm_messages_total").values()) == {0.0}
 
 

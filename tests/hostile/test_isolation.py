@@ -450,8 +450,7 @@ def test_an_admin_exports_a_teammates_candidate_and_nothing_of_team_b(
     """The control for the test above: export works, for whoever may export, and holds only that candidate."""
     watch = Watch(running, fake_slack)
     assert "Sending the export as a DM" in command(watch, "/rejected", "export otto@alpha.io", user=ADMIN)
-    fake_slack.wait_for("files.completeUploadExternal")
-    [file] = fake_slack.shared_files(f"D{ADMIN}")
+    file = fake_slack.wait_for_file(f"D{ADMIN}")
     content = file.data.decode()
     assert "Otto Peer" in content and "peer-secret-note" in content
     leaked = [s for s in (*TEAM_B_SECRETS, "Alice Own", "Wanda Weak", "Stella Stopped") if s.lower() in content.lower()]
