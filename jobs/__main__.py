@@ -5,6 +5,8 @@
 
 `python -m jobs import-candidates FILE.csv [--team T…] [--owner U…] [--dry-run] [--skip-invalid]`: bring past
 candidates in from a spreadsheet or an ATS export.
+
+`python -m jobs audit [--since DATE] [--team T…]`: the audit log as CSV on stdout, oldest first.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ from bot.slack_directory import SlackDirectory
 from bot.startup import StartupError, prepare_database, refuse
 from jobs.ats_inbox import Inbox
 from jobs.ats_notices import run_notices
+from jobs.audit_log import write_audit_csv
 from jobs.digest import run_digest
 from jobs.import_candidates import import_candidates
 from jobs.import_roles import BoardError, import_roles
 from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
 from jobs.workspace import WorkspaceUnknown, bot_workspace, check_team
+from models.audit import IMPORT_ACTOR
 from models.base import utcnow
 from models.db import make_session_factory, one_line
 
@@ -43,6 +47,16 @@ def instant(raw: str) -> datetime:
         value = datetime.fromisoformat(raw)
     except ValueError:
         message = f"not an ISO-8601 date and time: {raw!r} (e.g. 2026-12-07T09:30:00+01:00)"
+        raise argparse.ArgumentTypeError(message) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def since(raw: str) -> datetime:
+    """A date (from its start, UTC) or an ISO-8601 instant; one without a zone is taken as UTC."""
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        message = f"not an ISO-8601 date: {raw!r} (e.g. 2026-12-01, or 2026-12-01T09:30:00+01:00)"
         raise argparse.ArgumentTypeError(message) from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -74,6 +88,9 @@ def parser() -> argparse.ArgumentParser:
     )
     past.add_argument("--dry-run", action="store_true", help="check and count everything; write nothing")
     past.add_argument("--skip-invalid", action="store_true", help="import the valid rows, list the others")
+    audit = commands.add_parser("audit", help="write the audit log as CSV to stdout, oldest first, then exit")
+    audit.add_argument("--since", type=since, help="only entries from this date (UTC) or ISO-8601 instant on")
+    audit.add_argument("--team", help="the Slack team id whose log to write (default: the bot token's workspace)")
     return main
 
 
@@ -97,6 +114,8 @@ def main(argv: list[str]) -> int:
         return 0
     if args.command == "import-candidates":
         return run_import_candidates(args, sessions=sessions, client=client, settings=settings)
+    if args.command == "audit":
+        return run_audit(args, sessions=sessions, client=client)
     try:
         if args.command == "import-roles":
             report: Report = import_roles(
@@ -152,6 +171,7 @@ def run_import_candidates(
                 dry_run=args.dry_run,
                 skip_invalid=args.skip_invalid,
                 now=utcnow(),
+                actor=IMPORT_ACTOR,
             )
     except WorkspaceUnknown as error:
         print(f"keepwarm: {error}", file=sys.stderr)
@@ -165,6 +185,21 @@ def run_import_candidates(
         print(line, file=out)
     print(f"{prefix if report.ok else 'keepwarm: ' + prefix}{report.summary()}", file=out)
     return 0 if report.ok else 1
+
+
+def run_audit(args: argparse.Namespace, *, sessions: sessionmaker[Session], client: WebClient) -> int:
+    """Exit 1 with one line on stderr when the team is unknown or the database fails part way (the CSV then stops
+    short), else 0 with the whole CSV on stdout."""
+    try:
+        team = check_team(args.team) if args.team is not None else bot_workspace(client)
+        write_audit_csv(sessions, team_id=team, since=args.since, out=sys.stdout)
+    except WorkspaceUnknown as error:
+        print(f"keepwarm: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"keepwarm: the audit log could not be read: {one_line(error)}", file=sys.stderr)
+        return 1
+    return 0
 
 
 class Report(Protocol):

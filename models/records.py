@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from models.ats_link import CandidateAtsId
 from models.ats_notice import AtsNotice
-from models.audit import scrub_subject
+from models.audit import Act, Source, log_act, scrub_subject
 from models.base import utcnow
 from models.candidate import ERASED_NAME, Candidate
 from models.checkin import Checkin, CheckinStatus, StopReason
@@ -214,17 +214,31 @@ def recent_rejections(*, session: Session, team_id: str, user_id: str | None, li
 def forget_candidate(
     *, session: Session, team_id: str, email: str, user_id: str, is_admin: bool, now: datetime | None = None
 ) -> Candidate | None:
-    """Erase a candidate's personal data everywhere in the team.
+    """Erase a candidate's personal data everywhere in the team (`/rejected forget`), and log who did.
 
-    Returns the erased candidate, or None when there is no such candidate that this user may erase: only an admin
-    or a recruiter who recorded them may, and the answer does not reveal which of the two it was.
+    Returns the erased candidate, or None when there is no such candidate that this user may erase (see
+    `own_candidate`).
+    """
+    candidate = own_candidate(session=session, team_id=team_id, email=email, user_id=user_id, is_admin=is_admin)
+    if candidate is None:
+        return None
+    at = now or utcnow()
+    erase_candidate(session=session, candidate=candidate, now=at)
+    log_act(session, act=Act.ERASED, actor=user_id, source=Source.COMMAND, candidate=candidate, at=at)
+    return candidate
+
+
+def own_candidate(*, session: Session, team_id: str, email: str, user_id: str, is_admin: bool) -> Candidate | None:
+    """The team's candidate with this email if this user may act on them, else None.
+
+    Only an admin or a recruiter who recorded them may (erase, opt out or in); None does not reveal which of the two
+    was missing: no such candidate, or someone else's.
     """
     candidate = session.scalars(
         select(Candidate).where(Candidate.team_id == team_id, Candidate.email == email.lower())
     ).one_or_none()
     if candidate is None or not (is_admin or _recorded_by(session=session, candidate=candidate, user_id=user_id)):
         return None
-    erase_candidate(session=session, candidate=candidate, now=now or utcnow())
     return candidate
 
 

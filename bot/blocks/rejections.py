@@ -25,7 +25,9 @@ LIST_ROWS_MAX = 40  # a header plus these stays well inside Slack's 50 blocks a 
 OTHER_COMMANDS = (
     "`/rejected` alone opens a form · `/rejected list` shows your recent rejections · "
     "`/rejected forget jane@x.io` erases a candidate's personal data (their right to be forgotten) · "
-    "`/rejected import` (admins) imports past candidates from a CSV file"
+    "`/rejected optout jane@x.io` stops all contact with a candidate who asked (`/rejected optin jane@x.io` undoes "
+    "it) · `/rejected import` (admins) imports past candidates from a CSV file · `/rejected audit [email]` (admins) "
+    "shows the last entries of the audit log"
 )
 STAGE_LABELS = {"screen": "screen", "interview": "interview", "final": "finalist"}
 LIST_ONLY_ALL = "Use `/rejected list`, or `/rejected list all` if you are an admin."

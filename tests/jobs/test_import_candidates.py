@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.slack_directory import SlackDirectory
 from jobs.import_candidates import BATCH_ROWS, ImportReport, import_candidates
 from models import Candidate, Checkin, MatchTerm, Recruiter, Rejection
+from models.audit import IMPORT_ACTOR
 from models.policy import Policy
 from testkit.data import reject
 from testkit.database import row_counts, snapshot
@@ -65,6 +66,7 @@ def run(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         now=NOW,
+        actor=IMPORT_ACTOR,
     )
 
 

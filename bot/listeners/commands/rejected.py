@@ -1,5 +1,5 @@
-"""`/rejected`: record a rejection, open the form, list recent ones, erase a candidate, or (admins) import past
-candidates from a CSV."""
+"""`/rejected`: record a rejection, open the form, list recent ones, erase a candidate, opt one out or in, or (admins)
+import past candidates from a CSV and read the audit log."""
 
 from __future__ import annotations
 
@@ -34,10 +34,13 @@ from bot.blocks.rejections import (
 )
 from bot.command_text import unescape
 from bot.fields import InputErrors
+from bot.listeners.commands.audit import audit_command
+from bot.listeners.commands.opt_out import opt_in_command, opt_out_command
 from bot.listeners.commands.routing import Asked, SlashCommand, route
 from bot.recording import save_rejection
 from bot.rejection_input import clean_email, parse_rejection_command
 from bot.timezones import refresh_timezone, timezone_stale
+from models.audit import Source
 from models.records import forget_candidate, recent_rejections
 
 LIST_LIMIT = 10
@@ -57,7 +60,9 @@ def _record(asked: Asked, text: str) -> None:
         asked.answer(build_usage(error.errors))
         return
     saved = asked.attempt(
-        lambda: save_rejection(svc=asked.svc, team_id=asked.team_id, user_id=asked.user_id, entry=entry),
+        lambda: save_rejection(
+            svc=asked.svc, team_id=asked.team_id, user_id=asked.user_id, entry=entry, source=Source.COMMAND
+        ),
         failing=COULD_NOT_SAVE,
     )
     if saved is None:
@@ -120,6 +125,13 @@ REJECTED = SlashCommand(
     usage=build_usage,
     modal=build_rejection_modal,
     form_unopened=build_form_unopened,
-    subcommands={"list": _list, "forget": _forget, "import": _import},
+    subcommands={
+        "list": _list,
+        "forget": _forget,
+        "import": _import,
+        "optout": opt_out_command,
+        "optin": opt_in_command,
+        "audit": audit_command,
+    },
     main=_record,
 )
