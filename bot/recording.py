@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from bot.blocks.common import Message
 from bot.blocks.rejections import build_already_recorded, build_confirmation
 from bot.services import Services
-from models.audit import Act, Source, log_act
+from models.audit import RecordedBy, Source
 from models.base import utcnow
 from models.records import find_repeat, record_rejection
 from models.rejection import RejectionInput
@@ -40,16 +40,12 @@ def save_rejection(*, svc: Services, team_id: str, user_id: str, entry: Rejectio
         if repeat is not None:
             return Saved(build_already_recorded(repeat), repeat.recruiter.tz_checked_at)
         rejection = record_rejection(
-            session=session, team_id=team_id, user_id=user_id, entry=entry, policy=svc.settings.policy, now=now
-        )
-        detail = rejection.role_title
-        log_act(
-            session,
-            act=Act.RECORDED,
-            actor=user_id,
-            source=source,
-            candidate=rejection.candidate,
-            detail=detail,
-            at=now,
+            session=session,
+            team_id=team_id,
+            user_id=user_id,
+            entry=entry,
+            policy=svc.settings.policy,
+            now=now,
+            recorded_by=RecordedBy(user_id, source),
         )
         return Saved(build_confirmation(rejection, svc.settings.policy), rejection.recruiter.tz_checked_at)

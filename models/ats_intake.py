@@ -18,7 +18,7 @@ from models.ats_events import Applied, AtsEvent, Deleted, Hired, Merged, Rejecte
 from models.ats_link import AtsStage, CandidateAtsId
 from models.ats_notice import AtsNotice, Decision, NoticeKind
 from models.ats_rules import Action, AtsRules
-from models.audit import ATS_ACTOR, Act, Source, log_act
+from models.audit import ATS_ACTOR, Act, RecordedBy, Source, log_act
 from models.candidate import Candidate
 from models.checkin import Checkin, CheckinStatus, StopReason
 from models.matching import index_rejection, unindex_candidate
@@ -105,6 +105,7 @@ def keep(
     known = find_candidate(
         session, team_id=notice.team_id, source=notice.source, ats_id=notice.ats_candidate_id, emails=()
     )
+    how = f"{notice.source}, {'kept without asking' if auto else 'kept warm'}"
     rejection = record_rejection(
         session=session,
         team_id=notice.team_id,
@@ -113,6 +114,7 @@ def keep(
         policy=policy,
         now=notice.rejected_at or now,
         known=known,
+        recorded_by=RecordedBy(actor, Source.ATS, how, at=now),
     )
     rejection.source = notice.source
     rejection.application_id = notice.application_id
@@ -132,11 +134,6 @@ def keep(
     notice.rejection_id = rejection.id
     notice.candidate_id = rejection.candidate_id
     session.flush()
-    how = "kept without asking" if auto else "kept warm"
-    detail = f"{rejection.role_title} ({notice.source}, {how})"
-    log_act(
-        session, act=Act.RECORDED, actor=actor, source=Source.ATS, candidate=rejection.candidate, detail=detail, at=now
-    )
     return rejection
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -41,6 +42,17 @@ class Source(StrEnum):
 
 ATS_ACTOR = "ats"  # the actor of what an ATS delivery did by itself: a deletion, a rejection kept without asking
 IMPORT_ACTOR = "import-candidates"  # the actor of an import run from the command line, which no Slack user started
+
+
+@dataclass(frozen=True)
+class RecordedBy:
+    """Who recorded a rejection, from where and when (None: at the rejection's own date, as `/rejected` records it),
+    for its RECORDED entry; `how` adds to the role title in the detail ("greenhouse, kept warm")."""
+
+    actor: str
+    source: Source
+    how: str | None = None
+    at: datetime | None = None
 
 
 class AuditEntry(Base):

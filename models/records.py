@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from models.ats_link import CandidateAtsId
 from models.ats_notice import AtsNotice
-from models.audit import Act, Source, log_act, scrub_subject
+from models.audit import Act, RecordedBy, Source, log_act, scrub_subject
 from models.base import utcnow
 from models.candidate import ERASED_NAME, Candidate
 from models.checkin import Checkin, CheckinStatus, StopReason
@@ -45,9 +45,11 @@ def record_rejection(
     policy: Policy,
     now: datetime | None = None,
     known: Candidate | None = None,
+    recorded_by: RecordedBy | None = None,
 ) -> Rejection:
     """Record one rejection, merging it into the candidate the team already knows by email or LinkedIn, else into
-    `known` (a candidate the caller found another way: by their ATS id).
+    `known` (a candidate the caller found another way: by their ATS id), and log it as `recorded_by` says (None:
+    test data and benchmarks, which no one recorded).
 
     A strong rejection (re)starts the candidate's single check-in stream, owned by whoever recorded it.
     """
@@ -72,6 +74,18 @@ def record_rejection(
     session.flush()
     if policy.is_strong(stage=entry.stage, rating=entry.rating) and not candidate.opted_out:
         _start_checkins(session=session, rejection=rejection, policy=policy, new_candidate=created)
+    if recorded_by is not None:
+        how = "" if recorded_by.how is None else f" ({recorded_by.how})"
+        log_act(
+            session,
+            act=Act.RECORDED,
+            actor=recorded_by.actor,
+            source=recorded_by.source,
+            candidate=candidate,
+            detail=f"{entry.role}{how}",
+            at=recorded_by.at or rejection.rejected_at,
+        )
+        session.flush()  # now, not at commit: after the index below, it would lengthen how long its locks are held
     # Last: indexing bumps the team's term counts, rows every concurrent recording updates (PostgreSQL holds their
     # locks until commit), so nothing else should run while they are held.
     index_rejection(session=session, rejection=rejection, tags=candidate.tags)
