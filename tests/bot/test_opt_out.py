@@ -175,3 +175,13 @@ def test_a_missing_forged_or_malformed_email_changes_nothing_and_says_what_is_wr
     assert "<!channel>" not in shown  # escaped, never a broadcast
     assert len(reply["text"]) < 3001
     assert snapshot(running.engine) == before
+
+
+def test_help_names_the_new_commands(running: RunningApp) -> None:
+    shown = everything(run(running, "help"))
+    for command in (
+        "`/rejected optout jane@x.io`",
+        "`/rejected optin jane@x.io`",
+        "`/rejected audit [email]` (admins)",
+    ):
+        assert command in shown
