@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk import WebClient
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.ats_notices import MAX_NOTICES, build_notices
@@ -22,7 +22,8 @@ from bot.config import Settings
 from bot.ids import ATS_NOTICE_METADATA_TYPE
 from jobs.delivery import Claims, RunReport, in_working_hours, run_clock, to_each_recruiter
 from jobs.slack_errors import Failure, Outcome
-from models import AtsNotice, Candidate, CandidateAtsId, Checkin, CheckinStatus, Decision, NoticeKind, Recruiter
+from models import AtsNotice, Checkin, CheckinStatus, Decision, NoticeKind, Recruiter
+from models.opt_out import notice_about_opted_out
 
 RELEASED: dict[str, object] = {"claim_token": None, "claimed_at": None, "claim_expires_at": None}
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def due(now: datetime) -> ColumnElement[bool]:
     while it still asks (nobody decided) or says it was kept without asking (and is still kept); and not about a
     candidate who opted out since it arrived (it waits, unsent, in case they opt in again)."""
     return and_(
-        ~_about_opted_out(),
+        ~notice_about_opted_out(),
         AtsNotice.recruiter_id.is_not(None),
         AtsNotice.sent_at.is_(None),
         AtsNotice.claim_token.is_(None),
@@ -59,23 +60,6 @@ def due(now: datetime) -> ColumnElement[bool]:
             AtsNotice.decision.is_(None),
             and_(AtsNotice.auto_kept.is_(True), AtsNotice.decision == Decision.KEPT),
         ),
-    )
-
-
-def _about_opted_out() -> ColumnElement[bool]:
-    """The notice is about an opted-out candidate: as the ATS intake finds them, by the notice's candidate, its email,
-    or the ATS candidate id linked to them."""
-    opted_out = and_(Candidate.team_id == AtsNotice.team_id, Candidate.opted_out.is_(True))
-    linked = and_(
-        CandidateAtsId.team_id == AtsNotice.team_id,
-        CandidateAtsId.source == AtsNotice.source,
-        CandidateAtsId.ats_id == AtsNotice.ats_candidate_id,
-        Candidate.id == CandidateAtsId.candidate_id,
-    )
-    return or_(
-        exists().where(opted_out, Candidate.id == AtsNotice.candidate_id),
-        exists().where(opted_out, Candidate.email == AtsNotice.email),
-        exists().where(opted_out, linked),
     )
 
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, auto
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from models.ats_link import CandidateAtsId
+from models.ats_notice import AtsNotice
 from models.audit import Act, Source, log_act
 from models.candidate import Candidate
 from models.checkin import Checkin, CheckinStatus
@@ -85,3 +87,21 @@ def _active_checkin(session: Session, candidate: Candidate) -> Checkin | None:
     return session.scalars(
         select(Checkin).where(Checkin.candidate_id == candidate.id, Checkin.status == CheckinStatus.ACTIVE)
     ).one_or_none()
+
+
+def notice_about_opted_out() -> ColumnElement[bool]:
+    """An ATS notice about an opted-out candidate, found as the ATS intake finds them: by the notice's candidate, its
+    email, or the ATS candidate id linked to them. Such a notice waits, unsent and out of the admins' queue, in case
+    they opt in again."""
+    opted_out = and_(Candidate.team_id == AtsNotice.team_id, Candidate.opted_out.is_(True))
+    linked = and_(
+        CandidateAtsId.team_id == AtsNotice.team_id,
+        CandidateAtsId.source == AtsNotice.source,
+        CandidateAtsId.ats_id == AtsNotice.ats_candidate_id,
+        Candidate.id == CandidateAtsId.candidate_id,
+    )
+    return or_(
+        exists().where(opted_out, Candidate.id == AtsNotice.candidate_id),
+        exists().where(opted_out, Candidate.email == AtsNotice.email),
+        exists().where(opted_out, linked),
+    )

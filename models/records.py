@@ -249,8 +249,8 @@ def own_candidate(*, session: Session, team_id: str, email: str, user_id: str, i
     was missing: no such candidate, or someone else's.
     """
     candidate = session.scalars(
-        select(Candidate).where(Candidate.team_id == team_id, Candidate.email == email.lower())
-    ).one_or_none()
+        select(Candidate).where(Candidate.team_id == team_id, Candidate.email == email.lower()).with_for_update()
+    ).one_or_none()  # locked: two opt-outs at once change it, and log it, once
     if candidate is None or not (is_admin or _recorded_by(session=session, candidate=candidate, user_id=user_id)):
         return None
     return candidate

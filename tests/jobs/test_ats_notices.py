@@ -27,6 +27,7 @@ from jobs.ats_notices import NoticeReport, run_notices
 from models import AtsNotice, Recruiter
 from models.ats_events import Applied, Hired, Unrejected
 from models.ats_intake import dismiss
+from models.ats_queue import waiting_for_recruiter
 from models.audit import Source
 from models.opt_out import OptChange, opt_in, opt_out
 from testkit.data import MONDAY, REC, apply_ats, ats_rejected, reject
@@ -363,3 +364,20 @@ def test_an_opted_out_candidate_gets_no_prompt_and_their_ats_rejection_records_n
         )
     run(sessions, settings, fake_slack, IN_HOURS + HOUR)
     assert "Bo Linked" in str(fake_slack.messages(dm(REC))[-1])
+
+
+def test_the_admins_queue_leaves_out_an_opted_out_candidates_rejection(sessions: sessionmaker[Session]) -> None:
+    reject(sessions, "Dee Queued", email="dee@x.io")
+    [dee] = apply_ats(sessions, ats_rejected("Dee Queued", candidate_id="c-dee", email="dee@x.io"), users=())
+    [eve] = apply_ats(sessions, ats_rejected("Eve Queued", candidate_id="c-eve", application_id="a-eve"), users=())
+
+    def queued() -> list[int]:
+        with sessions.begin() as session:
+            return [n.id for n in waiting_for_recruiter(session=session, team_id=TEAM_ID, limit=10).notices]
+
+    assert queued() == [dee, eve]
+    with sessions.begin() as session:
+        opt_out(
+            session, team_id=TEAM_ID, email="dee@x.io", user_id=REC, is_admin=False, source=Source.COMMAND, now=MONDAY
+        )
+    assert queued() == [eve]
