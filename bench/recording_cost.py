@@ -36,6 +36,7 @@ from bot.rejection_input import parse_rejection_command
 from bot.services import Services
 from jobs.import_candidates import import_candidates
 from jobs.role_alerts import deliver_role_alerts
+from models.audit import Source
 from models.base import utcnow
 from models.db import make_engine, make_session_factory, normalize_database_url
 from models.records import find_repeat
@@ -123,7 +124,9 @@ def _record(database: str, svc: Services, recordings: int, step: int) -> list[St
         batch = entries(start, min(step, recordings - start))
         cpu, wall = time.thread_time(), time.perf_counter()
         replies = [
-            save_rejection(svc=svc, team_id=TEAM_ID, user_id=entry.user_id, entry=entry.rejection).reply["text"]
+            save_rejection(
+                svc=svc, team_id=TEAM_ID, user_id=entry.user_id, entry=entry.rejection, source=Source.COMMAND
+            ).reply["text"]
             for entry in batch
         ]
         cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall

@@ -121,6 +121,7 @@ def _imported(upload: Upload, *, svc: Services, client: WebClient, logger: Logge
                 dry_run=upload.dry_run,
                 skip_invalid=upload.skip_invalid,
                 now=utcnow(),
+                actor=upload.user_id,
             )
     except DownloadFailed as failure:
         logger.warning("could not download %s for %s: %s", upload.file_name, upload.user_id, failure)

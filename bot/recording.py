@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from bot.blocks.common import Message
 from bot.blocks.rejections import build_already_recorded, build_confirmation
 from bot.services import Services
+from models.audit import RecordedBy, Source
 from models.base import utcnow
 from models.records import find_repeat, record_rejection
 from models.rejection import RejectionInput
@@ -26,8 +27,9 @@ class Saved:
     timezone_checked_at: datetime | None
 
 
-def save_rejection(*, svc: Services, team_id: str, user_id: str, entry: RejectionInput) -> Saved:
-    """Record in one transaction and return the confirmation; a database error propagates with nothing written.
+def save_rejection(*, svc: Services, team_id: str, user_id: str, entry: RejectionInput, source: Source) -> Saved:
+    """Record in one transaction, with its audit entry (from the command or the form, as `source` says), and return
+    the confirmation; a database error propagates with nothing written.
 
     The same recruiter sending the same rejection again within REPEAT_WINDOW is a double submit: it is answered as
     such and not recorded twice (a candidate without email or LinkedIn would even be created twice).
@@ -38,6 +40,12 @@ def save_rejection(*, svc: Services, team_id: str, user_id: str, entry: Rejectio
         if repeat is not None:
             return Saved(build_already_recorded(repeat), repeat.recruiter.tz_checked_at)
         rejection = record_rejection(
-            session=session, team_id=team_id, user_id=user_id, entry=entry, policy=svc.settings.policy, now=now
+            session=session,
+            team_id=team_id,
+            user_id=user_id,
+            entry=entry,
+            policy=svc.settings.policy,
+            now=now,
+            recorded_by=RecordedBy(user_id, source),
         )
         return Saved(build_confirmation(rejection, svc.settings.policy), rejection.recruiter.tz_checked_at)

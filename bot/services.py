@@ -59,6 +59,7 @@ class ImportCandidates(Protocol):
         dry_run: bool,
         skip_invalid: bool,
         now: datetime,
+        actor: str,
     ) -> ImportOutcome: ...
 
 

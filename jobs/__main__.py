@@ -8,6 +8,7 @@ candidates in from a spreadsheet or an ATS export.
 
 `python -m jobs export-candidate EMAIL [--team T…] [--now ISO]`: everything Keepwarm holds about one candidate, as
 JSON on stdout (a subject access request).
+`python -m jobs audit [--since DATE] [--team T…]`: the audit log as CSV on stdout, oldest first.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from bot.startup import StartupError, prepare_database, refuse
 from jobs.ats_inbox import Inbox
 from jobs.ats_notices import run_notices
 from jobs.departures import run_departures
+from jobs.audit_log import write_audit_csv
 from jobs.digest import run_digest
 from jobs.export_candidate import CandidateUnknown, export_candidate
 from jobs.import_candidates import import_candidates
@@ -41,6 +43,7 @@ from jobs.import_roles import BoardError, import_roles
 from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
 from jobs.workspace import WorkspaceUnknown, bot_workspace, check_team
+from models.audit import IMPORT_ACTOR
 from models.base import utcnow
 from models.db import make_session_factory, one_line
 
@@ -51,6 +54,16 @@ def instant(raw: str) -> datetime:
         value = datetime.fromisoformat(raw)
     except ValueError:
         message = f"not an ISO-8601 date and time: {raw!r} (e.g. 2026-12-07T09:30:00+01:00)"
+        raise argparse.ArgumentTypeError(message) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def since(raw: str) -> datetime:
+    """A date (from its start, UTC) or an ISO-8601 instant; one without a zone is taken as UTC."""
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        message = f"not an ISO-8601 date: {raw!r} (e.g. 2026-12-01, or 2026-12-01T09:30:00+01:00)"
         raise argparse.ArgumentTypeError(message) from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -94,6 +107,9 @@ def parser() -> argparse.ArgumentParser:
     sar.add_argument("email", type=email, help="the candidate's email")
     sar.add_argument("--team", help="the Slack team id the candidate belongs to (default: the bot token's workspace)")
     sar.add_argument("--now", type=instant, help="the instant the export and its audit entry carry (default: now)")
+    audit = commands.add_parser("audit", help="write the audit log as CSV to stdout, oldest first, then exit")
+    audit.add_argument("--since", type=since, help="only entries from this date (UTC) or ISO-8601 instant on")
+    audit.add_argument("--team", help="the Slack team id whose log to write (default: the bot token's workspace)")
     return main
 
 
@@ -125,6 +141,8 @@ def main(argv: list[str]) -> int:
         return run_import_candidates(args, sessions=sessions, client=client, settings=settings)
     if args.command == "export-candidate":
         return run_export_candidate(args, sessions=sessions, client=client)
+    if args.command == "audit":
+        return run_audit(args, sessions=sessions, client=client)
     try:
         if args.command == "import-roles":
             report: Report = import_roles(
@@ -182,6 +200,7 @@ def run_import_candidates(
                 dry_run=args.dry_run,
                 skip_invalid=args.skip_invalid,
                 now=utcnow(),
+                actor=IMPORT_ACTOR,
             )
     except WorkspaceUnknown as error:
         print(f"keepwarm: {error}", file=sys.stderr)
@@ -211,6 +230,21 @@ def run_export_candidate(args: argparse.Namespace, *, sessions: sessionmaker[Ses
         return 1
     except OSError as error:
         print(f"keepwarm: the export could not be written, so it was not logged: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_audit(args: argparse.Namespace, *, sessions: sessionmaker[Session], client: WebClient) -> int:
+    """Exit 1 with one line on stderr when the team is unknown or the database fails part way (the CSV then stops
+    short), else 0 with the whole CSV on stdout."""
+    try:
+        team = check_team(args.team) if args.team is not None else bot_workspace(client)
+        write_audit_csv(sessions, team_id=team, since=args.since, out=sys.stdout)
+    except WorkspaceUnknown as error:
+        print(f"keepwarm: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(f"keepwarm: the audit log could not be read: {one_line(error)}", file=sys.stderr)
         return 1
     return 0
 

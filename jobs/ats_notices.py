@@ -24,6 +24,7 @@ from jobs.delivery import Claims, RunReport, in_working_hours, run_clock, to_eac
 from jobs.departures import note_refusal
 from jobs.slack_errors import Failure, Outcome
 from models import AtsNotice, Checkin, CheckinStatus, Decision, NoticeKind, Recruiter
+from models.opt_out import notice_about_opted_out
 
 RELEASED: dict[str, object] = {"claim_token": None, "claimed_at": None, "claim_expires_at": None}
 logger = logging.getLogger(__name__)
@@ -47,8 +48,10 @@ class NoticeReport(RunReport):
 def due(now: datetime) -> ColumnElement[bool]:
     """Assigned to a recruiter still in Slack, unsent, unclaimed, not waiting out a rate limit nor stuck on a
     permanent error; a rejection only while it still asks (nobody decided) or says it was kept without asking (and
-    is still kept)."""
+    is still kept); and not about a candidate who opted out since it arrived (it waits, unsent, in case they opt in
+    again)."""
     return and_(
+        ~notice_about_opted_out(),
         AtsNotice.recruiter_id.is_not(None),
         # Held while their recruiter is gone from Slack, until an admin hands them over (models/handover.py).
         select(Recruiter.departed_at.is_(None)).where(Recruiter.id == AtsNotice.recruiter_id).scalar_subquery(),

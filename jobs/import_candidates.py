@@ -78,6 +78,7 @@ class ImportReport:
     rows: int = 0
     invalid: int = 0
     repeats: int = 0
+    opted_out: int = 0  # rows of candidates who asked not to be contacted: nothing recorded for them
     recorded: int = 0
     new_candidates: int = 0
     known_candidates: int = 0
@@ -121,10 +122,12 @@ class ImportReport:
         checkins = sum(schedule.count for schedule in self.checkins.values())
         recruiters = len([schedule for schedule in self.checkins.values() if schedule.count])
         invalid = f", {self.invalid:,} as invalid" if self.invalid else ""
+        opted_out = f", {self.opted_out:,} skipped: opted out" if self.opted_out else ""
         return (
             f"{_count(self.recorded, 'rejection')} recorded, for {_count(self.new_candidates, 'new candidate')} "
             f"and {self.known_candidates:,} already in Keepwarm; {_count(self.repeats, 'row')} skipped as already "
-            f"recorded{invalid}; {_count(checkins, 'check-in')} scheduled for {_count(recruiters, 'recruiter')}"
+            f"recorded{opted_out}{invalid}; {_count(checkins, 'check-in')} scheduled for "
+            f"{_count(recruiters, 'recruiter')}"
         )
 
 
@@ -143,10 +146,12 @@ def import_candidates(
     dry_run: bool,
     skip_invalid: bool,
     now: datetime,
+    actor: str,
 ) -> ImportReport:
     """Import a CSV of past rejections into the team; `owner` (a Slack user id) gets the rows whose recruiter is not
-    in Slack. A binary stream from its start: a file opened "rb", or downloaded bytes. Never raises for what is in the
-    file, for Slack failing or for the database failing: the report says what happened."""
+    in Slack; the audit log names `actor` (the admin who uploaded the file, or the command) as who recorded them.
+    A binary stream from its start: a file opened "rb", or downloaded bytes. Never raises for what is in the file,
+    for Slack failing or for the database failing: the report says what happened."""
     report = ImportReport()
     with _rereadable(source) as stream, tempfile.TemporaryFile() as checked:
         start = stream.tell()
@@ -176,7 +181,7 @@ def import_candidates(
             report.ok = False
             return report
         checked.seek(0)
-        importer.record(checked, sessions, team_id, report, dry_run=dry_run)
+        importer.record(checked, sessions, team_id, report, dry_run=dry_run, actor=actor)
     return report
 
 
@@ -215,11 +220,18 @@ class _Importer:
         return [*lines, *([said] if said else [])]
 
     def record(
-        self, checked: BinaryIO, sessions: sessionmaker[Session], team_id: str, report: ImportReport, *, dry_run: bool
+        self,
+        checked: BinaryIO,
+        sessions: sessionmaker[Session],
+        team_id: str,
+        report: ImportReport,
+        *,
+        dry_run: bool,
+        actor: str,
     ) -> None:
         """Record the checked rows batch by batch; the database failing stops the import with the report saying so."""
         try:
-            with _transactions(sessions, dry_run=dry_run) as batches:
+            with _transactions(sessions, dry_run=dry_run, actor=actor) as batches:
                 mark = batches.mark()
                 for batch in _batches(checked):
                     self._add(batches.record(batch, team_id, self.settings, self.now, mark), report)
@@ -262,7 +274,8 @@ class _Importer:
     def _add(self, result: BatchResult, report: ImportReport) -> None:
         outcomes = Counter(result.outcomes)
         report.repeats += outcomes[Outcome.REPEAT]
-        report.recorded += len(result.outcomes) - outcomes[Outcome.REPEAT]
+        report.opted_out += outcomes[Outcome.OPTED_OUT]
+        report.recorded += len(result.outcomes) - outcomes[Outcome.REPEAT] - outcomes[Outcome.OPTED_OUT]
         report.new_candidates += outcomes[Outcome.NEW]
         self.known |= result.known_ids
         report.known_candidates = len(self.known)
@@ -294,8 +307,8 @@ def _is_email(value: str | None) -> bool:
 class _Batches:
     """Each batch in a transaction of its own, or in a savepoint of the one dry-run transaction."""
 
-    def __init__(self, sessions: sessionmaker[Session], dry_run: Session | None) -> None:
-        self.sessions, self.dry_run = sessions, dry_run
+    def __init__(self, sessions: sessionmaker[Session], dry_run: Session | None, actor: str) -> None:
+        self.sessions, self.dry_run, self.actor = sessions, dry_run, actor
 
     def mark(self) -> ImportMark:
         if self.dry_run is not None:
@@ -324,6 +337,7 @@ class _Batches:
                 policy=settings.policy,
                 now=now,
                 mark=mark,
+                actor=self.actor,
                 index=self.dry_run is None,
             )
 
@@ -338,13 +352,13 @@ class _Batches:
 
 
 @contextmanager
-def _transactions(sessions: sessionmaker[Session], *, dry_run: bool) -> Iterator[_Batches]:
+def _transactions(sessions: sessionmaker[Session], *, dry_run: bool, actor: str) -> Iterator[_Batches]:
     if not dry_run:
-        yield _Batches(sessions, None)
+        yield _Batches(sessions, None, actor)
         return
     with sessions() as session:
         try:
-            yield _Batches(sessions, session)
+            yield _Batches(sessions, session, actor)
         finally:
             session.rollback()
 

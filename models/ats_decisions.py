@@ -63,7 +63,7 @@ def keep_notice(
     """Keep warm: the rejection is the recruiter's the ATS named (an admin deciding for them does not take it over),
     and the notice remembers who decided."""
     owner = user_id if notice.recruiter is None else notice.recruiter.user_id
-    rejection = keep(session, notice=notice, user_id=owner, entry=entry, policy=policy, now=now)
+    rejection = keep(session, notice=notice, user_id=owner, entry=entry, policy=policy, now=now, actor=user_id)
     notice.decided_by = user_id
     return rejection
 

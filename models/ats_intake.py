@@ -18,6 +18,7 @@ from models.ats_events import Applied, AtsEvent, Deleted, Hired, Merged, Rejecte
 from models.ats_link import AtsStage, CandidateAtsId
 from models.ats_notice import AtsNotice, Decision, NoticeKind
 from models.ats_rules import Action, AtsRules
+from models.audit import ATS_ACTOR, Act, RecordedBy, Source, log_act
 from models.candidate import Candidate
 from models.checkin import Checkin, CheckinStatus, StopReason
 from models.matching import index_rejection, unindex_candidate
@@ -96,12 +97,15 @@ def keep(
     entry: RejectionInput,
     policy: Policy,
     now: datetime,
+    actor: str,
     auto: bool = False,
 ) -> Rejection:
-    """Record the notice's rejection as `entry` says (the ATS's values, or the form's), owned by `user_id`."""
+    """Record the notice's rejection as `entry` says (the ATS's values, or the form's), owned by `user_id`, and log
+    that `actor` recorded it: the recruiter who kept it, or the ATS itself when its rules keep it without asking."""
     known = find_candidate(
         session, team_id=notice.team_id, source=notice.source, ats_id=notice.ats_candidate_id, emails=()
     )
+    how = f"{notice.source}, {'kept without asking' if auto else 'kept warm'}"
     rejection = record_rejection(
         session=session,
         team_id=notice.team_id,
@@ -110,6 +114,7 @@ def keep(
         policy=policy,
         now=notice.rejected_at or now,
         known=known,
+        recorded_by=RecordedBy(actor, Source.ATS, how, at=now),
     )
     rejection.source = notice.source
     rejection.application_id = notice.application_id
@@ -312,7 +317,8 @@ def _rejected(
     session.add(notice)
     session.flush()
     if action is Action.KEEP and user_id is not None:
-        keep(session, notice=notice, user_id=user_id, entry=entry_for(notice), policy=policy, now=now, auto=True)
+        entry = entry_for(notice)
+        keep(session, notice=notice, user_id=user_id, entry=entry, policy=policy, now=now, actor=ATS_ACTOR, auto=True)
 
 
 def _unrejected(
@@ -410,6 +416,10 @@ def _deleted(session: Session, *, team_id: str, source: str, event: Deleted, now
     for candidate in linked:
         if not candidate.erased:
             erase_candidate(session=session, candidate=candidate, now=now)
+            detail = f"deleted in {source}"
+            log_act(
+                session, act=Act.ERASED, actor=ATS_ACTOR, source=Source.ATS, candidate=candidate, detail=detail, at=now
+            )
     for notice in session.scalars(
         select(AtsNotice).where(
             AtsNotice.team_id == team_id, AtsNotice.source == source, AtsNotice.ats_candidate_id == event.candidate_id

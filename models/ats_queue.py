@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from models.ats_notice import AtsNotice, NoticeKind
+from models.opt_out import notice_about_opted_out
 from models.records import get_or_create_recruiter
 
 
@@ -48,6 +49,7 @@ def _waiting(team_id: str) -> tuple[ColumnElement[bool], ...]:
         AtsNotice.kind == NoticeKind.REJECTED,
         AtsNotice.recruiter_id.is_(None),
         AtsNotice.decision.is_(None),
+        ~notice_about_opted_out(),  # they asked not to be contacted: nobody need be assigned to ask about them
     )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, select, update
+from sqlalchemy import ForeignKey, Index, String, Text, and_, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -24,6 +25,34 @@ class Act(StrEnum):
     OPTED_IN = "opted_in"
     HANDED_OVER = "handed_over"
     ERASED = "erased"
+
+
+class Source(StrEnum):
+    """Where an act came from, as `audit_entries.source` stores it: the one list of them."""
+
+    COMMAND = "command"  # a slash command: `/rejected …`
+    FORM = "form"  # the `/rejected` form
+    BUTTON = "button"  # a button in a message or on the Home tab (Show names, She agreed…)
+    ATS = "ats"  # an ATS webhook, or a recruiter's answer to an ATS notice
+    IMPORT = "import"  # the CSV import, from Slack or `python -m jobs import-candidates`
+    CLI = "cli"  # another `python -m jobs …` command
+    SWEEP = "sweep"  # the scheduled sweep (retention)
+    EVENT = "event"  # a Slack event (a recruiter's account deleted)
+
+
+ATS_ACTOR = "ats"  # the actor of what an ATS delivery did by itself: a deletion, a rejection kept without asking
+IMPORT_ACTOR = "import-candidates"  # the actor of an import run from the command line, which no Slack user started
+
+
+@dataclass(frozen=True)
+class RecordedBy:
+    """Who recorded a rejection, from where and when (None: at the rejection's own date, as `/rejected` records it),
+    for its RECORDED entry; `how` adds to the role title in the detail ("greenhouse, kept warm")."""
+
+    actor: str
+    source: Source
+    how: str | None = None
+    at: datetime | None = None
 
 
 class AuditEntry(Base):
@@ -70,7 +99,7 @@ def log_act(
         actor=actor,
         source=source,
         candidate_id=candidate.id,
-        subject=None if candidate.erased else _subject(candidate),
+        subject=None if candidate.erased else subject_of(candidate.name, candidate.email),
         detail=detail,
     )
     session.add(entry)
@@ -102,5 +131,21 @@ def audit_entries(
     return session.scalars(query).all()
 
 
-def _subject(candidate: Candidate) -> str:
-    return f"{candidate.name} <{candidate.email}>" if candidate.email else candidate.name
+def entries_after(
+    session: Session, *, team_id: str, since: datetime | None, after: tuple[datetime, int] | None, limit: int
+) -> Sequence[AuditEntry]:
+    """The next `limit` of a team's entries, oldest first, after the entry (at, id) `after` (None: from the first
+    since `since`): a page of the whole log, read a page per transaction so that no read holds SQLite's lock for the
+    length of the log nor keeps it all in memory."""
+    query = select(AuditEntry).where(AuditEntry.team_id == team_id)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    if after is not None:
+        at, entry_id = after
+        query = query.where(or_(AuditEntry.at > at, and_(AuditEntry.at == at, AuditEntry.id > entry_id)))
+    return session.scalars(query.order_by(AuditEntry.at, AuditEntry.id).limit(limit)).all()
+
+
+def subject_of(name: str, email: str | None) -> str:
+    """How an entry names its candidate: "Jane Doe <jane@x.io>", or the name alone."""
+    return f"{name} <{email}>" if email else name

@@ -12,7 +12,11 @@ import needs:
   apart, or at any date when the row gives none) is skipped, so importing a file twice records it once;
 - an old rejection does not take a candidate's check-in stream from a newer one: it (re)starts the stream only if it
   is at least as recent as the stream's rejection and more recent than the stream's stop;
-- a check-in whose date has passed is due at the next point of the cadence still to come (`Policy.next_after`).
+- a check-in whose date has passed is due at the next point of the cadence still to come (`Policy.next_after`);
+- a row for a candidate who opted out records nothing: they asked not to be contacted, and the import must not bring
+  them back.
+
+Each rejection recorded gets its audit entry (RECORDED, from the import), written with the rest in one statement.
 
 Candidates are found as `/rejected` finds them: by email, else (for a row without one) by LinkedIn. A row with
 neither is a new person unless it repeats a rejection of a candidate of exactly that name who has neither either:
@@ -30,6 +34,7 @@ from enum import StrEnum
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
+from models.audit import Act, AuditEntry, Source, subject_of
 from models.bulk import insert_rows, next_ids
 from models.candidate import Candidate
 from models.checkin import Checkin, CheckinStatus
@@ -72,6 +77,7 @@ class Outcome(StrEnum):
     KNOWN = "known"  # recorded for a candidate Keepwarm had before the import
     AGAIN = "again"  # recorded for a candidate an earlier row of this import created
     REPEAT = "repeat"  # already recorded: skipped
+    OPTED_OUT = "opted out"  # a candidate who asked not to be contacted: skipped
 
 
 @dataclass(frozen=True)
@@ -109,11 +115,13 @@ def record_past_rejections(
     policy: Policy,
     now: datetime,
     mark: ImportMark,
+    actor: str,
     index: bool = True,
 ) -> BatchResult:
-    """Record one batch of rows in file order, in the caller's transaction. Without `index`, the matching index is
-    left alone (a dry run: its counts are rows every recording updates, not to be locked for a whole file)."""
-    batch = _Batch(session=session, team_id=team_id, rows=rows, policy=policy, now=now, mark=mark)
+    """Record one batch of rows in file order, in the caller's transaction, each rejection logged as recorded by
+    `actor` (who ran the import). Without `index`, the matching index is left alone (a dry run: its counts are rows
+    every recording updates, not to be locked for a whole file)."""
+    batch = _Batch(session=session, team_id=team_id, rows=rows, policy=policy, now=now, mark=mark, actor=actor)
     result = BatchResult()
     for row in rows:
         result.outcomes.append(batch.record(row, result))
@@ -183,8 +191,10 @@ class _Batch:
         policy: Policy,
         now: datetime,
         mark: ImportMark,
+        actor: str,
     ) -> None:
         self.session, self.team_id, self.policy, self.now, self.mark = session, team_id, policy, now, mark
+        self.actor = actor
         self.recruiters = _recruiter_ids(session, team_id, {row.user_id for row in rows})
         self.people: list[_Person] = []  # stored ones by id, then new ones in creation order: `/rejected`'s id order
         self.by_email: dict[str, _Person] = {}
@@ -195,6 +205,8 @@ class _Batch:
         entry = row.entry
         person = self._find(entry)
         nameless = entry.email is None and entry.linkedin is None
+        if person is not None and person.opted_out:
+            return Outcome.OPTED_OUT
         if nameless:
             if any(p.repeats(entry.role, row.rejected_at) for p in self._nameless(entry.name)):
                 return Outcome.REPEAT
@@ -275,8 +287,29 @@ class _Batch:
             ],
         )
         self._write_streams(result)
+        self._write_audit()
         if index:
             self._write_index()
+
+    def _write_audit(self) -> None:
+        """One RECORDED entry per rejection, named as the candidate was once the batch's rows were recorded."""
+        insert_rows(
+            self.session.connection(),
+            AuditEntry.__table__,
+            [
+                {
+                    "team_id": self.team_id,
+                    "at": self.now,
+                    "act": Act.RECORDED.value,
+                    "actor": self.actor,
+                    "source": Source.IMPORT.value,
+                    "candidate_id": r.person.id,
+                    "subject": subject_of(r.person.name, r.person.email),
+                    "detail": r.entry.role,
+                }
+                for r in self.rejections
+            ],
+        )
 
     def _load(self, rows: Sequence[PastRejection]) -> None:
         """The stored candidates the rows may be, with their rejections and check-in streams: three queries."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from models.ats_link import CandidateAtsId
 from models.ats_notice import AtsNotice
-from models.audit import scrub_subject
+from models.audit import Act, RecordedBy, Source, log_act, scrub_subject
 from models.base import utcnow
 from models.candidate import ERASED_NAME, Candidate
 from models.checkin import Checkin, CheckinStatus, StopReason
@@ -45,9 +45,11 @@ def record_rejection(
     policy: Policy,
     now: datetime | None = None,
     known: Candidate | None = None,
+    recorded_by: RecordedBy | None = None,
 ) -> Rejection:
     """Record one rejection, merging it into the candidate the team already knows by email or LinkedIn, else into
-    `known` (a candidate the caller found another way: by their ATS id).
+    `known` (a candidate the caller found another way: by their ATS id), and log it as `recorded_by` says (None:
+    test data and benchmarks, which no one recorded).
 
     A strong rejection (re)starts the candidate's single check-in stream, owned by whoever recorded it.
     """
@@ -72,6 +74,18 @@ def record_rejection(
     session.flush()
     if policy.is_strong(stage=entry.stage, rating=entry.rating) and not candidate.opted_out:
         _start_checkins(session=session, rejection=rejection, policy=policy, new_candidate=created)
+    if recorded_by is not None:
+        how = "" if recorded_by.how is None else f" ({recorded_by.how})"
+        log_act(
+            session,
+            act=Act.RECORDED,
+            actor=recorded_by.actor,
+            source=recorded_by.source,
+            candidate=candidate,
+            detail=f"{entry.role}{how}",
+            at=recorded_by.at or rejection.rejected_at,
+        )
+        session.flush()  # now, not at commit: after the index below, it would lengthen how long its locks are held
     # Last: indexing bumps the team's term counts, rows every concurrent recording updates (PostgreSQL holds their
     # locks until commit), so nothing else should run while they are held.
     index_rejection(session=session, rejection=rejection, tags=candidate.tags)
@@ -214,17 +228,31 @@ def recent_rejections(*, session: Session, team_id: str, user_id: str | None, li
 def forget_candidate(
     *, session: Session, team_id: str, email: str, user_id: str, is_admin: bool, now: datetime | None = None
 ) -> Candidate | None:
-    """Erase a candidate's personal data everywhere in the team.
+    """Erase a candidate's personal data everywhere in the team (`/rejected forget`), and log who did.
 
-    Returns the erased candidate, or None when there is no such candidate that this user may erase: only an admin
-    or a recruiter who recorded them may, and the answer does not reveal which of the two it was.
+    Returns the erased candidate, or None when there is no such candidate that this user may erase (see
+    `own_candidate`).
+    """
+    candidate = own_candidate(session=session, team_id=team_id, email=email, user_id=user_id, is_admin=is_admin)
+    if candidate is None:
+        return None
+    at = now or utcnow()
+    erase_candidate(session=session, candidate=candidate, now=at)
+    log_act(session, act=Act.ERASED, actor=user_id, source=Source.COMMAND, candidate=candidate, at=at)
+    return candidate
+
+
+def own_candidate(*, session: Session, team_id: str, email: str, user_id: str, is_admin: bool) -> Candidate | None:
+    """The team's candidate with this email if this user may act on them, else None.
+
+    Only an admin or a recruiter who recorded them may (erase, opt out or in); None does not reveal which of the two
+    was missing: no such candidate, or someone else's.
     """
     candidate = session.scalars(
-        select(Candidate).where(Candidate.team_id == team_id, Candidate.email == email.lower())
-    ).one_or_none()
+        select(Candidate).where(Candidate.team_id == team_id, Candidate.email == email.lower()).with_for_update()
+    ).one_or_none()  # locked: two opt-outs at once change it, and log it, once
     if candidate is None or not (is_admin or recorded_by(session=session, candidate=candidate, user_id=user_id)):
         return None
-    erase_candidate(session=session, candidate=candidate, now=now or utcnow())
     return candidate
 
 

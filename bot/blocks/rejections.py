@@ -26,9 +26,10 @@ OTHER_COMMANDS = (
     "`/rejected` alone opens a form · `/rejected list` shows your recent rejections · "
     "`/rejected forget jane@x.io` erases a candidate's personal data (their right to be forgotten) · "
     "`/rejected export jane@x.io` sends you everything Keepwarm holds about them, as a file in a DM · "
-    "`/rejected import` (admins) imports past candidates from a CSV file · "
-    "`/rejected handover @from @to [--tag T] [--role R]` (admins) moves the candidates one recruiter keeps warm "
-    "to another"
+    "`/rejected optout jane@x.io` stops all contact with a candidate who asked (`/rejected optin jane@x.io` undoes "
+    "it) · `/rejected import` (admins) imports past candidates from a CSV file · `/rejected audit [email]` (admins) "
+    "shows the last entries of the audit log · `/rejected handover @from @to [--tag T] [--role R]` (admins) moves "
+    "the candidates one recruiter keeps warm to another"
 )
 STAGE_LABELS = {"screen": "screen", "interview": "interview", "final": "finalist"}
 LIST_ONLY_ALL = "Use `/rejected list`, or `/rejected list all` if you are an admin."

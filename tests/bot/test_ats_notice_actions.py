@@ -23,7 +23,7 @@ from bot.blocks.ats_notices import NOTICE_NOT_FOUND, NOTICE_UNAVAILABLE
 from bot.ids import ATS_KEEP_MODAL, ATS_NOTICE_DISMISS, ATS_NOTICE_KEEP, ATS_NOTICE_RATE, ATS_NOTICE_UNDO
 from jobs.ats_inbox import Inbox
 from jobs.ats_notices import run_notices
-from models import AtsNotice, Candidate, CandidateAtsId, Checkin, Rejection
+from models import AtsNotice, AuditEntry, Candidate, CandidateAtsId, Checkin, Rejection
 from models.ats_events import Deleted, Unrejected
 from testkit.ats import SECRETS_ENV, fixture_body, greenhouse_headers
 from testkit.data import MONDAY, REC, apply_ats, ats_rejected
@@ -328,6 +328,28 @@ def test_a_rating_keeps_with_it_in_one_click(
     assert (update.params["channel"], update.params["ts"]) == (DM, dm.ts)
     assert update.params["blocks"] == replaced(dm, dm.sam, shown)
     assert answers(fake_slack) == []
+
+
+def test_each_rejection_kept_from_the_ats_is_logged_with_who_kept_it_and_a_deletion_as_the_atss(
+    running: RunningApp, fake_slack: FakeSlack, dm: Dm
+) -> None:
+    def logged() -> list[tuple[Any, ...]]:
+        with running.sessions() as session:
+            entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+            return [(e.act, e.actor, e.source, e.subject, e.detail) for e in entries]
+
+    # Ada was kept without asking when the delivery was processed: the ATS did it, nobody clicked.
+    assert logged() == [("recorded", "ats", "ats", "Ada Byron", "SRE (greenhouse, kept without asking)")]
+
+    click(running, fake_slack, dm, ATS_NOTICE_RATE, f"{dm.sam}:4")
+    fake_slack.wait_for("chat.update")
+    apply_ats(running.sessions, Deleted("c3"), at=CLICK)
+
+    assert logged() == [
+        ("recorded", "ats", "ats", None, "SRE (greenhouse, kept without asking)"),  # Ada's name went with her
+        ("recorded", REC, "ats", "Sam Okafor", "Data Engineer (greenhouse, kept warm)"),
+        ("erased", "ats", "ats", None, "deleted in greenhouse"),
+    ]
 
 
 def test_not_this_one_keeps_nothing_and_says_so(running: RunningApp, fake_slack: FakeSlack, dm: Dm) -> None:

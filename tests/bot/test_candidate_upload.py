@@ -24,7 +24,7 @@ from bot.ids import (
     IMPORT_SKIP_INVALID,
 )
 from bot.slack_files import DownloadFailed, downloaded
-from models import Candidate, Recruiter, Rejection
+from models import AuditEntry, Candidate, Recruiter, Rejection
 from testkit.database import row_counts, snapshot
 from testkit.env import BOT_TOKEN, REPO
 from testkit.fakeslack import FakeSlack, Reply
@@ -233,6 +233,9 @@ def test_the_form_is_acknowledged_at_once_and_the_summary_comes_by_dm(
         ("Zoë Müller", "U0ANA"),
         ("Zoë Müller", "U0ANA"),
     ]
+    with running.sessions() as session:  # recorded by the admin who uploaded the file, from the import
+        logged = session.execute(select(AuditEntry.act, AuditEntry.actor, AuditEntry.source)).all()
+    assert logged == [("recorded", ADMIN, "import")] * 6
 
 
 def test_a_file_with_problems_gets_them_by_line_and_nothing_is_written(

@@ -25,7 +25,7 @@ from bot.blocks.roles import REACH_OUT_FORGED, REACH_OUT_NOT_ALLOWED
 from bot.config import load_settings
 from bot.ids import DIGEST_REVEAL, ROLE_REACH_OUT
 from jobs.digest import run_digest
-from models import Candidate, RoleOutreach
+from models import AuditEntry, Candidate, RoleOutreach
 from models.records import forget_candidate
 from testkit.database import row_counts
 from testkit.digests import ADMIN, ALICE, BRUNO, CHANNEL, NOW, REC, TEAM, close, open_role, reject
@@ -163,6 +163,34 @@ def test_show_names_refuses_anyone_who_is_not_a_recruiter(
     assert said["text"] == REVEAL_NOT_ALLOWED
     assert "Ada" not in json.dumps(said) and "Cy" not in json.dumps(said)
     assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def viewed(app: RunningApp) -> list[tuple[Any, ...]]:
+    with app.sessions() as session:
+        rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        return [(r.team_id, r.at, r.act, r.actor, r.source, r.candidate_id, r.subject, r.detail) for r in rows]
+
+
+def test_show_names_logs_each_candidate_shown_as_viewed_by_the_clicker(
+    running: RunningApp, fake_slack: FakeSlack, posted: Posted
+) -> None:
+    click(running, fake_slack, posted, DIGEST_REVEAL, posted.reveal_value)
+    answer(fake_slack)
+
+    detail = "Show names: Backend Engineer"
+    assert viewed(running) == [
+        (TEAM, CLICK, "viewed", REC, "button", posted.ada, "Ada Lovelace <ada.lovelace@example.com>", detail),
+        (TEAM, CLICK, "viewed", REC, "button", posted.cy, "Cy Young <cy.young@example.com>", detail),
+    ]
+
+
+@pytest.mark.parametrize(("user", "team", "value"), [(STRANGER, TEAM, None), (REC, OTHER_TEAM, None), (REC, TEAM, "x")])
+def test_show_names_refused_or_forged_logs_nothing(
+    running: RunningApp, fake_slack: FakeSlack, posted: Posted, user: str, team: str, value: str | None
+) -> None:
+    click(running, fake_slack, posted, DIGEST_REVEAL, value or posted.reveal_value, user=user, team=team)
+    answer(fake_slack)
+    assert viewed(running) == []
 
 
 @pytest.mark.parametrize("forged", ["", "abc", "1e3", "-1", "99999", "99999999999999", "1:2", " 1"])

@@ -27,10 +27,13 @@ from jobs.ats_notices import NoticeReport, run_notices
 from models import AtsNotice, Recruiter
 from models.ats_events import Applied, Hired, Unrejected
 from models.ats_intake import dismiss
+from models.ats_queue import waiting_for_recruiter
+from models.audit import Source
+from models.opt_out import OptChange, opt_in, opt_out
 from testkit.data import MONDAY, REC, apply_ats, ats_rejected, reject
 from testkit.database import snapshot
 from testkit.env import REPO
-from testkit.fakeslack import FakeSlack, Reply, rate_limited
+from testkit.fakeslack import TEAM_ID, FakeSlack, Reply, rate_limited
 from testkit.processes import cli_env
 from testkit.sweeps import DAY, HOUR, MINUTE, dm, slack_client
 
@@ -318,3 +321,63 @@ def test_the_cli_runs_notices_once_and_a_dry_run_changes_nothing(
     ]
     assert len(fake_slack.messages(dm(REC))) == 1
     assert cli().stdout.splitlines()[-1].startswith("0 message(s), 0 ATS notice(s) sent")
+
+
+def test_an_opted_out_candidate_gets_no_prompt_and_their_ats_rejection_records_nothing(
+    engine: Engine, sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
+) -> None:
+    fake_slack.set_user(REC, tz="UTC")
+    reject(sessions, "Priya Raman", email="priya@x.io")
+    reject(sessions, "Bo Linked", email="bo@x.io")
+    [bo_notice] = apply_ats(
+        sessions, ats_rejected("Bo Linked", candidate_id="c-bo", application_id="a-bo", email="bo@x.io")
+    )
+    [other] = apply_ats(sessions, ats_rejected("Cy Else", candidate_id="c-cy", application_id="a-cy", email="cy@x.io"))
+    for email in ("priya@x.io", "bo@x.io"):
+        with sessions.begin() as session:
+            done = opt_out(
+                session, team_id=TEAM_ID, email=email, user_id=REC, is_admin=False, source=Source.COMMAND, now=MONDAY
+            )
+            assert done.change is OptChange.DONE
+    before = snapshot(engine)
+
+    # Rejected again in the ATS, with the same email, even with keep-without-asking on: no prompt, nothing recorded.
+    assert apply_ats(sessions, ats_rejected(email="priya@x.io"), keep_without_asking=("final",)) == []
+    assert snapshot(engine) == before
+
+    # Bo's prompt arrived before he opted out: it waits, unsent, while Cy's goes out.
+    run(sessions, settings, fake_slack, IN_HOURS)
+    [message] = fake_slack.messages(dm(REC))
+    assert "Cy Else" in message["text"] + str(message["blocks"]) and "Bo Linked" not in str(message)
+    assert [(n.id, n.sent_at is not None) for n in notices(sessions)] == [(bo_notice, False), (other, True)]
+
+    with sessions.begin() as session:
+        opt_in(
+            session,
+            team_id=TEAM_ID,
+            email="bo@x.io",
+            user_id=REC,
+            is_admin=False,
+            source=Source.COMMAND,
+            policy=settings.policy,
+            now=IN_HOURS,
+        )
+    run(sessions, settings, fake_slack, IN_HOURS + HOUR)
+    assert "Bo Linked" in str(fake_slack.messages(dm(REC))[-1])
+
+
+def test_the_admins_queue_leaves_out_an_opted_out_candidates_rejection(sessions: sessionmaker[Session]) -> None:
+    reject(sessions, "Dee Queued", email="dee@x.io")
+    [dee] = apply_ats(sessions, ats_rejected("Dee Queued", candidate_id="c-dee", email="dee@x.io"), users=())
+    [eve] = apply_ats(sessions, ats_rejected("Eve Queued", candidate_id="c-eve", application_id="a-eve"), users=())
+
+    def queued() -> list[int]:
+        with sessions.begin() as session:
+            return [n.id for n in waiting_for_recruiter(session=session, team_id=TEAM_ID, limit=10).notices]
+
+    assert queued() == [dee, eve]
+    with sessions.begin() as session:
+        opt_out(
+            session, team_id=TEAM_ID, email="dee@x.io", user_id=REC, is_admin=False, source=Source.COMMAND, now=MONDAY
+        )
+    assert queued() == [eve]

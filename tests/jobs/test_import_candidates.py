@@ -22,6 +22,8 @@ from bot.config import Settings
 from bot.slack_directory import SlackDirectory
 from jobs.import_candidates import BATCH_ROWS, ImportReport, import_candidates
 from models import Candidate, Checkin, MatchTerm, Recruiter, Rejection
+from models.audit import IMPORT_ACTOR, Act, AuditEntry, Source
+from models.opt_out import OptChange, opt_out
 from models.policy import Policy
 from testkit.data import reject
 from testkit.database import row_counts, snapshot
@@ -65,6 +67,7 @@ def run(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         now=NOW,
+        actor=IMPORT_ACTOR,
     )
 
 
@@ -278,6 +281,54 @@ def test_a_candidate_already_in_keepwarm_gets_the_rejection_added_to_their_histo
         checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == jose.id)).one()
         assert checkin.rejection_id == typed.rejection_id  # the 2024 rejection leaves this week's stream alone
     assert "check-ins for U0BEN (ben@acme.example): 1," in " ".join(report.lines)
+
+
+def test_an_opted_out_candidates_row_records_nothing_and_the_summary_says_so(
+    sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
+) -> None:
+    typed = reject(sessions, "José García", "Senior Product Designer", email="jose.garcia@example.com", at=NOW)
+    with sessions.begin() as session:
+        done = opt_out(
+            session,
+            team_id=TEAM_ID,
+            email="jose.garcia@example.com",
+            user_id="U0REC",
+            is_admin=False,
+            source=Source.COMMAND,
+            now=NOW,
+        )
+        assert done.change is OptChange.DONE
+        due_before = session.scalars(select(Checkin.due_at).where(Checkin.rejection_id == typed.rejection_id)).one()
+
+    report = run(sessions, settings, fake_slack, "greenhouse_candidates.csv")
+
+    assert report.ok and (report.recorded, report.opted_out, report.known_candidates) == (5, 1, 0)
+    assert report.summary() == (
+        "5 rejections recorded, for 4 new candidates and 0 already in Keepwarm; 0 rows skipped as already recorded, "
+        "1 skipped: opted out; 3 check-ins scheduled for 3 recruiters"
+    )
+    with sessions.begin() as session:
+        jose = session.scalars(select(Candidate).where(Candidate.email == "jose.garcia@example.com")).one()
+        assert [r.role_title for r in jose.rejections] == ["Senior Product Designer"]
+        assert session.scalars(select(Checkin.due_at).where(Checkin.candidate_id == jose.id)).all() == [due_before]
+        recorded = session.scalars(select(AuditEntry).where(AuditEntry.act == Act.RECORDED)).all()
+        assert jose.id not in {entry.candidate_id for entry in recorded}
+
+
+def test_each_recorded_rejection_is_logged_once_in_the_imports_name(
+    sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
+) -> None:
+    report = run(sessions, settings, fake_slack, "greenhouse_candidates.csv")
+    again = run(sessions, settings, fake_slack, "greenhouse_candidates.csv")
+
+    assert (report.recorded, again.recorded) == (6, 0)
+    with sessions.begin() as session:
+        logged = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        rejections = session.scalars(select(Rejection).order_by(Rejection.id)).all()
+        assert [(e.act, e.actor, e.source, e.at) for e in logged] == [("recorded", IMPORT_ACTOR, "import", NOW)] * 6
+        assert [(e.candidate_id, e.detail) for e in logged] == [(r.candidate_id, r.role_title) for r in rejections]
+        names = {c.id: f"{c.name} <{c.email}>" if c.email else c.name for c in session.scalars(select(Candidate))}
+        assert [e.subject for e in logged] == [names[r.candidate_id] for r in rejections]
 
 
 def test_a_dry_run_counts_the_same_and_writes_nothing(
@@ -559,6 +610,9 @@ def test_the_command_imports_then_finds_everything_already_there(cli: dict[str, 
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == dry.stdout.replace("dry run: ", "")
     assert row_counts(engine)["rejections"] == 6
+    with engine.connect() as connection:
+        actors = connection.execute(select(AuditEntry.actor, AuditEntry.source)).all()
+    assert actors == [("import-candidates", "import")] * 6
 
     again = command(cli, DATA / "greenhouse_candidates.csv", "--team", TEAM_ID)
     assert again.stdout.splitlines()[-1].startswith(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rejection_input import validate_rejection
 from models import Candidate, Checkin, CheckinStatus, MatchTerm, MatchTermCount, Recruiter, Rejection, StopReason
+from models.audit import IMPORT_ACTOR
 from models.checkins import stop
 from models.imports import (
     SOURCE,
@@ -139,9 +140,15 @@ def seed_before(sessions: sessionmaker[Session], team: str, start: datetime) -> 
 
 
 def record_one_by_one(sessions: sessionmaker[Session], rows: Sequence[PastRejection]) -> None:
+    """As `/rejected` records each row, except the rows of an opted-out candidate, which an import skips."""
     for row in rows:
         assert row.rejected_at is not None
         with sessions.begin() as session:
+            opted_out = session.scalar(
+                select(Candidate.opted_out).where(Candidate.team_id == REFERENCE, Candidate.email == row.entry.email)
+            )
+            if opted_out:
+                continue
             rejection = record_rejection(
                 session=session,
                 team_id=REFERENCE,
@@ -164,7 +171,13 @@ def record_in_batches(sessions: sessionmaker[Session], rows: Sequence[PastReject
     for start in range(0, len(rows), size):
         with sessions.begin() as session:
             result = record_past_rejections(
-                session=session, team_id=BATCHED, rows=rows[start : start + size], policy=POLICY, now=NOW, mark=mark
+                session=session,
+                team_id=BATCHED,
+                rows=rows[start : start + size],
+                policy=POLICY,
+                now=NOW,
+                mark=mark,
+                actor=IMPORT_ACTOR,
             )
         total.outcomes += result.outcomes
         total.known_ids |= result.known_ids
@@ -219,7 +232,9 @@ def test_a_batch_records_what_recording_one_by_one_records(sessions: sessionmake
     assert Outcome.REPEAT not in result.outcomes
     reference, batched = state(sessions, REFERENCE), state(sessions, BATCHED)
     assert batched == reference
-    assert len(batched["rejections"]) == 120 + 5
+    opted_out = result.outcomes.count(Outcome.OPTED_OUT)  # Person 2's rows
+    assert opted_out > 0
+    assert len(batched["rejections"]) == 120 + 5 - opted_out
     assert any(step > 0 for _, _, _, step, *_ in batched["checkins"])  # old ones skipped ahead, as next_after says
     imported = {n for n, rejection in enumerate(batched["rejections"]) if rejection[7] == SOURCE}
     assert all(due > NOW for _, _, rejection, _, due, *_ in batched["checkins"] if rejection in imported)

@@ -1,4 +1,5 @@
-""" "Show names" under a digest role: the matching candidates, shown only to a recruiter of the same workspace."""
+""" "Show names" under a digest role: the matching candidates, shown only to a recruiter of the same workspace, each
+one logged as viewed by them in the same transaction."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from bot.blocks.digest import (
 from bot.blocks.reminders import parse_id
 from bot.listeners.actions.match_click import MatchClick, match_click_listener
 from bot.listeners.replies import one_section
-from models import Role, RoleStatus
+from models import Candidate, Role, RoleStatus
+from models.audit import Act, Source, log_act
 from models.base import utcnow
 from models.matching import find_matches
 
@@ -45,6 +47,18 @@ def _reveal(click: MatchClick) -> Message:
                 limit=TOP_MATCHES,
                 role_id=role.id,
             )
+            shown = [match.candidate_id for match in matches[:TOP_MATCHES]]
+            detail = f"Show names: {role.title}"
+            for candidate in session.scalars(select(Candidate).where(Candidate.id.in_(shown)).order_by(Candidate.id)):
+                log_act(
+                    session,
+                    act=Act.VIEWED,
+                    actor=click.user_id,
+                    source=Source.BUTTON,
+                    candidate=candidate,
+                    detail=detail,
+                    at=now,
+                )
             return build_reveal(role, matches, now=now)
     except SQLAlchemyError:
         click.logger.exception("could not load a digest role's matches")

@@ -1,5 +1,5 @@
-"""`/rejected`: record a rejection, open the form, list recent ones, erase or export a candidate, or (admins) import
-past candidates from a CSV or hand a recruiter's candidates over to another."""
+"""`/rejected`: record a rejection, open the form, list recent ones, erase, export or opt out a candidate (or opt them
+in), or (admins) import past candidates from a CSV, read the audit log, or hand a recruiter's candidates over."""
 
 from __future__ import annotations
 
@@ -45,11 +45,14 @@ from bot.command_text import unescape
 from bot.fields import InputErrors
 from bot.handover import perform_handover
 from bot.handover_input import HandoverInputError, parse_handover
+from bot.listeners.commands.audit import audit_command
+from bot.listeners.commands.opt_out import opt_in_command, opt_out_command
 from bot.listeners.commands.routing import Asked, SlashCommand, route
 from bot.listeners.replies import one_section
 from bot.recording import save_rejection
 from bot.rejection_input import clean_email, parse_rejection_command
 from bot.timezones import refresh_timezone, timezone_stale
+from models.audit import Source
 from models.records import forget_candidate, recent_rejections
 
 LIST_LIMIT = 10
@@ -69,7 +72,9 @@ def _record(asked: Asked, text: str) -> None:
         asked.answer(build_usage(error.errors))
         return
     saved = asked.attempt(
-        lambda: save_rejection(svc=asked.svc, team_id=asked.team_id, user_id=asked.user_id, entry=entry),
+        lambda: save_rejection(
+            svc=asked.svc, team_id=asked.team_id, user_id=asked.user_id, entry=entry, source=Source.COMMAND
+        ),
         failing=COULD_NOT_SAVE,
     )
     if saved is None:
@@ -193,6 +198,15 @@ REJECTED = SlashCommand(
     usage=build_usage,
     modal=build_rejection_modal,
     form_unopened=build_form_unopened,
-    subcommands={"list": _list, "forget": _forget, "export": _export, "import": _import, "handover": _handover},
+    subcommands={
+        "list": _list,
+        "forget": _forget,
+        "export": _export,
+        "import": _import,
+        "handover": _handover,
+        "optout": opt_out_command,
+        "optin": opt_in_command,
+        "audit": audit_command,
+    },
     main=_record,
 )

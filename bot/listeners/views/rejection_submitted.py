@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from logging import Logger
 from typing import Any
 
@@ -14,11 +15,12 @@ from bot.recording import save_rejection
 from bot.rejection_input import FIELDS, validate_rejection
 from bot.services import services
 from bot.timezones import refresh_timezone, timezone_stale
+from models.audit import Source
 
 REJECTION_FORM = Form(
     fields=FIELDS,
     validate=validate_rejection,
-    save=save_rejection,
+    save=partial(save_rejection, source=Source.FORM),
     reply=lambda saved: saved.reply,
     access_unknown=REJECTION_FORM_ACCESS_UNKNOWN,
     unavailable=REJECTION_FORM_UNAVAILABLE,

@@ -186,7 +186,10 @@ def check_blocks(blocks: Any, *, limit: int, where: str) -> None:
 
 # Control sequences a builder may write itself; anything else between < and > came from somewhere it should not.
 _CONTROL = re.compile(r"<([^<>]*)>")
-_DATE = re.compile(r"!date\^\d+\^\{date_short_pretty\}\|\d{4}-\d{2}-\d{2}")
+# A date (reminders, roles), or a date and time (the audit log), each with its UTC fallback.
+_DATE = re.compile(
+    r"!date\^\d+\^(\{date_short_pretty\}\|\d{4}-\d{2}-\d{2}|\{date_short\} \{time\}\|\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC)"
+)
 _LINKEDIN = re.compile(r"https://([a-z0-9-]+\.)*linkedin\.com/[^\s<>|]+")
 _JOB_AD = re.compile(r"https://(jobs\.example\.com|boards\.greenhouse\.io|jobs\.lever\.co)/[^\s<>|]+")
 _BARE_AMPERSAND = re.compile(r"&(?!amp;|lt;|gt;)")

@@ -22,6 +22,7 @@ import bot.blocks
 from bot.blocks import (
     ats_notices,
     ats_queue,
+    audit,
     candidate_import,
     checkin_modals,
     common,
@@ -29,6 +30,7 @@ from bot.blocks import (
     exports,
     handover,
     home,
+    opt_out,
     rejection_modal,
     rejections,
     reminders,
@@ -43,10 +45,11 @@ from bot.ids import (
     STOP_REASON_BLOCK,
 )
 from bot.rejection_input import EMAIL_MAX, LINKEDIN_MAX, NAME_MAX, NOTE_MAX, ROLE_MAX
-from models import AtsNotice, Recruiter
+from models import Act, AtsNotice, AuditEntry, Recruiter
 from models.ats_notice import Decision
 from models.ats_queue import AssignRefusal, RefusedAssignment
 from models.handover import HandedOver, Held
+from models.audit import Source, subject_of
 from tests.bot.blocks.block_kit import PRIVATE_METADATA_MAX, check_message, check_view, sdk_block, sdk_view
 from tests.bot.blocks.inputs import (
     AT,
@@ -722,7 +725,50 @@ CASES = [
     ),
     Case(handover.build_handover_usage, "plain", lambda b: b()),
     Case(handover.build_handover_usage, "hostile problem", lambda b: b(exactly(HOSTILE, 2000))),
+    Case(opt_out.build_opt_usage, "missing email", lambda b: b(opt_out.OPT_EMAIL_MISSING.format(verb="optout"))),
+    Case(opt_out.build_opt_usage, "hostile errors", lambda b: b(" ".join(usage_errors("email=<!channel>&x").values()))),
+    Case(opt_out.build_opted_out, "realistic", lambda b: b("Jane Doe", "jane.doe@example.com")),
+    Case(opt_out.build_opted_out, "hostile at maximum lengths", lambda b: b(entry(WORST).name, entry(WORST).email)),
+    Case(opt_out.build_opted_out, "expanding", lambda b: b(entry(EXPANDING).name, entry(EXPANDING).email)),
+    Case(opt_out.build_opted_in, "check-ins resume", lambda b: b("Jane Doe", "jane.doe@example.com", SWEEP)),
+    Case(opt_out.build_opted_in, "no check-ins", lambda b: b("Jane Doe", "jane.doe@example.com", None)),
+    Case(opt_out.build_opted_in, "expanding", lambda b: b(entry(EXPANDING).name, entry(EXPANDING).email, SWEEP)),
+    Case(opt_out.build_already_opted, "out", lambda b: b("Jane Doe", "jane.doe@example.com", opted_out=True)),
+    Case(
+        opt_out.build_already_opted, "in, hostile", lambda b: b(entry(WORST).name, entry(WORST).email, opted_out=False)
+    ),
+    Case(opt_out.build_opt_not_found, "realistic", lambda b: b("jane.doe@example.com")),
+    Case(opt_out.build_opt_not_found, "expanding address", lambda b: b(entry(EXPANDING).email)),
+    Case(audit.build_audit_refused, "always", lambda b: b()),
+    Case(audit.build_audit_usage, "hostile errors", lambda b: b(" ".join(usage_errors("email=<!channel>&x").values()))),
+    Case(audit.build_audit_unknown, "expanding address", lambda b: b(entry(EXPANDING).email)),
+    Case(audit.build_audit, "empty", lambda b: b([], email=None)),
+    Case(audit.build_audit, "one, of a candidate", lambda b: b(audit_log(REALISTIC, 1), email="jane.doe@example.com")),
+    Case(audit.build_audit, "the last 20, hostile", lambda b: b(audit_log(WORST, 20), email=entry(WORST).email)),
+    Case(
+        audit.build_audit, "the last 20, expanding", lambda b: b(audit_log(EXPANDING, 20), email=entry(EXPANDING).email)
+    ),
 ]
+
+
+def audit_log(raw: dict[str, str | None], count: int) -> list[AuditEntry]:
+    """Entries of every act, by people and by jobs, about a candidate named as `raw`, erased every third one, each
+    with the longest detail a role title gives."""
+    subject = subject_of(entry(raw).name, entry(raw).email)
+    actors = (*RECRUITER_IDS, "import-candidates", "ats")
+    return [
+        AuditEntry(
+            team_id="T0KEEPWARM",
+            at=AT + timedelta(minutes=n),
+            act=list(Act)[n % len(Act)],
+            actor=actors[n % len(actors)],
+            source=list(Source)[n % len(Source)],
+            candidate_id=n + 1,
+            subject=None if n % 3 == 2 else subject,
+            detail=f"Show names: {entry(raw).role}" + " " + (raw.get("note") or ""),
+        )
+        for n in range(count)
+    ]
 
 
 def assigned_to(notice: AtsNotice, user_id: str = RECRUITER_IDS[1]) -> AtsNotice:
