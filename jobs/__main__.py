@@ -34,8 +34,8 @@ from bot.slack_directory import SlackDirectory
 from bot.startup import StartupError, prepare_database, refuse
 from jobs.ats_inbox import Inbox
 from jobs.ats_notices import run_notices
-from jobs.departures import run_departures
 from jobs.audit_log import write_audit_csv
+from jobs.departures import run_departures
 from jobs.digest import run_digest
 from jobs.export_candidate import CandidateUnknown, export_candidate
 from jobs.import_candidates import import_candidates

@@ -48,8 +48,8 @@ from bot.rejection_input import EMAIL_MAX, LINKEDIN_MAX, NAME_MAX, NOTE_MAX, ROL
 from models import Act, AtsNotice, AuditEntry, Recruiter
 from models.ats_notice import Decision
 from models.ats_queue import AssignRefusal, RefusedAssignment
-from models.handover import HandedOver, Held
 from models.audit import Source, subject_of
+from models.handover import HandedOver, Held
 from tests.bot.blocks.block_kit import PRIVATE_METADATA_MAX, check_message, check_view, sdk_block, sdk_view
 from tests.bot.blocks.inputs import (
     AT,
