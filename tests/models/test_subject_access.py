@@ -175,7 +175,8 @@ def test_the_export_holds_what_keepwarm_holds_field_by_field(sessions: sessionma
         ("rejected", "cand-1-app-3", None, None),  # the prompt still waiting: about them by their ATS id
     ]
     assert [(e["act"], e["actor"], e["subject"]) for e in export["audit_entries"]] == [
-        ("viewed", REC, "Jane Doe <jane@x.io>")
+        ("recorded", "ats", "Jane Doe <jane@x.io>"),  # kept from the ATS without asking
+        ("viewed", REC, "Jane Doe <jane@x.io>"),
     ]
 
 
@@ -204,7 +205,8 @@ def test_an_erased_candidate_exports_nothing_personal(sessions: sessionmaker[Ses
         assert personal not in text
     assert export["candidate"]["erased"] is True and export["candidate"]["name"] == "(erased)"
     assert export["ats_notices"] == []
-    assert [e["subject"] for e in export["audit_entries"]] == [None]
+    entries = [(e["act"], e["subject"]) for e in export["audit_entries"]]
+    assert entries == [("recorded", None), ("viewed", None), ("erased", None)]
 
 
 def test_only_the_owner_or_an_admin_finds_the_candidate(sessions: sessionmaker[Session]) -> None:
