@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.ids import REMINDER_METADATA_TYPE
 from jobs.daily_cap import allowance
 from jobs.delivery import Claims, RunReport, in_working_hours, run_clock, to_each_recruiter
+from jobs.retention import erase_expired
 from jobs.slack_errors import Failure, Outcome
 from models import STAGES, Candidate, Checkin, CheckinStatus, Recruiter, Rejection, ReminderSent
 from models.policy import Policy
@@ -39,12 +40,14 @@ class SweepReport(RunReport):
     checkins: int = 0
     waiting_for_working_hours: int = 0
     at_daily_cap: int = 0  # recruiters with check-ins due who already had their day's worth
+    erased: int = 0  # candidates whose retention period ran out
 
     def summary(self) -> str:
         return (
             f"{self.messages} message(s), {self.checkins} check-in(s) sent, "
             f"{self.waiting_for_working_hours} waiting for working hours, {self.at_daily_cap} at the daily cap, "
-            f"{self.deferred} deferred, {self.failed} failed, {self.recovered} found already delivered"
+            f"{self.deferred} deferred, {self.failed} failed, {self.recovered} found already delivered, "
+            f"{self.erased} erased at the end of their retention period"
         )
 
 
@@ -91,6 +94,8 @@ def run_reminders(
 ) -> SweepReport:
     """One sweep. Database errors propagate (the sweep could not run); one recruiter's failure never stops others."""
     report = SweepReport()
+    # First: nobody is reminded of, or warned about, a candidate whose time is up.
+    erase_expired(sessions=sessions, retention=settings.retention, now=now, dry_run=dry_run, report=report)
     clock = run_clock(now)
     reminders = _claims(settings.policy)
     if not dry_run:

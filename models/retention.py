@@ -1,0 +1,115 @@
+"""How long a candidate's data is kept, and the erasure when that time runs out.
+
+A candidate is kept RETENTION_DAYS without consent, CONSENT_RETENTION_DAYS once they agreed to stay on file, each
+counted from the latest of their last rejection, their last recorded consent and the last time they applied (ATS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy.orm import Session
+
+from models.audit import Act, log_act
+from models.candidate import Candidate
+from models.records import erase_candidate
+from models.rejection import Rejection
+
+RETENTION_ACTOR = "retention"  # the audit log's actor for what retention does on its own
+ERASE_BATCH = 200  # candidates erased per transaction: a backlog never holds one long transaction
+
+
+@dataclass(frozen=True)
+class Retention:
+    """The two periods in days (0: kept for good) and how many days before expiry the owner is warned."""
+
+    days: int = 180
+    consent_days: int = 730
+    warning_days: int = 30
+
+    def period(self, *, consented: bool) -> timedelta | None:
+        """How long after its last activity a candidate is kept, or None when that kind is never erased."""
+        days = self.consent_days if consented else self.days
+        return timedelta(days=days) if days else None
+
+
+def kept_from(candidate: Candidate) -> datetime | None:
+    """The latest of the last rejection, the last consent and the last application: what the period counts from."""
+    instants = [r.rejected_at for r in candidate.rejections]
+    instants += [at for at in (candidate.consent_at, candidate.last_applied_at) if at is not None]
+    return max(instants, default=None)
+
+
+def expires_at(candidate: Candidate, retention: Retention) -> datetime | None:
+    """When the candidate is erased unless something restarts the period; None when never."""
+    period = retention.period(consented=candidate.consent_at is not None)
+    start = kept_from(candidate)
+    return None if period is None or start is None or candidate.erased else start + period
+
+
+def expiring(retention: Retention, *, by: datetime) -> ColumnElement[bool]:
+    """Candidates, erased or not, whose period has run out by `by` (their last activity is at least a period old).
+
+    Only comparisons with bound instants, so SQLite and PostgreSQL read it alike; each candidate's rejections are
+    probed through ix_rejections_candidate_id.
+    """
+    kinds = []
+    for consented in (False, True):
+        period = retention.period(consented=consented)
+        if period is None:
+            continue
+        cutoff = by - period
+        kinds.append(
+            and_(
+                Candidate.consent_at.is_(None) if not consented else Candidate.consent_at <= cutoff,
+                or_(Candidate.last_applied_at.is_(None), Candidate.last_applied_at <= cutoff),
+                exists().where(Rejection.candidate_id == Candidate.id),
+                ~exists().where(Rejection.candidate_id == Candidate.id, Rejection.rejected_at > cutoff),
+            )
+        )
+    return or_(*kinds) if kinds else false()
+
+
+def expired_ids(session: Session, retention: Retention, *, now: datetime, limit: int) -> Sequence[int]:
+    """The first `limit` candidates not yet erased whose period ran out by `now`, oldest ids first."""
+    query = (
+        select(Candidate.id)
+        .where(Candidate.erased.is_(False), expiring(retention, by=now))
+        .order_by(Candidate.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def erase_batch(session: Session, retention: Retention, *, now: datetime, limit: int = ERASE_BATCH) -> int:
+    """Erase up to `limit` expired candidates, as `/rejected forget` erases, each logged without personal data.
+
+    Returns how many were erased; the caller commits and calls again until none is left. Each row is locked and
+    checked again, so a consent recorded meanwhile wins and two sweeps never erase (and log) the same candidate.
+    """
+    ids = expired_ids(session, retention, now=now, limit=limit)
+    if not ids:
+        return 0
+    candidates = session.scalars(
+        select(Candidate)
+        .where(Candidate.id.in_(ids), Candidate.erased.is_(False), expiring(retention, by=now))
+        .order_by(Candidate.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for candidate in candidates:
+        erase_candidate(session=session, candidate=candidate, now=now)
+        log_act(session, act=Act.ERASED, actor=RETENTION_ACTOR, source="sweep", candidate=candidate, at=now)
+    return len(candidates)
+
+
+def record_consent(
+    session: Session, *, candidate: Candidate, user_id: str, how: str, source: str, now: datetime
+) -> None:
+    """The candidate agreed to stay on file: when, who recorded it, how they agreed; the longer period starts now."""
+    candidate.consent_at = now
+    candidate.consent_by = user_id
+    candidate.consent_how = how
+    log_act(session, act=Act.CONSENTED, actor=user_id, source=source, candidate=candidate, detail=how, at=now)

@@ -1,0 +1,224 @@
+"""Retention's erasures by the reminder sweep, on SQLite and PostgreSQL, with an explicit `now` for every sweep.
+
+Data is made through the real code (record_rejection, the ATS intake, record_consent, opting out as the model stores
+it); every check reads what the database holds afterwards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from jobs.reminders import SweepReport
+from jobs.retention import erase_expired
+from models import ERASED_NAME, Act, AuditEntry, Candidate, Checkin, CheckinStatus, StopReason, ats_events
+from models.retention import RETENTION_ACTOR, Retention, record_consent
+from testkit.data import MONDAY, REC, apply_ats, reject
+from testkit.env import REPO
+from testkit.fakeslack import FakeSlack
+from testkit.processes import cli_env, command
+from testkit.sweeps import DAY, MINUTE, Sweeper, expected, slack_client, tally
+
+EMAIL = "priya.raman@example.com"
+
+
+@pytest.fixture
+def retained(settings: Settings) -> Settings:
+    """The defaults of .env.example: 180 days without consent, 730 with, warned 30 days ahead."""
+    return dataclasses.replace(settings, retention=Retention(days=180, consent_days=730, warning_days=30))
+
+
+@pytest.fixture
+def sweep_retained(sessions: sessionmaker[Session], retained: Settings, fake_slack: FakeSlack) -> Sweeper:
+    return Sweeper(sessions, retained, slack_client(fake_slack))
+
+
+def candidate(sessions: sessionmaker[Session], candidate_id: int) -> Candidate:
+    with sessions.begin() as session:
+        found = session.get_one(Candidate, candidate_id)
+        session.expunge(found)
+        return found
+
+
+def erased(sessions: sessionmaker[Session], candidate_id: int) -> bool:
+    return candidate(sessions, candidate_id).erased
+
+
+def entries(sessions: sessionmaker[Session], act: Act) -> list[AuditEntry]:
+    with sessions.begin() as session:
+        found = session.scalars(select(AuditEntry).where(AuditEntry.act == act).order_by(AuditEntry.id)).all()
+        session.expunge_all()
+        return list(found)
+
+
+def consent(sessions: sessionmaker[Session], candidate_id: int, at: datetime) -> None:
+    with sessions.begin() as session:
+        found = session.get_one(Candidate, candidate_id)
+        record_consent(session, candidate=found, user_id=REC, how="email reply", source="button", now=at)
+
+
+def test_erased_exactly_at_the_end_of_180_days_not_a_day_or_a_minute_before(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper, fake_slack: FakeSlack
+) -> None:
+    fake_slack.set_user(REC, tz="UTC")
+    made = reject(sessions, name="Priya Raman", email=EMAIL, note="Great systems design", stage="final")
+    expiry = MONDAY + 180 * DAY
+
+    for before in (expiry - DAY, expiry - MINUTE):
+        report = sweep_retained(before)
+        assert report.erased == 0, before
+        assert not erased(sessions, made.candidate_id), before
+    report = sweep_retained(expiry)
+
+    assert report.erased == 1
+    assert "erased 1 candidate(s) whose retention period ran out" in report.lines
+    gone = candidate(sessions, made.candidate_id)
+    assert (gone.name, gone.email, gone.erased, gone.erased_at) == (ERASED_NAME, None, True, expiry)
+    with sessions.begin() as session:
+        checkin = session.scalars(select(Checkin).where(Checkin.candidate_id == made.candidate_id)).one()
+        assert (checkin.status, checkin.stop_reason) == (CheckinStatus.STOPPED, StopReason.ERASED)
+        assert session.get_one(Candidate, made.candidate_id).rejections[0].note is None
+    [entry] = entries(sessions, Act.ERASED)
+    assert (entry.actor, entry.source, entry.at, entry.candidate_id) == (
+        "retention",
+        "sweep",
+        expiry,
+        made.candidate_id,
+    )
+    assert entry.subject is None and entry.detail is None  # no personal data left in the log
+    # Once is enough: the next sweep finds nothing to erase and logs nothing more.
+    assert sweep_retained(expiry + DAY).erased == 0
+    assert len(entries(sessions, Act.ERASED)) == 1
+
+
+def test_consent_keeps_them_730_days_from_when_it_was_recorded(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper
+) -> None:
+    made = reject(sessions, name="Priya Raman", email=EMAIL)
+    agreed = MONDAY + 100 * DAY
+    consent(sessions, made.candidate_id, agreed)
+    [entry] = entries(sessions, Act.CONSENTED)
+    assert (entry.actor, entry.source, entry.detail, entry.subject) == (
+        REC,
+        "button",
+        "email reply",
+        f"Priya Raman <{EMAIL}>",
+    )
+
+    sweep_retained(MONDAY + 180 * DAY)  # the 180 days without consent do not apply any more
+    sweep_retained(agreed + 730 * DAY - DAY)
+    assert not erased(sessions, made.candidate_id)
+    assert sweep_retained(agreed + 730 * DAY).erased == 1
+    assert erased(sessions, made.candidate_id)
+
+
+def test_a_later_rejection_or_application_restarts_the_period(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper
+) -> None:
+    rejected_again = reject(sessions, name="Priya Raman", email=EMAIL)
+    reject(sessions, name="Priya Raman", email=EMAIL, role="Staff Engineer", at=MONDAY + 100 * DAY)
+    applied = reject(sessions, name="Sam Ode", email="sam.ode@example.com")
+    applied_at = MONDAY + 150 * DAY
+    apply_ats(
+        sessions,
+        ats_events.Applied("gh-77", "app-9", ("sam.ode@example.com",), "Platform Engineer"),
+        at=applied_at,
+    )
+    assert candidate(sessions, applied.candidate_id).last_applied_at == applied_at
+
+    assert sweep_retained(MONDAY + 180 * DAY).erased == 0
+    assert sweep_retained(MONDAY + 280 * DAY - MINUTE).erased == 0
+    assert sweep_retained(MONDAY + 280 * DAY).erased == 1
+    assert erased(sessions, rejected_again.candidate_id)
+    assert not erased(sessions, applied.candidate_id)
+    assert sweep_retained(applied_at + 180 * DAY - MINUTE).erased == 0
+    assert sweep_retained(applied_at + 180 * DAY).erased == 1
+    assert erased(sessions, applied.candidate_id)
+
+
+def test_opted_out_candidates_are_erased_at_expiry_too(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper
+) -> None:
+    made = reject(sessions, name="Priya Raman", email=EMAIL)
+    with sessions.begin() as session:
+        found = session.get_one(Candidate, made.candidate_id)
+        found.opted_out, found.opted_out_at, found.opted_out_by = True, MONDAY + DAY, REC
+    assert sweep_retained(MONDAY + 180 * DAY - MINUTE).erased == 0
+    assert sweep_retained(MONDAY + 180 * DAY).erased == 1
+
+
+@pytest.mark.parametrize(
+    ("days", "consent_days", "consented", "kept"),
+    [(0, 730, False, True), (180, 0, True, True), (0, 730, True, False), (180, 0, False, False)],
+)
+def test_zero_switches_that_period_off(
+    sessions: sessionmaker[Session],
+    retained: Settings,
+    fake_slack: FakeSlack,
+    days: int,
+    consent_days: int,
+    consented: bool,
+    kept: bool,
+) -> None:
+    settings = dataclasses.replace(retained, retention=Retention(days=days, consent_days=consent_days))
+    sweep = Sweeper(sessions, settings, slack_client(fake_slack))
+    made = reject(sessions, name="Priya Raman", email=EMAIL)
+    if consented:
+        consent(sessions, made.candidate_id, MONDAY)
+    sweep(MONDAY + 3000 * DAY)
+    assert erased(sessions, made.candidate_id) is not kept
+
+
+def test_a_backlog_is_erased_in_batches_each_logged_once(sessions: sessionmaker[Session], retained: Settings) -> None:
+    made = [reject(sessions, name=f"Past Candidate {i}", at=MONDAY + i * MINUTE).candidate_id for i in range(5)]
+    kept = reject(sessions, name="Recent Candidate", at=MONDAY + 100 * DAY).candidate_id
+    report = SweepReport()
+
+    erase_expired(
+        sessions=sessions, retention=retained.retention, now=MONDAY + 181 * DAY, dry_run=False, report=report, batch=2
+    )
+
+    assert report.erased == 5
+    assert [erased(sessions, c) for c in made] == [True] * 5
+    assert not erased(sessions, kept)
+    assert sorted(e.candidate_id for e in entries(sessions, Act.ERASED)) == made
+    assert {e.actor for e in entries(sessions, Act.ERASED)} == {RETENTION_ACTOR}
+
+
+def test_the_clock_command_erases_and_its_dry_run_only_counts(
+    sessions: sessionmaker[Session], database_url: str, fake_slack: FakeSlack
+) -> None:
+    made = reject(sessions, name="Priya Raman", email=EMAIL, stage="screen")  # no check-in: nothing else to post
+    env = {**cli_env(database_url, fake_slack), "RETENTION_DAYS": "180", "CONSENT_RETENTION_DAYS": "730"}
+    expiry = MONDAY + 180 * DAY
+
+    def run(now: datetime, *options: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command(now, *options), cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+
+    early = run(expiry - MINUTE)
+    assert early.returncode == 0, early.stderr
+    assert early.stdout.splitlines()[-1].endswith(", 0 erased at the end of their retention period")
+    dry = run(expiry, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "would erase 1 candidate(s) whose retention period ran out" in dry.stdout.splitlines()
+    assert not erased(sessions, made.candidate_id)
+    real = run(expiry)
+    assert real.returncode == 0, real.stderr
+    assert real.stdout.splitlines()[-1].endswith(", 1 erased at the end of their retention period")
+    assert erased(sessions, made.candidate_id)
+
+
+def test_nothing_is_erased_with_the_test_deployments_retention_off(
+    sessions: sessionmaker[Session], sweep: Sweeper
+) -> None:
+    made = reject(sessions, name="Priya Raman", email=EMAIL, stage="screen")
+    assert tally(sweep(MONDAY + 5000 * DAY)) == expected()
+    assert not erased(sessions, made.candidate_id)
