@@ -71,3 +71,19 @@ IMPORT_OPTIONS_BLOCK = "options"
 IMPORT_SKIP_INVALID = "skip_invalid"
 IMPORT_DRY_RUN = "dry_run"
 IMPORT_MINE = "mine"
+
+# Retention and consent: the warning's buttons (and She agreed beside a check-in's Done) carry
+# "<candidate id>:<consent epoch, 0 for none>", so a second click on an old button finds consent already recorded.
+# The warning's own actions block is retention_block_id; the consent form keeps where it was opened in its metadata.
+CONSENT_AGREED = "retention_consent"
+CONSENT_DRAFT = "retention_consent_draft"
+RETENTION_ERASE = "retention_erase"
+RETENTION_ACTIONS = (CONSENT_AGREED, CONSENT_DRAFT, RETENTION_ERASE)
+CONSENT_MODAL = "retention_consent_modal"
+CONSENT_HOW_BLOCK = "how"
+CONSENT_DRAFT_MODAL = "retention_consent_draft_modal"
+
+
+def retention_block_id(candidate_id: int) -> str:
+    """The actions block of one retention warning, found again when a click updates the message in place."""
+    return f"retention:{candidate_id}"

@@ -10,6 +10,7 @@ from models.checkin import Checkin, CheckinStatus, ReminderSent, StopReason, Tou
 from models.match_terms import MatchTerm, MatchTermCount
 from models.recruiter import Recruiter
 from models.rejection import STAGES, Rejection
+from models.retention_warning import RetentionWarning
 from models.role import Role, RoleAlert, RoleOutreach, RoleStatus
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Recruiter",
     "Rejection",
     "ReminderSent",
+    "RetentionWarning",
     "Role",
     "RoleAlert",
     "RoleOutreach",

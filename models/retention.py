@@ -10,16 +10,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, delete, exists, false, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload, selectinload
 
+from models.ats_intake import owner
 from models.audit import Act, log_act
 from models.candidate import Candidate
 from models.records import erase_candidate
 from models.rejection import Rejection
+from models.retention_warning import RetentionWarning
 
 RETENTION_ACTOR = "retention"  # the audit log's actor for what retention does on its own
 ERASE_BATCH = 200  # candidates erased per transaction: a backlog never holds one long transaction
+WARN_BATCH = 500  # warnings planned per sweep; the rest, if ever so many, at the next sweep
 
 
 @dataclass(frozen=True)
@@ -113,3 +117,60 @@ def record_consent(
     candidate.consent_by = user_id
     candidate.consent_how = how
     log_act(session, act=Act.CONSENTED, actor=user_id, source=source, candidate=candidate, detail=how, at=now)
+    # A warning about the old expiry that has not gone out yet would now be wrong.
+    session.execute(
+        delete(RetentionWarning).where(
+            RetentionWarning.candidate_id == candidate.id,
+            RetentionWarning.sent_at.is_(None),
+            RetentionWarning.claim_token.is_(None),
+        )
+    )
+
+
+def plan_warnings(session: Session, retention: Retention, *, now: datetime, limit: int = WARN_BATCH) -> int:
+    """Warn the owner of each candidate whose erasure is within RETENTION_WARNING_DAYS: one warning per candidate
+    and expiry, never for those who opted out (no prompts about them). Returns how many were added.
+
+    Pending warnings that became wrong (consent, a new rejection or application moved the expiry; opted out or
+    erased meanwhile) are dropped first, so none goes out with a date that no longer holds.
+    """
+    pending = session.scalars(
+        select(RetentionWarning)
+        .options(joinedload(RetentionWarning.candidate).selectinload(Candidate.rejections))
+        .where(RetentionWarning.sent_at.is_(None), RetentionWarning.claim_token.is_(None))
+    ).all()
+    for warning in pending:
+        candidate = warning.candidate
+        if candidate.opted_out or expires_at(candidate, retention) != warning.expires_at:
+            session.delete(warning)
+    if not retention.warning_days:
+        return 0
+    horizon = now + timedelta(days=retention.warning_days)
+    warned = exists().where(RetentionWarning.candidate_id == Candidate.id, RetentionWarning.expires_at > now)
+    candidates = session.scalars(
+        select(Candidate)
+        .options(selectinload(Candidate.rejections))
+        .where(Candidate.erased.is_(False), Candidate.opted_out.is_(False), expiring(retention, by=horizon), ~warned)
+        .order_by(Candidate.id)
+        .limit(limit)
+    ).all()
+    added = 0
+    for candidate in candidates:
+        expiry = expires_at(candidate, retention)
+        recruiter = owner(session, candidate)
+        if expiry is None or expiry <= now or recruiter is None:
+            continue
+        try:
+            with session.begin_nested():
+                session.add(
+                    RetentionWarning(
+                        team_id=candidate.team_id,
+                        candidate_id=candidate.id,
+                        recruiter_id=recruiter.id,
+                        expires_at=expiry,
+                    )
+                )
+            added += 1
+        except IntegrityError:
+            continue  # another sweep planned the same warning
+    return added

@@ -101,7 +101,7 @@ def _checkin_blocks(checkins: Sequence[Checkin], policy: Policy, now: datetime) 
     blocks: list[Block] = []
     for checkin in checkins:
         blocks.extend(checkin_summary(checkin, checkin.step, policy, now))
-        blocks.append(checkin_actions(ButtonValue.current(checkin)))
+        blocks.append(checkin_actions(ButtonValue.current(checkin), checkin.candidate))
     return blocks
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import subprocess
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -17,13 +17,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from jobs.reminders import SweepReport
 from jobs.retention import erase_expired
-from models import ERASED_NAME, Act, AuditEntry, Candidate, Checkin, CheckinStatus, StopReason, ats_events
+from models import (
+    ERASED_NAME,
+    Act,
+    AuditEntry,
+    Candidate,
+    Checkin,
+    CheckinStatus,
+    RetentionWarning,
+    StopReason,
+    ats_events,
+)
 from models.retention import RETENTION_ACTOR, Retention, record_consent
 from testkit.data import MONDAY, REC, apply_ats, reject
 from testkit.env import REPO
 from testkit.fakeslack import FakeSlack
 from testkit.processes import cli_env, command
-from testkit.sweeps import DAY, MINUTE, Sweeper, expected, slack_client, tally
+from testkit.sweeps import DAY, HOUR, MINUTE, Sweeper, checkins_in, dm, expected, slack_client, tally
 
 EMAIL = "priya.raman@example.com"
 
@@ -205,14 +215,18 @@ def test_the_clock_command_erases_and_its_dry_run_only_counts(
 
     early = run(expiry - MINUTE)
     assert early.returncode == 0, early.stderr
-    assert early.stdout.splitlines()[-1].endswith(", 0 erased at the end of their retention period")
+    assert early.stdout.splitlines()[-1].endswith(
+        ", 0 erased at the end of their retention period, 0 erasure warning(s)"
+    )
     dry = run(expiry, "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "would erase 1 candidate(s) whose retention period ran out" in dry.stdout.splitlines()
     assert not erased(sessions, made.candidate_id)
     real = run(expiry)
     assert real.returncode == 0, real.stderr
-    assert real.stdout.splitlines()[-1].endswith(", 1 erased at the end of their retention period")
+    assert real.stdout.splitlines()[-1].endswith(
+        ", 1 erased at the end of their retention period, 0 erasure warning(s)"
+    )
     assert erased(sessions, made.candidate_id)
 
 
@@ -222,3 +236,117 @@ def test_nothing_is_erased_with_the_test_deployments_retention_off(
     made = reject(sessions, name="Priya Raman", email=EMAIL, stage="screen")
     assert tally(sweep(MONDAY + 5000 * DAY)) == expected()
     assert not erased(sessions, made.candidate_id)
+
+
+# --- The warning, RETENTION_WARNING_DAYS ahead, in the reminder DM ----------------------------------------------------
+
+EXPIRY = MONDAY + 180 * DAY  # Saturday 4 July 2026, 10:00 UTC
+WARN_AT = EXPIRY - 30 * DAY  # Thursday 4 June 2026, 10:00 UTC: working hours in UTC
+SENTENCE = "*Priya Raman*'s data will be erased on 4 July unless they agree to stay on file"
+
+
+def every_text(message: dict) -> str:
+    """Every mrkdwn and plain text in a message's blocks and buttons, one per line."""
+    found: list[str] = []
+    for block in message.get("blocks", []):
+        if isinstance(block.get("text"), dict):
+            found.append(block["text"]["text"])
+        for element in block.get("elements", []):
+            text = element.get("text")
+            found.append(text["text"] if isinstance(text, dict) else str(text))
+    return "\n".join(found)
+
+
+def warned_candidates(message: dict) -> list[int]:
+    return [
+        int(block["block_id"].split(":")[1])
+        for block in message.get("blocks", [])
+        if str(block.get("block_id", "")).startswith("retention:")
+    ]
+
+
+def test_the_owner_is_warned_30_days_ahead_once_even_with_no_check_in_due(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper, fake_slack: FakeSlack
+) -> None:
+    fake_slack.set_user(REC, tz="UTC")
+    made = reject(sessions, name="Priya Raman", email=EMAIL, stage="screen")  # not strong: no check-ins at all
+
+    assert tally(sweep_retained(WARN_AT - MINUTE)) == expected()
+    assert tally(sweep_retained(WARN_AT)) == expected(messages=1, warnings=1)
+    assert tally(sweep_retained(WARN_AT + 5 * MINUTE)) == expected()
+    assert tally(sweep_retained(WARN_AT + DAY)) == expected()
+
+    [message] = fake_slack.messages(dm(REC))
+    assert warned_candidates(message) == [made.candidate_id]
+    text = every_text(message)
+    assert SENTENCE in text
+    for label in ("She agreed", "Draft a consent request", "Erase now"):
+        assert label in text
+    assert "Priya Raman's data will be erased on 4 July" in message["text"]
+    # Warned, then erased at expiry all the same.
+    assert sweep_retained(EXPIRY).erased == 1
+
+
+def test_a_warning_due_at_night_waits_for_working_hours_and_goes_once(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper, fake_slack: FakeSlack
+) -> None:
+    fake_slack.set_user(REC, tz="Europe/Paris")
+    night = datetime(2026, 1, 5, 21, tzinfo=UTC)  # a Monday, 22:00 in Paris
+    reject(sessions, name="Priya Raman", email=EMAIL, stage="screen", at=night)
+    warn_at = night + 150 * DAY  # Thursday 4 June, 23:00 in Paris
+
+    report = sweep_retained(warn_at)
+    assert tally(report) == expected(waiting_for_working_hours=1)
+    assert fake_slack.messages(dm(REC)) == []
+    assert tally(sweep_retained(warn_at + 3 * HOUR)) == expected(waiting_for_working_hours=1)  # 02:00 in Paris
+    morning = datetime(2026, 6, 5, 7, 30, tzinfo=UTC)  # Friday 09:30 in Paris
+    assert morning > warn_at
+    assert tally(sweep_retained(morning)) == expected(messages=1, warnings=1)
+    assert tally(sweep_retained(morning + 5 * MINUTE)) == expected()
+    assert len(fake_slack.messages(dm(REC))) == 1
+
+
+def test_warnings_ride_in_the_same_dm_as_the_check_ins_due(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper, fake_slack: FakeSlack
+) -> None:
+    fake_slack.set_user(REC, tz="UTC")
+    old = reject(sessions, name="Priya Raman", email=EMAIL, stage="screen")
+    due = reject(sessions, name="Omar Haddad", stage="final", at=WARN_AT - 14 * DAY)  # first check-in due at WARN_AT
+
+    assert tally(sweep_retained(WARN_AT)) == expected(messages=1, checkins=1, warnings=1)
+
+    [message] = fake_slack.messages(dm(REC))
+    assert warned_candidates(message) == [old.candidate_id]
+    assert checkins_in(message) == [due.checkin_id]
+    assert message["blocks"][0]["text"]["text"] == "Time to reconnect with 1 candidate"
+
+
+def test_no_warning_for_an_opted_out_candidate_or_one_who_consented(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper, fake_slack: FakeSlack
+) -> None:
+    fake_slack.set_user(REC, tz="UTC")
+    opted = reject(sessions, name="Priya Raman", email=EMAIL, stage="screen")
+    agreed = reject(sessions, name="Sam Ode", email="sam.ode@example.com", stage="screen")
+    with sessions.begin() as session:
+        session.get_one(Candidate, opted.candidate_id).opted_out = True
+    consent(sessions, agreed.candidate_id, WARN_AT - DAY)
+
+    assert tally(sweep_retained(WARN_AT)) == expected()
+    assert tally(sweep_retained(EXPIRY)) == expected(erased=1)  # the opted-out one, at expiry, unprompted
+    assert fake_slack.messages(dm(REC)) == []
+    assert erased(sessions, opted.candidate_id) and not erased(sessions, agreed.candidate_id)
+
+
+def test_a_warning_waiting_for_working_hours_is_dropped_when_consent_comes_first(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper, fake_slack: FakeSlack
+) -> None:
+    fake_slack.set_user(REC, tz="UTC")
+    made = reject(sessions, name="Priya Raman", email=EMAIL, stage="screen", at=MONDAY + 10 * HOUR)  # 20:00
+    warn_at = EXPIRY + 10 * HOUR - 30 * DAY
+    assert tally(sweep_retained(warn_at)) == expected(waiting_for_working_hours=1)
+    consent(sessions, made.candidate_id, warn_at + HOUR)
+
+    assert tally(sweep_retained(warn_at + 14 * HOUR)) == expected()  # the next morning: nothing to say any more
+    assert fake_slack.messages(dm(REC)) == []
+    with sessions.begin() as session:
+        assert session.scalars(select(RetentionWarning)).all() == []

@@ -267,7 +267,7 @@ def check_view(view: Json) -> None:
 # Reading what a builder made.
 # ---------------------------------------------------------------------------------------------------------------------
 
-LABELS = ["Done, I reached out", "Snooze 1 week", "Snooze 1 month", "Stop", "Draft a message"]
+LABELS = ["Done, I reached out", "She agreed", "Snooze 1 week", "Snooze 1 month", "Stop", "Draft a message"]
 
 
 def actions_blocks(blocks: list[Json]) -> list[Json]:
