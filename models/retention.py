@@ -174,3 +174,25 @@ def plan_warnings(session: Session, retention: Retention, *, now: datetime, limi
         except IntegrityError:
             continue  # another sweep planned the same warning
     return added
+
+
+def candidate_to_act_on(
+    session: Session, *, team_id: str, user_id: str, is_admin: bool, candidate_id: int
+) -> Candidate | None:
+    """The candidate a retention button may act on, locked, or None: not in this team, erased already, or neither
+    theirs (the check-in stream's recruiter, else who rejected them last) nor the clicker an admin."""
+    candidate = session.scalars(
+        select(Candidate).where(Candidate.id == candidate_id, Candidate.team_id == team_id).with_for_update()
+    ).one_or_none()
+    if candidate is None or candidate.erased:
+        return None
+    if is_admin:
+        return candidate
+    recruiter = owner(session, candidate)
+    return candidate if recruiter is not None and recruiter.user_id == user_id else None
+
+
+def erase_now(session: Session, *, candidate: Candidate, user_id: str, now: datetime) -> None:
+    """Erase Now: erased as `/rejected forget` erases, logged with the recruiter who asked."""
+    erase_candidate(session=session, candidate=candidate, now=now)
+    log_act(session, act=Act.ERASED, actor=user_id, source="button", candidate=candidate, at=now)

@@ -113,8 +113,13 @@ def retention_actions(candidate: Candidate) -> Block:
 
 
 def warning_blocks(candidate: Candidate, expiry: datetime, now: datetime) -> list[Block]:
-    """One warning: the sentence, then its three buttons."""
-    return [section(f":hourglass_flowing_sand: {warning_line(candidate, expiry, now)}."), retention_actions(candidate)]
+    """One warning: the sentence (named, so an erasure can take the name out of the message), then its buttons."""
+    sentence = section(f":hourglass_flowing_sand: {warning_line(candidate, expiry, now)}.")
+    return [{**sentence, "block_id": warning_text_id(candidate.id)}, retention_actions(candidate)]
+
+
+def warning_text_id(candidate_id: int) -> str:
+    return f"retention_text:{candidate_id}"
 
 
 def outcome_consented(*, user_id: str, how: str, until: datetime | None, now: datetime) -> Block:
@@ -126,6 +131,18 @@ def outcome_consented(*, user_id: str, how: str, until: datetime | None, now: da
 def outcome_erased(*, user_id: str, now: datetime) -> Block:
     """What a warning's buttons become once Erase now was confirmed."""
     return context(f":wastebasket: Erased by <@{user_id}> on {short_date(now)}.")
+
+
+ERASED_TEXT = "Keepwarm: a candidate's data was erased"  # the updated message's fallback, naming no one
+FALLBACK_CONSENT = "Keepwarm: consent recorded"  # should the message updated have no text of its own
+
+
+def without_name(blocks: list[Block], candidate_id: int) -> list[Block]:
+    """The message's blocks with an erased candidate's warning sentence reduced to what happened, naming no one."""
+    named = warning_text_id(candidate_id)
+    return [
+        section(":wastebasket: A candidate's data was erased.") if b.get("block_id") == named else b for b in blocks
+    ]
 
 
 def after_click(blocks: list[Block], block_id: str, outcome: Block) -> list[Block]:
@@ -172,9 +189,13 @@ def build_consent_modal(candidate: Candidate, private_metadata: str) -> View:
     }
 
 
-def consent_metadata(*, value: ConsentValue, channel: str | None, ts: str | None, block_id: str | None) -> str:
-    """Where the form was opened, so recording consent can update that message."""
-    return json.dumps({"value": value.encode(), "channel": channel, "ts": ts, "block_id": block_id})
+def consent_metadata(
+    *, value: ConsentValue, channel: str | None, ts: str | None, block_id: str | None, response_url: str | None
+) -> str:
+    """Where the form was opened, so recording consent can update that message (or say why not to the clicker)."""
+    return json.dumps(
+        {"value": value.encode(), "channel": channel, "ts": ts, "block_id": block_id, "response_url": response_url}
+    )
 
 
 def consent_request_text(candidate: Candidate) -> str:
