@@ -40,4 +40,7 @@ def save_rejection(*, svc: Services, team_id: str, user_id: str, entry: Rejectio
         rejection = record_rejection(
             session=session, team_id=team_id, user_id=user_id, entry=entry, policy=svc.settings.policy, now=now
         )
-        return Saved(build_confirmation(rejection, svc.settings.policy), rejection.recruiter.tz_checked_at)
+        return Saved(
+            build_confirmation(rejection, svc.settings.policy, svc.settings.retention),
+            rejection.recruiter.tz_checked_at,
+        )

@@ -17,12 +17,15 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from models.ats_intake import owner
 from models.audit import Act, log_act
 from models.candidate import Candidate
+from models.checkin import Checkin
 from models.records import erase_candidate
+from models.recruiter import Recruiter
 from models.rejection import Rejection
 from models.retention_warning import RetentionWarning
 
 RETENTION_ACTOR = "retention"  # the audit log's actor for what retention does on its own
 ERASE_BATCH = 200  # candidates erased per transaction: a backlog never holds one long transaction
+ERASING_LOOKED_AT = 200  # a Home tab shows a few; a recruiter with more has them in their reminder DM too
 WARN_BATCH = 500  # warnings planned per sweep; the rest, if ever so many, at the next sweep
 
 
@@ -196,3 +199,44 @@ def erase_now(session: Session, *, candidate: Candidate, user_id: str, now: date
     """Erase Now: erased as `/rejected forget` erases, logged with the recruiter who asked."""
     erase_candidate(session=session, candidate=candidate, now=now)
     log_act(session, act=Act.ERASED, actor=user_id, source="button", candidate=candidate, at=now)
+
+
+def erasing_soon(
+    session: Session, retention: Retention, *, team_id: str, user_id: str, now: datetime, limit: int
+) -> list[tuple[Candidate, datetime]]:
+    """The user's candidates to be erased within RETENTION_WARNING_DAYS, the soonest first, with their expiry: what
+    their Home tab warns of. Not those who opted out (no prompts about them)."""
+    if not retention.warning_days:
+        return []
+    theirs = or_(
+        exists().where(
+            Checkin.candidate_id == Candidate.id, Checkin.recruiter_id == Recruiter.id, Recruiter.user_id == user_id
+        ),
+        and_(
+            ~exists().where(Checkin.candidate_id == Candidate.id),
+            exists().where(
+                Rejection.candidate_id == Candidate.id,
+                Rejection.recruiter_id == Recruiter.id,
+                Recruiter.user_id == user_id,
+            ),
+        ),
+    )
+    candidates = session.scalars(
+        select(Candidate)
+        .options(selectinload(Candidate.rejections))
+        .where(
+            Candidate.team_id == team_id,
+            Candidate.erased.is_(False),
+            Candidate.opted_out.is_(False),
+            expiring(retention, by=now + timedelta(days=retention.warning_days)),
+            theirs,
+        )
+        .limit(ERASING_LOOKED_AT)
+    ).all()
+    found = []
+    for candidate in candidates:
+        expiry = expires_at(candidate, retention)
+        recruiter = owner(session, candidate)
+        if expiry is not None and expiry > now and recruiter is not None and recruiter.user_id == user_id:
+            found.append((candidate, expiry))
+    return sorted(found, key=lambda pair: (pair[1], pair[0].id))[:limit]

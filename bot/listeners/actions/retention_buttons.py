@@ -71,6 +71,11 @@ class RetentionClick:
             response_url=body.get("response_url"),
         )
 
+    @property
+    def on_home(self) -> bool:
+        """A click on the Home tab: no message to update, no response_url to answer through."""
+        return self.channel is None
+
 
 def refusal_for(candidate: Candidate | None, value: ConsentValue, *, needs_current: bool) -> str | None:
     """Why the click does nothing, or None: no candidate of theirs, or (for She agreed) consent recorded since."""
@@ -89,13 +94,13 @@ def act(
     *,
     needs_current: bool,
     then: Callable[[Session, Candidate, datetime], Any],
-) -> Any | None:
-    """Find the candidate this user may act on and run `then` in the same transaction; None (and the reason told to
-    the clicker) when they may not."""
+) -> tuple[Any | None, str | None]:
+    """Find the candidate this user may act on and run `then` in the same transaction: what it returned, or why not
+    (already told to the clicker in a DM; a Home click has no response_url, so the redrawn tab says it)."""
     value = click.value
     if value is None:
         tell_url(click.response_url, CANDIDATE_NOT_FOUND, logger)
-        return None
+        return None, CANDIDATE_NOT_FOUND
     now = utcnow()
     try:
         with svc.sessions.begin() as session:
@@ -111,10 +116,10 @@ def act(
     except SQLAlchemyError:
         logger.exception("could not act on a retention button")
         tell_url(click.response_url, RETENTION_UNAVAILABLE, logger)
-        return None
+        return None, RETENTION_UNAVAILABLE
     if refusal is not None:
         tell_url(click.response_url, refusal, logger)
-    return result
+    return result, refusal
 
 
 def handle_consent_agreed(
@@ -134,9 +139,12 @@ def handle_consent_agreed(
         )
         return build_consent_modal(candidate, metadata)
 
-    view = act(services(context), click, logger, needs_current=True, then=build)
+    svc = services(context)
+    view, refusal = act(svc, click, logger, needs_current=True, then=build)
     if view is not None:
         open_view(client, body["trigger_id"], view, logger)
+    elif click.on_home:
+        publish_home(svc=svc, client=client, team_id=click.team_id, user_id=click.user_id, outcome=refusal)
 
 
 def handle_consent_draft(
@@ -145,8 +153,9 @@ def handle_consent_draft(
     """Draft a consent request: a short, honest message to copy."""
     ack()
     click = RetentionClick.from_body(body, context)
-    view = act(
-        services(context),
+    svc = services(context)
+    view, refusal = act(
+        svc,
         click,
         logger,
         needs_current=False,
@@ -154,6 +163,8 @@ def handle_consent_draft(
     )
     if view is not None:
         open_view(client, body["trigger_id"], view, logger)
+    elif click.on_home:
+        publish_home(svc=svc, client=client, team_id=click.team_id, user_id=click.user_id, outcome=refusal)
 
 
 def handle_erase_now(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
@@ -166,12 +177,16 @@ def handle_erase_now(ack: Ack, body: dict[str, Any], client: WebClient, context:
         erase_now(session, candidate=candidate, user_id=click.user_id, now=now)
         return candidate.id, now
 
-    done = act(svc, click, logger, needs_current=False, then=erase)
+    done, refusal = act(svc, click, logger, needs_current=False, then=erase)
+    said = refusal
     if done is not None:
         candidate_id, now = done
-        blocks = after_click(click.blocks, click.block_id, outcome_erased(user_id=click.user_id, now=now))
+        outcome = outcome_erased(user_id=click.user_id, now=now)
+        blocks = after_click(click.blocks, click.block_id, outcome)
         update_message(client, click, without_name(blocks, candidate_id), ERASED_TEXT, logger)
-    publish_home(svc=svc, client=client, team_id=click.team_id, user_id=click.user_id)
+        said = outcome["elements"][0]["text"]
+    home_outcome = said if click.on_home else None
+    publish_home(svc=svc, client=client, team_id=click.team_id, user_id=click.user_id, outcome=home_outcome)
 
 
 def open_view(client: WebClient, trigger_id: str, view: dict[str, Any], logger: Logger) -> None:

@@ -66,11 +66,13 @@ def handle_consent_submitted(
         record_consent(session, candidate=candidate, user_id=click.user_id, how=how, source="button", now=now)
         return now, expires_at(candidate, svc.settings.retention)
 
-    done = act(svc, click, logger, needs_current=True, then=record)
+    done, said = act(svc, click, logger, needs_current=True, then=record)
     if done is not None:
         now, until = done
         outcome = outcome_consented(user_id=click.user_id, how=how, until=until, now=now)
-        update_message(
-            client, click, after_click(click.blocks, click.block_id, outcome), text or FALLBACK_CONSENT, logger
-        )
-    publish_home(svc=svc, client=client, team_id=click.team_id, user_id=click.user_id)
+        blocks = after_click(click.blocks, click.block_id, outcome)
+        update_message(client, click, blocks, text or FALLBACK_CONSENT, logger)
+        said = outcome["elements"][0]["text"]
+    # Opened from the Home tab: no message to update nor response_url to answer through; the redrawn tab says it.
+    home_outcome = said if click.on_home and click.response_url is None else None
+    publish_home(svc=svc, client=client, team_id=click.team_id, user_id=click.user_id, outcome=home_outcome)

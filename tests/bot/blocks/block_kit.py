@@ -130,6 +130,12 @@ def check_element(element: Json, where: str) -> None:
         assert set(element) <= {"type", "action_id", "placeholder", "initial_user", "confirm", "focus_on_load"}, (
             f"{where}: users_select fields {sorted(element)}"
         )
+    elif kind == "datepicker":
+        initial = element.get("initial_date")
+        assert initial is None or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", initial), f"{where}: initial_date"
+        assert set(element) <= {"type", "action_id", "placeholder", "initial_date", "confirm", "focus_on_load"}, (
+            f"{where}: datepicker fields {sorted(element)}"
+        )
     elif kind not in ("email_text_input", "url_text_input"):
         raise AssertionError(f"{where}: no checks written for element type {kind!r}; add them")
 
