@@ -89,7 +89,8 @@ def build_confirmation(rejection: Rejection, policy: Policy, retention: Retentio
     if earlier > 0:
         details.append(f"{earlier} earlier rejection{'s' if earlier > 1 else ''} on record for this candidate.")
     if retention is not None:
-        details.append(consent_state(candidate, retention).capitalize() + ".")
+        state = consent_state(candidate, retention)
+        details.append(f"{state[0].upper()}{state[1:]}.")
     if details:
         blocks.append(context(*details))
     return message(f"Recorded {escape(candidate.name)} for {escape(rejection.role_title)}.", blocks)
