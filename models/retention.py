@@ -135,7 +135,8 @@ def plan_warnings(session: Session, retention: Retention, *, now: datetime, limi
     and expiry, never for those who opted out (no prompts about them). Returns how many were added.
 
     Pending warnings that became wrong (consent, a new rejection or application moved the expiry; opted out or
-    erased meanwhile) are dropped first, so none goes out with a date that no longer holds.
+    erased meanwhile) are dropped first, so none goes out with a date that no longer holds; one whose candidate
+    changed hands goes to the new owner.
     """
     pending = session.scalars(
         select(RetentionWarning)
@@ -146,6 +147,8 @@ def plan_warnings(session: Session, retention: Retention, *, now: datetime, limi
         candidate = warning.candidate
         if candidate.opted_out or expires_at(candidate, retention) != warning.expires_at:
             session.delete(warning)
+        elif (recruiter := owner(session, candidate)) is not None and recruiter.id != warning.recruiter_id:
+            warning.recruiter_id = recruiter.id  # handed over meanwhile: the new owner is the one to warn
     if not retention.warning_days:
         return 0
     horizon = now + timedelta(days=retention.warning_days)

@@ -28,10 +28,11 @@ from models import (
     StopReason,
     ats_events,
 )
+from models.records import get_or_create_recruiter
 from models.retention import RETENTION_ACTOR, Retention, record_consent
 from testkit.data import MONDAY, REC, apply_ats, reject
 from testkit.env import REPO
-from testkit.fakeslack import FakeSlack
+from testkit.fakeslack import FakeSlack, Reply, rate_limited
 from testkit.processes import cli_env, command
 from testkit.sweeps import DAY, HOUR, MINUTE, Sweeper, checkins_in, dm, expected, slack_client, tally
 
@@ -350,3 +351,58 @@ def test_a_warning_waiting_for_working_hours_is_dropped_when_consent_comes_first
     assert fake_slack.messages(dm(REC)) == []
     with sessions.begin() as session:
         assert session.scalars(select(RetentionWarning)).all() == []
+
+
+@pytest.mark.parametrize("applied", [True, False], ids=["posted, answer lost", "not posted"])
+def test_a_warning_alone_whose_post_is_uncertain_is_settled_from_history_and_never_doubled(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper, fake_slack: FakeSlack, applied: bool
+) -> None:
+    """A DM of warnings only is claimed in the warnings' table: a sweep that cannot tell whether Slack posted it
+    keeps the claim, and the next finds the DM in the channel's history (or posts it, once)."""
+    fake_slack.set_user(REC, tz="UTC")
+    reject(sessions, name="Priya Raman", email=EMAIL, stage="screen")
+    fake_slack.script("chat.postMessage", Reply({"ok": False, "error": "internal_error"}, status=500, applied=applied))
+
+    assert tally(sweep_retained(WARN_AT)) == expected(deferred=1)
+    with sessions.begin() as session:
+        [warning] = session.scalars(select(RetentionWarning)).all()
+        assert warning.claim_token is not None and warning.sent_at is None
+
+    report = sweep_retained(WARN_AT + 5 * MINUTE)
+    assert tally(report) == (expected(recovered=1) if applied else expected(messages=1, warnings=1))
+    assert tally(sweep_retained(WARN_AT + HOUR)) == expected()
+    [message] = fake_slack.messages(dm(REC))
+    with sessions.begin() as session:
+        [warning] = session.scalars(select(RetentionWarning)).all()
+        assert (warning.claim_token, warning.sent_at, warning.ts) == (None, WARN_AT + 5 * MINUTE, message["ts"])
+
+
+def test_a_rate_limited_warning_waits_and_goes_once(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper, fake_slack: FakeSlack
+) -> None:
+    fake_slack.set_user(REC, tz="UTC")
+    reject(sessions, name="Priya Raman", email=EMAIL, stage="screen")
+    fake_slack.script("chat.postMessage", rate_limited(), rate_limited())
+    assert tally(sweep_retained(WARN_AT)) == expected(deferred=1)
+    assert fake_slack.messages(dm(REC)) == []
+    assert tally(sweep_retained(WARN_AT + 5 * MINUTE)) == expected(messages=1, warnings=1)
+    assert tally(sweep_retained(WARN_AT + 10 * MINUTE)) == expected()
+    assert len(fake_slack.messages(dm(REC))) == 1
+
+
+def test_a_warning_waiting_goes_to_the_new_owner_after_a_handover(
+    sessions: sessionmaker[Session], sweep_retained: Sweeper, fake_slack: FakeSlack
+) -> None:
+    fake_slack.set_user(REC, tz="Asia/Tokyo")  # 19:00 in Tokyo at WARN_AT: the warning waits
+    fake_slack.set_user("U0NEW", tz="UTC")
+    made = reject(sessions, name="Priya Raman", email=EMAIL, stage="final", at=MONDAY)
+    assert tally(sweep_retained(WARN_AT)) == expected(waiting_for_working_hours=1)
+    with sessions.begin() as session:  # a handover moves the check-in stream, as the admins' handover does
+        new = get_or_create_recruiter(session=session, team_id="T0TEST", user_id="U0NEW")
+        session.scalars(select(Checkin).where(Checkin.candidate_id == made.candidate_id)).one().recruiter = new
+
+    # The new owner gets the warning, with the check-in (its 90-day one, overdue) that came with the stream.
+    assert tally(sweep_retained(WARN_AT + 5 * MINUTE)) == expected(messages=1, checkins=1, warnings=1)
+    assert fake_slack.messages(dm(REC)) == []
+    [message] = fake_slack.messages(dm("U0NEW"))
+    assert warned_candidates(message) == [made.candidate_id]
