@@ -155,7 +155,8 @@ def build_reminder(
     if checkins or more:
         title = f"Time to reconnect with {count} candidate{'s' if count != 1 else ''}"
     else:
-        title = f"{len(warnings)} candidate{'s' if len(warnings) != 1 else ''}' data to be erased soon"
+        title = "1 candidate's data" if len(warnings) == 1 else f"{len(warnings)} candidates' data"
+        title += " to be erased soon"
     blocks: list[Block] = [header(title)]
     for candidate, expiry in warnings:
         blocks.extend(warning_blocks(candidate, expiry, now))

@@ -279,6 +279,7 @@ def test_the_owner_is_warned_30_days_ahead_once_even_with_no_check_in_due(
 
     [message] = fake_slack.messages(dm(REC))
     assert warned_candidates(message) == [made.candidate_id]
+    assert message["blocks"][0]["text"]["text"] == "1 candidate's data to be erased soon"
     text = every_text(message)
     assert SENTENCE in text
     for label in ("She agreed", "Draft a consent request", "Erase now"):
