@@ -82,8 +82,9 @@ RETENTION_ACTIONS = (CONSENT_AGREED, CONSENT_DRAFT, RETENTION_ERASE)
 CONSENT_MODAL = "retention_consent_modal"
 CONSENT_HOW_BLOCK = "how"
 CONSENT_DRAFT_MODAL = "retention_consent_draft_modal"
+RETENTION_BLOCK = "retention:"
 
 
 def retention_block_id(candidate_id: int) -> str:
     """The actions block of one retention warning, found again when a click updates the message in place."""
-    return f"retention:{candidate_id}"
+    return f"{RETENTION_BLOCK}{candidate_id}"

@@ -16,6 +16,7 @@ from bot.ids import (
     CONSENT_HOW_BLOCK,
     CONSENT_MODAL,
     FIELD_ACTION,
+    RETENTION_BLOCK,
     RETENTION_ERASE,
     retention_block_id,
 )
@@ -152,7 +153,7 @@ def after_click(blocks: list[Block], block_id: str, outcome: Block) -> list[Bloc
     for block in blocks:
         if block.get("block_id") != block_id:
             updated.append(block)
-        elif block_id.startswith("retention:"):
+        elif block_id.startswith(RETENTION_BLOCK):
             updated.append(outcome)
         else:
             elements = [e for e in block.get("elements", []) if e.get("action_id") != CONSENT_AGREED]
