@@ -15,6 +15,7 @@ from models.ats_rules import DEFAULT_FINAL_STAGES, DEFAULT_SCREEN_STAGES, AtsRul
 from models.db import DEFAULT_DATABASE_URL, normalize_database_url
 from models.policy import Policy
 from models.rejection import STAGES
+from models.retention import Retention
 from models.working_hours import WorkingHours, parse_work_days, parse_work_hours, valid_zone
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -82,6 +83,7 @@ class Settings:
     recruiter_usergroup_id: str | None
     admin_user_ids: frozenset[str]
     policy: Policy
+    retention: Retention
     working_hours: WorkingHours
     checkins_per_day: int  # per recruiter per local working day: a backlog (an import, an outage) is spread out
     sweep_minutes: int
@@ -118,6 +120,7 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         recruiter_usergroup_id=_usergroup(env),
         admin_user_ids=_user_ids(env, "ADMIN_USER_IDS"),
         policy=_policy(env),
+        retention=_retention(env),
         working_hours=_working_hours(env),
         checkins_per_day=_positive(env, "CHECKINS_PER_DAY", 10, 500),
         sweep_minutes=_positive(env, "SWEEP_MINUTES", 5, 1440),
@@ -312,6 +315,26 @@ def _policy(env: Mapping[str, str]) -> Policy:
         strong_min_rating=_positive(env, "STRONG_MIN_RATING", 4, 6),
         strong_stages=stages,
     )
+
+
+def _days(env: Mapping[str, str], name: str, default: int, *, zero: str) -> int:
+    """A number of days up to ten years; 0 is allowed and means `zero`."""
+    raw = _value(env, name) or str(default)
+    if not raw.isdigit() or int(raw) > 3650:
+        raise ConfigError(f"{name} must be a whole number of days from 0 ({zero}) to 3650, not {raw!r}")
+    return int(raw)
+
+
+def _retention(env: Mapping[str, str]) -> Retention:
+    days = _days(env, "RETENTION_DAYS", 180, zero="kept for good")
+    consent_days = _days(env, "CONSENT_RETENTION_DAYS", 730, zero="kept for good")
+    warning_days = _days(env, "RETENTION_WARNING_DAYS", 30, zero="no warning")
+    shortest = min((d for d in (days, consent_days) if d), default=0)
+    if shortest and warning_days >= shortest:
+        raise ConfigError(
+            f"RETENTION_WARNING_DAYS must be shorter than the retention periods ({shortest} days), not {warning_days}"
+        )
+    return Retention(days=days, consent_days=consent_days, warning_days=warning_days)
 
 
 def _working_hours(env: Mapping[str, str]) -> WorkingHours:

@@ -13,7 +13,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.access import AccessCheckFailed
 from bot.blocks.ats_queue import QUEUE_MAX
 from bot.blocks.common import section
-from bot.blocks.home import DUE_MAX, FAILURES_MAX, UPCOMING_MAX, build_home, build_home_unavailable, outcome_blocks
+from bot.blocks.home import (
+    DUE_MAX,
+    ERASING_MAX,
+    FAILURES_MAX,
+    UPCOMING_MAX,
+    build_home,
+    build_home_unavailable,
+    outcome_blocks,
+)
 from bot.blocks.rejections import build_refusal
 from bot.services import Services
 from models.ats_queue import waiting_for_recruiter
@@ -21,6 +29,7 @@ from models.base import utcnow
 from models.checkins import delivery_failures, recruiter_checkins
 from models.handover import departures
 from models.records import recent_rejections
+from models.retention import erasing_soon
 
 UPCOMING_WINDOW = timedelta(days=30)
 HOME_REJECTIONS = 10
@@ -78,4 +87,8 @@ def _home(*, svc: Services, team_id: str, user_id: str, outcome: str | None) -> 
             queue=waiting_for_recruiter(session=session, team_id=team_id, limit=QUEUE_MAX) if is_admin else None,
             departed=departures(session, team_id=team_id, now=now) if is_admin else (),
             outcome=outcome,
+            retention=svc.settings.retention,
+            erasing=erasing_soon(
+                session, svc.settings.retention, team_id=team_id, user_id=user_id, now=now, limit=ERASING_MAX + 1
+            ),
         )

@@ -83,3 +83,21 @@ DEPARTURE_METADATA_TYPE = "keepwarm_departure"
 def handover_block_id(recruiter_id: int) -> str:
     """The section of one recruiter who left; the person chosen in it comes back with this block id."""
     return f"{HANDOVER_BLOCK}{recruiter_id}"
+
+
+# Retention and consent: the warning's buttons (and She agreed beside a check-in's Done) carry
+# "<candidate id>:<consent epoch, 0 for none>", so a second click on an old button finds consent already recorded.
+# The warning's own actions block is retention_block_id; the consent form keeps where it was opened in its metadata.
+CONSENT_AGREED = "retention_consent"
+CONSENT_DRAFT = "retention_consent_draft"
+RETENTION_ERASE = "retention_erase"
+RETENTION_ACTIONS = (CONSENT_AGREED, CONSENT_DRAFT, RETENTION_ERASE)
+CONSENT_MODAL = "retention_consent_modal"
+CONSENT_HOW_BLOCK = "how"
+CONSENT_DRAFT_MODAL = "retention_consent_draft_modal"
+RETENTION_BLOCK = "retention:"
+
+
+def retention_block_id(candidate_id: int) -> str:
+    """The actions block of one retention warning, found again when a click updates the message in place."""
+    return f"{RETENTION_BLOCK}{candidate_id}"

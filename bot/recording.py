@@ -48,4 +48,7 @@ def save_rejection(*, svc: Services, team_id: str, user_id: str, entry: Rejectio
             now=now,
             recorded_by=RecordedBy(user_id, source),
         )
-        return Saved(build_confirmation(rejection, svc.settings.policy), rejection.recruiter.tz_checked_at)
+        return Saved(
+            build_confirmation(rejection, svc.settings.policy, svc.settings.retention),
+            rejection.recruiter.tz_checked_at,
+        )

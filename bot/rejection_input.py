@@ -6,6 +6,7 @@ Every problem is reported at once, one sentence per field, so a recruiter fixes 
 import re
 import unicodedata
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from bot.fields import (
@@ -19,9 +20,10 @@ from bot.fields import (
     refuse_control,
     tag_list,
 )
+from models.base import utcnow
 from models.rejection import STAGES, RejectionInput
 
-FIELDS = ("name", "email", "linkedin", "role", "stage", "rating", "tags", "note")  # also the modal's block ids
+FIELDS = ("name", "email", "linkedin", "role", "stage", "rating", "tags", "note", "consent")  # the modal's block ids
 NOTE_MAX = 3000  # the modal's own limit
 NAME_MAX = 150
 ROLE_MAX = 150
@@ -32,11 +34,14 @@ _COMMAND_KEYS = FIELDS[1:]  # the name is the command's leading words, never a k
 _EMAIL = re.compile(r'[^@\s<>()\[\]\\,;:"|]+@[^@\s<>()\[\]\\,;:"|]+')  # no spaces nor characters that need quoting
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _RATING = re.compile(r"0*[1-5]")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+CONSENT_AHEAD = timedelta(days=1)  # a date "today" written where it is already tomorrow is not the future
 _LINKEDIN_EXAMPLE = "https://www.linkedin.com/in/jane-doe"
 
 USAGE = """\
 *Log a rejected candidate:* `/rejected Full Name role=… stage=screen|interview|final`
-Optional: `email=…` `linkedin=…` `rating=1-5` `tags=a,b,c` `note=…`. Put values with spaces in "double quotes".
+Optional: `email=…` `linkedin=…` `rating=1-5` `tags=a,b,c` `note=…`, and `consent=2026-11-02`, the day they
+agreed to stay on file. Put values with spaces in "double quotes".
 Examples:
 • `/rejected Jane Doe email=jane@x.io role="Senior Backend Engineer" stage=final rating=5 tags=python,postgres`
 • `/rejected Sam O'Brien role="Data Analyst" stage=interview linkedin=linkedin.com/in/sam-obrien`
@@ -65,6 +70,7 @@ def validate_rejection(raw: Mapping[str, str | None]) -> RejectionInput:
         rating=check("rating", _rating, None),
         tags=check("tags", tag_list, ()),
         note=check("note", _note, None),
+        consent=check("consent", _consent, None),
     )
     check.done(FIELDS)
     return result
@@ -181,3 +187,22 @@ def _note(value: str | None) -> str | None:
     if len(value) > NOTE_MAX:
         raise FieldError(f"Note is {len(value):,} characters long; the limit is {NOTE_MAX:,}.")
     return value
+
+
+def _consent(value: str | None) -> datetime | None:
+    """The day the candidate agreed to stay on file, as YYYY-MM-DD (what Slack's date picker sends too); not later
+    than today, since consent recorded ahead of time would keep data the candidate never agreed to keep."""
+    if value is None:
+        return None
+    refused = FieldError(
+        f"Consent {quote(value)} is not a date; write the day they agreed as YYYY-MM-DD, e.g. 2026-11-02."
+    )
+    if not _DATE.fullmatch(value):
+        raise refused
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").replace(hour=12, tzinfo=UTC)
+    except ValueError:
+        raise refused from None
+    if day > utcnow() + CONSENT_AHEAD:
+        raise FieldError(f"Consent {quote(value)} is in the future; give the day they agreed.")
+    return day

@@ -69,10 +69,17 @@ class Claims:
     record: Record
     # Beside handing the claim back, what a refused post writes: why (permanent), or when to try again (retry).
     refused: Callable[[Failure, datetime], Mapping[str, object]] = _nothing
+    # The claims of other tables whose rows the same message carries under the same token (a reminder DM's retention
+    # warnings beside its check-ins): handed back, or kept to check, with this claim's own rows.
+    also: tuple[Claims, ...] = ()
 
-    def claim(self, session: Session, due: ColumnElement[bool], *, at: datetime, **values: object) -> str:
-        """Claim the unclaimed rows of `due` for LEASE from `at`, in one atomic UPDATE; returns the claim token."""
-        token = str(uuid.uuid4())
+    def claim(
+        self, session: Session, due: ColumnElement[bool], *, at: datetime, token: str | None = None, **values: object
+    ) -> str:
+        """Claim the unclaimed rows of `due` for LEASE from `at`, in one atomic UPDATE; returns the claim token.
+
+        Given a `token`, the rows join that claim: one message carrying rows of two tables."""
+        token = token or str(uuid.uuid4())
         session.execute(
             update(self.token.class_)
             .where(due, self.token.is_(None))
@@ -148,7 +155,7 @@ class Claims:
 
     def release(self, sessions: sessionmaker[Session], token: str) -> None:
         """Hand the claim back: its rows are due again."""
-        self._write(sessions, token, self.released)
+        self._write(sessions, token, lambda claims: claims.released)
 
     def _record(self, sessions: sessionmaker[Session], *, token: str, channel: str, ts: str, now: datetime) -> int:
         with sessions.begin() as session:
@@ -169,7 +176,7 @@ class Claims:
         if failure.outcome is Outcome.UNCERTAIN:
             # Keep the claim but let it expire now: the next run looks for the message before anything else.
             self.logger.warning("%s to %s may or may not have arrived (%s): will check", self.what, to, failure.reason)
-            self._write(sessions, token, {self.expires.key: now})
+            self._write(sessions, token, lambda claims: {claims.expires.key: now})
             report.deferred += 1
             return
         if failure.outcome is Outcome.PERMANENT:
@@ -178,16 +185,20 @@ class Claims:
         else:
             self.logger.warning("%s to %s deferred: %s", self.what, to, failure.reason)
             report.deferred += 1
-        self._write(sessions, token, {**self.released, **self.refused(failure, now)})
+        self._write(sessions, token, lambda claims: {**claims.released, **claims.refused(failure, now)})
 
-    def _write(self, sessions: sessionmaker[Session], token: str, values: Mapping[str, object]) -> None:
+    def _write(
+        self, sessions: sessionmaker[Session], token: str, values: Callable[[Claims], Mapping[str, object]]
+    ) -> None:
+        """Write to the rows this claim holds, in every table it spans, each table's own `values`."""
         with sessions.begin() as session:
-            session.execute(
-                update(self.token.class_)
-                .where(self.token == token)
-                .values(values)
-                .execution_options(synchronize_session=False)
-            )
+            for claims in (self, *self.also):
+                session.execute(
+                    update(claims.token.class_)
+                    .where(claims.token == token)
+                    .values(values(claims))
+                    .execution_options(synchronize_session=False)
+                )
 
 
 def run_clock(now: datetime) -> Callable[[], datetime]:

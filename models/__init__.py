@@ -11,6 +11,7 @@ from models.departure_notice import DepartureNotice
 from models.match_terms import MatchTerm, MatchTermCount
 from models.recruiter import Recruiter
 from models.rejection import STAGES, Rejection
+from models.retention_warning import RetentionWarning
 from models.role import Role, RoleAlert, RoleOutreach, RoleStatus
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Recruiter",
     "Rejection",
     "ReminderSent",
+    "RetentionWarning",
     "Role",
     "RoleAlert",
     "RoleOutreach",

@@ -68,7 +68,7 @@ def apply_events(
             case Hired():
                 _hired(session, team_id=team_id, source=source, event=event, now=now)
             case Applied():
-                _applied(session, team_id=team_id, source=source, event=event)
+                _applied(session, team_id=team_id, source=source, event=event, now=now)
             case Deleted():
                 _deleted(session, team_id=team_id, source=source, event=event, now=now)
             case Merged():
@@ -371,10 +371,13 @@ def _hired(session: Session, *, team_id: str, source: str, event: Hired, now: da
     _tell_owner(session, candidate=candidate, kind=NoticeKind.HIRED, source=source, event=event)
 
 
-def _applied(session: Session, *, team_id: str, source: str, event: Applied) -> None:
-    """Tell the owner of a kept candidate that they applied again."""
+def _applied(session: Session, *, team_id: str, source: str, event: Applied, now: datetime) -> None:
+    """Tell the owner of a kept candidate that they applied again; applying restarts their retention period."""
     candidate = find_candidate(session, team_id=team_id, source=source, ats_id=event.candidate_id, emails=event.emails)
-    if candidate is None or candidate.opted_out or not candidate.rejections:
+    if candidate is None or candidate.erased or not candidate.rejections:
+        return
+    candidate.last_applied_at = now
+    if candidate.opted_out:
         return
     link_ats_id(session, team_id=team_id, source=source, ats_id=event.candidate_id, candidate=candidate)
     _tell_owner(session, candidate=candidate, kind=NoticeKind.APPLIED, source=source, event=event)

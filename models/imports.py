@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from models.audit import Act, AuditEntry, Source, subject_of
@@ -41,6 +41,7 @@ from models.checkin import Checkin, CheckinStatus
 from models.match_terms import DOCUMENTS, MatchTerm
 from models.matching import is_matchable
 from models.policy import Policy
+from models.records import CONSENT_IN_IMPORT
 from models.recruiter import Recruiter
 from models.rejection import Rejection, RejectionInput
 from models.terms import document_terms
@@ -199,6 +200,7 @@ class _Batch:
         self.people: list[_Person] = []  # stored ones by id, then new ones in creation order: `/rejected`'s id order
         self.by_email: dict[str, _Person] = {}
         self.rejections: list[_Rejection] = []
+        self.consents: list[tuple[_Person, datetime, str]] = []  # a consent date a row gives, and its recruiter
         self._load(rows)
 
     def record(self, row: PastRejection, result: BatchResult) -> Outcome:
@@ -232,6 +234,8 @@ class _Batch:
         at = row.rejected_at or self.now
         rejection = _Rejection(person, self.recruiters[row.user_id], entry, at, row.reason, tuple(person.tags))
         self.rejections.append(rejection)
+        if entry.consent is not None:
+            self.consents.append((person, entry.consent, row.user_id))
         person.history.append((entry.role.casefold(), at))
         if self.policy.is_strong(stage=entry.stage, rating=entry.rating) and not person.opted_out:
             self._take_stream(person, rejection, row.user_id, result)
@@ -262,6 +266,20 @@ class _Batch:
                     {"candidate_id": p.id, "new_name": p.name, "new_linkedin": p.linkedin, "new_tags": p.tags}
                     for p in changed
                 ],
+            )
+        if self.consents:  # rare in a file, so one UPDATE of the few rows that give one, as record_rejection keeps it
+            connection.execute(
+                update(Candidate)
+                .where(
+                    Candidate.id == bindparam("candidate_id"),
+                    or_(Candidate.consent_at.is_(None), Candidate.consent_at < bindparam("new_consent_at")),
+                )
+                .values(
+                    consent_at=bindparam("new_consent_at"),
+                    consent_by=bindparam("new_consent_by"),
+                    consent_how=CONSENT_IN_IMPORT,
+                ),
+                [{"candidate_id": p.id, "new_consent_at": at, "new_consent_by": user} for p, at, user in self.consents],
             )
         ids = next_ids(connection, Rejection.__table__, len(self.rejections))
         for rejection, rejection_id in zip(self.rejections, ids, strict=True):

@@ -60,6 +60,8 @@ def record_rejection(
         candidate, created = _create_candidate(session=session, team_id=team_id, entry=entry)
     else:
         _merge_candidate(candidate, entry)
+    if entry.consent is not None:
+        carry_consent(candidate, at=entry.consent, user_id=user_id, how=CONSENT_WITH_REJECTION)
     rejection = Rejection(
         team_id=team_id,
         candidate=candidate,
@@ -90,6 +92,16 @@ def record_rejection(
     # locks until commit), so nothing else should run while they are held.
     index_rejection(session=session, rejection=rejection, tags=candidate.tags)
     return rejection
+
+
+CONSENT_WITH_REJECTION = "given with the rejection"  # how, when a consent date comes with a recording
+CONSENT_IN_IMPORT = "given in an imported file"
+
+
+def carry_consent(candidate: Candidate, *, at: datetime, user_id: str, how: str) -> None:
+    """A consent date recorded or imported with a rejection: kept when it is the candidate's latest."""
+    if candidate.consent_at is None or at > candidate.consent_at:
+        candidate.consent_at, candidate.consent_by, candidate.consent_how = at, user_id, how
 
 
 def find_repeat(
@@ -138,6 +150,7 @@ def _repeats(rejection: Rejection, recruiter_id: int, entry: RejectionInput, sin
         and (candidate.name, candidate.email, candidate.erased) == (entry.name, entry.email, False)
         and entry.linkedin in (None, candidate.linkedin_url)
         and set(entry.tags) <= set(candidate.tags)
+        and entry.consent in (None, candidate.consent_at)
     )
 
 
@@ -215,7 +228,8 @@ def recent_rejections(*, session: Session, team_id: str, user_id: str | None, li
         select(Rejection)
         .join(Rejection.candidate)
         .join(Rejection.recruiter)
-        .options(joinedload(Rejection.candidate), joinedload(Rejection.recruiter))
+        # Each candidate's rejections too: how long they are kept counts from the latest (one more query in all).
+        .options(joinedload(Rejection.candidate).selectinload(Candidate.rejections), joinedload(Rejection.recruiter))
         .where(Rejection.team_id == team_id, Candidate.erased.is_(False))
         .order_by(Rejection.rejected_at.desc(), Rejection.id.desc())
         .limit(limit)

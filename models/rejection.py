@@ -30,6 +30,9 @@ class RejectionInput:
     rating: int | None  # 1..5
     tags: tuple[str, ...]  # lower-cased, trimmed, de-duplicated in order
     note: str | None
+    consent: datetime | None = (
+        None  # when the candidate agreed to stay on file, if they did (noon UTC that day, as imports read dates)
+    )
 
 
 class Rejection(Base):

@@ -18,8 +18,14 @@ SETTINGS = tuple(
 
 
 def make_env(*, database_url: str, fake_slack: FakeSlack, **extra: str) -> dict[str, str]:
-    """The environment a test deployment of Keepwarm runs with."""
+    """The environment a test deployment of Keepwarm runs with.
+
+    Retention is off unless a test sets it: other tests follow candidates for years (check-ins at day 450), and
+    retention's own tests (tests/jobs/test_retention.py) say which periods they run with.
+    """
     return {
+        "RETENTION_DAYS": "0",
+        "CONSENT_RETENTION_DAYS": "0",
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake_slack.api_url,

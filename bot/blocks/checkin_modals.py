@@ -18,6 +18,11 @@ STOP_REASONS = {
     StopReason.OTHER: "other",
 }
 STOP_REASON_MISSING = "Choose why check-ins stop."  # shown next to the reasons when none was chosen
+CONSENT_REQUEST = (
+    "So that we can do that, may we keep your details (name, contact details and notes from our process) on file? "
+    "We only keep them for a limited time unless you agree; a short yes is enough, and you can ask us to delete "
+    "them at any time."
+)
 
 
 def build_stop_modal(checkin: Checkin, private_metadata: str) -> View:
@@ -51,7 +56,8 @@ def build_stop_modal(checkin: Checkin, private_metadata: str) -> View:
 
 
 def draft_text(checkin: Checkin, reminder_step: int, now: datetime) -> str:
-    """A short, personal note the recruiter can copy; the first check-in is when the promised feedback is due."""
+    """A short, personal note the recruiter can copy; the first check-in is when the promised feedback is due, and
+    when to ask the candidate's consent to stay on file."""
     first_name = checkin.candidate.name.split()[0]
     role = checkin.rejection.role_title
     since = ago(checkin.rejection.rejected_at, now).removesuffix(" ago")
@@ -61,11 +67,13 @@ def draft_text(checkin: Checkin, reminder_step: int, now: datetime) -> str:
         if reminder_step == 0
         else f"It has been {since} since we spoke about the {role} role, and I wanted to check in: how are things?"
     )
+    # Consent keeps the door open, so the first check-in asks for it, plainly.
+    consent = f"\n\n{CONSENT_REQUEST}" if reminder_step == 0 else ""
     return (
         f"Hi {first_name},\n\n{opening}\n\n"
         "I saw real talent in you during our process, and even though it did not work out that time, "
         "I would love to keep in touch. If a role comes up that fits you, may I reach out? "
-        "And I am always happy to hear what you are working on.\n\nAll the best,"
+        f"And I am always happy to hear what you are working on.{consent}\n\nAll the best,"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,16 @@ Block = dict[str, Any]
 Message = dict[str, Any]
 
 SECTION_TEXT_MAX = 3000
+ID_MAX = 2**31 - 1  # PostgreSQL's integer
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(raw: str) -> int | None:
+    """A database id from a button value, or None: values come back from clients and can be forged."""
+    if not _ID.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if value <= ID_MAX else None
 
 
 def escape(text: str) -> str:

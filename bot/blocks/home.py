@@ -2,9 +2,10 @@
 recruiters who left, the ATS rejections waiting for a recruiter and the reminders Slack refused.
 
 At its fullest (an admin's, every list at its cap, after an action) the tab is exactly Slack's 100 blocks: 2 at the
-top and 1 outcome line, 1 + 3 per due check-in, 1 + 4 per upcoming one, 3 + 1 per recent rejection, 1 + 1 per
-recruiter who left, 2 + 1 per queued ATS rejection, 2 + 1 per refused delivery. A cap raised anywhere must be paid
-for elsewhere (the recruiters who left were paid for by four refused deliveries).
+top and 1 outcome line, 1 + 3 per due check-in, 1 + 4 per upcoming one, 1 + 2 per erasure coming (and 1 saying there
+are more), 3 + 1 per recent rejection, 1 + 1 per recruiter who left, 2 + 1 per queued ATS rejection, 2 + 1 per
+refused delivery. A cap raised anywhere must be paid for elsewhere (the recruiters who left were paid for by four
+refused deliveries, the erasures coming by two upcoming check-ins).
 """
 
 from __future__ import annotations
@@ -18,15 +19,18 @@ from bot.blocks.common import Block, context, escape, header, section, slack_dat
 from bot.blocks.handover import home_departures
 from bot.blocks.rejections import rejection_section
 from bot.blocks.reminders import ButtonValue, checkin_actions, checkin_summary
+from bot.blocks.retention import warning_blocks
 from bot.ids import RETRY_DELIVERY
-from models import Checkin, Rejection
+from models import Candidate, Checkin, Rejection
 from models.ats_queue import WaitingQueue
 from models.handover import Held
 from models.policy import Policy
+from models.retention import Retention
 
 HOME_BLOCKS_MAX = 100
 DUE_MAX = 10
-UPCOMING_MAX = 8
+UPCOMING_MAX = 6  # 8 before the retention warnings took their blocks
+ERASING_MAX = 3
 REJECTIONS_MAX = 10
 FAILURES_MAX = 4
 
@@ -42,6 +46,8 @@ def build_home(
     queue: WaitingQueue | None = None,
     departed: Sequence[Held] = (),
     outcome: str | None = None,
+    retention: Retention | None = None,
+    erasing: Sequence[tuple[Candidate, datetime]] = (),
 ) -> dict[str, Any]:
     """The Home tab; every section is capped so the whole stays within Slack's 100 blocks.
 
@@ -68,9 +74,12 @@ def build_home(
             blocks.append(context(f"Due {slack_date(checkin.due_at)}"))
         if not upcoming:
             blocks.append(section("No check-ins in the next weeks."))
+        blocks.extend(_erasing_blocks(erasing, now))
     blocks.extend([{"type": "divider"}, header("Your recent rejections")])
     if rejections:
-        blocks.extend(rejection_section(r, show_recruiter=False) for r in rejections[:REJECTIONS_MAX])
+        blocks.extend(
+            rejection_section(r, show_recruiter=False, retention=retention) for r in rejections[:REJECTIONS_MAX]
+        )
         blocks.append(context("See more with `/rejected list`."))
     else:
         blocks.append(section("Nothing yet. Record your first with `/rejected`."))
@@ -103,11 +112,23 @@ def build_home_unavailable() -> dict[str, Any]:
     }
 
 
+def _erasing_blocks(erasing: Sequence[tuple[Candidate, datetime]], now: datetime) -> list[Block]:
+    """Your candidates to be erased soon, each with She agreed, Draft a consent request and Erase now; none: nothing."""
+    if not erasing:
+        return []
+    blocks: list[Block] = [header("To be erased soon")]
+    for candidate, expiry in erasing[:ERASING_MAX]:
+        blocks.extend(warning_blocks(candidate, expiry, now))
+    if len(erasing) > ERASING_MAX:
+        blocks.append(context("More are listed in your reminder DMs, the soonest first."))
+    return blocks
+
+
 def _checkin_blocks(checkins: Sequence[Checkin], policy: Policy, now: datetime) -> list[Block]:
     blocks: list[Block] = []
     for checkin in checkins:
         blocks.extend(checkin_summary(checkin, checkin.step, policy, now))
-        blocks.append(checkin_actions(ButtonValue.current(checkin)))
+        blocks.append(checkin_actions(ButtonValue.current(checkin), checkin.candidate))
     return blocks
 
 

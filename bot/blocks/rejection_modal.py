@@ -98,6 +98,13 @@ def build_rejection_modal(
             optional=True,
             hint="Feedback you promised, why they were close, what would bring them back.",
         ),
+        field_input(
+            "consent",
+            "Agreed to stay on file on",
+            {"type": "datepicker", **({} if given.consent is None else {"initial_date": f"{given.consent:%Y-%m-%d}"})},
+            optional=True,
+            hint="The day they agreed that you keep their details, if they did: they are then kept longer.",
+        ),
     ]
     return {
         "type": "modal",
@@ -116,5 +123,5 @@ def submitted_values(view: View) -> dict[str, str | None]:
     for field, actions in view.get("state", {}).get("values", {}).items():
         element = actions.get(FIELD_ACTION, {})
         selected = element.get("selected_option")
-        values[field] = selected["value"] if selected else element.get("value")
+        values[field] = selected["value"] if selected else element.get("value", element.get("selected_date"))
     return values

@@ -16,9 +16,11 @@ from bot.blocks.common import (
     slack_date,
     truncate,
 )
+from bot.blocks.retention import consent_state
 from bot.rejection_input import USAGE
 from models import Candidate, Rejection
 from models.policy import Policy
+from models.retention import Retention
 
 NOTE_PREVIEW = 200
 LIST_ROWS_MAX = 40  # a header plus these stays well inside Slack's 50 blocks a message
@@ -79,8 +81,8 @@ def next_steps(rejection: Rejection, policy: Policy) -> str:
     )
 
 
-def build_confirmation(rejection: Rejection, policy: Policy) -> Message:
-    """Sent after a rejection is saved: who, which role, and what happens next."""
+def build_confirmation(rejection: Rejection, policy: Policy, retention: Retention | None = None) -> Message:
+    """Sent after a rejection is saved: who, which role, what happens next, and how long they are kept."""
     candidate = rejection.candidate
     earlier = len(candidate.rejections) - 1
     blocks: list[Block] = [
@@ -90,6 +92,9 @@ def build_confirmation(rejection: Rejection, policy: Policy) -> Message:
     details = [line for line in [contact_line(candidate)] if line]
     if earlier > 0:
         details.append(f"{earlier} earlier rejection{'s' if earlier > 1 else ''} on record for this candidate.")
+    if retention is not None:
+        state = consent_state(candidate, retention)
+        details.append(f"{state[0].upper()}{state[1:]}.")
     if details:
         blocks.append(context(*details))
     return message(f"Recorded {escape(candidate.name)} for {escape(rejection.role_title)}.", blocks)
@@ -135,7 +140,7 @@ def build_form_unopened() -> Message:
     return build_usage({"form": "Could not open the form just now; type the details instead."}, refused="No form")
 
 
-def build_list(rejections: Sequence[Rejection], *, whole_team: bool) -> Message:
+def build_list(rejections: Sequence[Rejection], *, whole_team: bool, retention: Retention | None = None) -> Message:
     """The most recent rejections, newest first; admins may see the whole team's, with who recorded each."""
     title = "The team's recent rejections" if whole_team else "Your recent rejections"
     if not rejections:
@@ -143,18 +148,20 @@ def build_list(rejections: Sequence[Rejection], *, whole_team: bool) -> Message:
         return message(empty, [section(f"{empty} Try `/rejected help` to see how.")])
     blocks: list[Block] = [header(title)]
     shown = rejections[:LIST_ROWS_MAX]
-    blocks.extend(rejection_section(rejection, show_recruiter=whole_team) for rejection in shown)
+    blocks.extend(rejection_section(r, show_recruiter=whole_team, retention=retention) for r in shown)
     if len(rejections) > len(shown):
         blocks.append(context(f"{len(rejections) - len(shown)} older rejections are not shown."))
     return message(f"{title}: {len(rejections)}", blocks)
 
 
-def rejection_section(rejection: Rejection, *, show_recruiter: bool) -> Block:
-    """One rejection as a section: name, role, when, contact details and the start of the note."""
+def rejection_section(rejection: Rejection, *, show_recruiter: bool, retention: Retention | None = None) -> Block:
+    """One rejection as a section: name, role, when, (who,) consent, contact details and the start of the note."""
     candidate = rejection.candidate
     lines = [f"*{escape(candidate.name)}*: {describe(rejection)} · {slack_date(rejection.rejected_at)}"]
     if show_recruiter:
         lines[0] += f" · by <@{rejection.recruiter.user_id}>"
+    if retention is not None:
+        lines[0] += f" · {consent_state(candidate, retention)}"
     contact = contact_line(candidate)
     if contact:
         lines.append(contact)

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.blocks.checkin_modals import STOP_REASONS
-from bot.blocks.common import Block, Message, ago, context, escape, header, message, section, slack_date, truncate
+from bot.blocks.common import (
+    Block,
+    Message,
+    ago,
+    context,
+    escape,
+    header,
+    message,
+    parse_id,
+    section,
+    slack_date,
+    truncate,
+)
 from bot.blocks.rejections import contact_line, describe
+from bot.blocks.retention import consent_button, day_month, warning_blocks
 from bot.ids import (
     CHECKIN_DONE,
     CHECKIN_DRAFT,
@@ -18,13 +30,15 @@ from bot.ids import (
     CHECKIN_STOP,
     checkin_block_id,
 )
-from models import Checkin, StopReason
+from models import Candidate, Checkin, StopReason
 from models.policy import Policy
 
 MESSAGE_BLOCKS_MAX = 50
 BLOCKS_PER_ITEM = 3
 # Header and the "more" footer take two blocks; the rest hold three blocks per candidate.
 MAX_ITEMS = (MESSAGE_BLOCKS_MAX - 2) // BLOCKS_PER_ITEM
+BLOCKS_PER_WARNING = 2
+MAX_WARNINGS = 8  # beside them, ten check-ins (a day's default cap) still fit; more warnings wait for the next sweep
 NOTE_PREVIEW = 300
 FALLBACK_MAX = 3000
 # The notification text of a reminder updated in place, should the message clicked have none.
@@ -32,18 +46,6 @@ FALLBACK_CHECKIN = "Keepwarm check-in"
 # What a check-in's buttons become once pressed (see build_outcome): reached out, or snoozed by which button.
 OUTCOME_REACHED_OUT = ":white_check_mark: Reached out"
 OUTCOME_SNOOZED = {CHECKIN_SNOOZE_WEEK: ":zzz: Snoozed for a week", CHECKIN_SNOOZE_MONTH: ":zzz: Snoozed for a month"}
-
-
-ID_MAX = 2**31 - 1  # PostgreSQL's integer
-_ID = re.compile(r"[0-9]{1,10}")
-
-
-def parse_id(raw: str) -> int | None:
-    """A database id from a button value, or None: values come back from clients and can be forged."""
-    if not _ID.fullmatch(raw):
-        return None
-    value = int(raw)
-    return value if value <= ID_MAX else None
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,9 @@ def checkin_summary(checkin: Checkin, reminder_step: int, policy: Policy, now: d
     return [section("\n".join(lines)), context(f"Why now: {purpose(policy, reminder_step)}.")]
 
 
-def checkin_actions(value: ButtonValue) -> Block:
-    """The five actions, as buttons a recruiter can see at a glance (not hidden in an overflow menu)."""
+def checkin_actions(value: ButtonValue, candidate: Candidate) -> Block:
+    """The actions, as buttons a recruiter can see at a glance (not hidden in an overflow menu); She agreed, beside
+    Done, records the candidate's consent to stay on file (ask early, as the first check-in's draft does)."""
     raw = value.encode()
 
     def button(action_id: str, label: str, style: str | None = None) -> dict[str, object]:
@@ -118,6 +121,7 @@ def checkin_actions(value: ButtonValue) -> Block:
         "block_id": checkin_block_id(value.checkin_id),
         "elements": [
             button(CHECKIN_DONE, "Done, I reached out", "primary"),
+            consent_button(candidate),
             button(CHECKIN_SNOOZE_WEEK, "Snooze 1 week"),
             button(CHECKIN_SNOOZE_MONTH, "Snooze 1 month"),
             button(CHECKIN_STOP, "Stop", "danger"),
@@ -126,25 +130,52 @@ def checkin_actions(value: ButtonValue) -> Block:
     }
 
 
+def checkin_room(warnings: int) -> int:
+    """How many check-ins fit in a DM beside `warnings` retention warnings."""
+    return min(MAX_ITEMS, (MESSAGE_BLOCKS_MAX - 2 - BLOCKS_PER_WARNING * warnings) // BLOCKS_PER_ITEM)
+
+
 def build_reminder(
-    checkins: Sequence[Checkin], *, more: int, policy: Policy, now: datetime, later: int = 0, per_day: int = 0
+    checkins: Sequence[Checkin],
+    *,
+    more: int,
+    policy: Policy,
+    now: datetime,
+    later: int = 0,
+    per_day: int = 0,
+    warnings: Sequence[tuple[Candidate, datetime]] = (),
 ) -> Message:
     """One DM for one sweep; `checkins` are at their pre-send step. Of those still due, `more` come in the next
-    reminder (today's allowance covers them) and `later` wait for the next working days, `per_day` a day at most."""
+    reminder (today's allowance covers them) and `later` wait for the next working days, `per_day` a day at most.
+
+    `warnings` (candidate, expiry) are erasures coming up, told in the same DM, before the check-ins."""
+    warnings = warnings[:MAX_WARNINGS]
     names = ", ".join(c.candidate.name for c in checkins)
     count = len(checkins) + more
-    blocks: list[Block] = [header(f"Time to reconnect with {count} candidate{'s' if count != 1 else ''}")]
-    for checkin in checkins[:MAX_ITEMS]:
+    if checkins or more:
+        title = f"Time to reconnect with {count} candidate{'s' if count != 1 else ''}"
+    else:
+        title = "1 candidate's data" if len(warnings) == 1 else f"{len(warnings)} candidates' data"
+        title += " to be erased soon"
+    blocks: list[Block] = [header(title)]
+    for candidate, expiry in warnings:
+        blocks.extend(warning_blocks(candidate, expiry, now))
+    for checkin in checkins[: checkin_room(len(warnings))]:
         step = checkin.step
         blocks.extend(checkin_summary(checkin, step, policy, now))
         # The buttons must match the row as the sweep will leave it once this message is sent.
         after_step, after_due = policy.after_send(step=step, due_at=checkin.due_at, now=now)
-        blocks.append(checkin_actions(ButtonValue(checkin.id, step, after_step, int(after_due.timestamp()))))
+        value = ButtonValue(checkin.id, step, after_step, int(after_due.timestamp()))
+        blocks.append(checkin_actions(value, checkin.candidate))
     if more or later:
         blocks.append(context(still_due(more=more, later=later, per_day=per_day)))
-    fallback = f"Time to reconnect with {names}" + (f" and {more} more" if more else "")
-    if later:
-        fallback += f" ({later} more from the next working day on)"
+    fallback = ""
+    if checkins:
+        fallback = f"Time to reconnect with {names}" + (f" and {more} more" if more else "")
+        if later:
+            fallback += f" ({later} more from the next working day on)"
+    told = "; ".join(f"{c.name}'s data will be erased on {day_month(e, now)}" for c, e in warnings)
+    fallback = ". ".join(part for part in (told, fallback) if part)
     return message(truncate(escape(fallback), FALLBACK_MAX), blocks)
 
 

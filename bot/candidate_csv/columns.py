@@ -41,6 +41,7 @@ class Field(StrEnum):
     REASON = "rejection reason"
     RECRUITER = "recruiter"
     REJECTED_AT = "rejection date"
+    CONSENT = "consent date"  # when they agreed to stay on file
 
 
 ALIASES: dict[Field, tuple[str, ...]] = {
@@ -75,6 +76,10 @@ ALIASES: dict[Field, tuple[str, ...]] = {
     Field.REJECTED_AT: (
         "rejected at", "rejected on", "rejected", "rejection date", "date rejected", "rejected date", "archived at",
         "archived on", "archive date", "archived date", "date archived", "date",
+    ),
+    Field.CONSENT: (
+        "consent", "consent date", "consented at", "consented on", "consent given", "date of consent",
+        "gdpr consent", "gdpr consent date",
     ),
 }  # fmt: skip
 _FIELD_OF = {alias: field for field, aliases in ALIASES.items() for alias in aliases}

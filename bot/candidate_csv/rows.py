@@ -15,6 +15,7 @@ What an export writes differently from a person typing `/rejected`:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ FUTURE_SLACK = timedelta(days=1)  # a date "today" written in a zone ahead of UT
 _LIST_SEPARATORS = re.compile(r"[\s,;|]+")
 _TAG_SEPARATORS = re.compile(r"[;|\r\n]")
 # The order problems are said in: the rejection's own fields as /rejected says them, then the import's.
-_ORDER = ("values", *FIELDS, "reason", "rejected_at")
+_ORDER = ("values", *FIELDS, "reason", "rejected_at")  # "consent" is among FIELDS
 
 T = TypeVar("T")
 
@@ -105,8 +106,11 @@ def read_row(record: Record, columns: Columns, *, rules: AtsRules, dates: DateSt
     rejected_at = _checked(
         errors, "rejected_at", lambda v: _rejected_at(v, dates, now), columns.value(record.values, Field.REJECTED_AT)
     )
+    consent = _checked(
+        errors, "consent", lambda v: _consent(v, dates, now), columns.value(record.values, Field.CONSENT)
+    )
     try:
-        entry = validate_rejection(raw)
+        entry = dataclasses.replace(validate_rejection(raw), consent=consent)
     except InputErrors as invalid:
         errors.update(invalid.errors)
     extra = record.values[len(columns.header) :]
@@ -217,4 +221,17 @@ def _rejected_at(value: str | None, dates: DateStyle, now: datetime) -> datetime
         raise
     if at > now + FUTURE_SLACK:
         raise FieldError(f"Date {quote(value)} is in the future; give the day the candidate was rejected.")
+    return min(at, now)
+
+
+def _consent(value: str | None, dates: DateStyle, now: datetime) -> datetime | None:
+    """The day the candidate agreed to stay on file, written as the file writes its dates; never in the future."""
+    if value is None:
+        return None
+    try:
+        at = instant(value, dates.order)
+    except FieldError:
+        raise FieldError(f"Consent date {quote(value)} is not a date; write it as 2026-11-02.") from None
+    if at > now + FUTURE_SLACK:
+        raise FieldError(f"Consent date {quote(value)} is in the future; give the day the candidate agreed.")
     return min(at, now)

@@ -244,6 +244,7 @@ def test_keep_warm_opens_the_form_filled_in_with_what_the_ats_sent_and_saving_ke
         "linkedin": PRIYA_LINKEDIN,
         "tags": None,
         "note": None,
+        "consent": None,  # a date picker: no consent date from the ATS
     }
     assert inputs["stage"]["initial_option"]["value"] == "final"
     assert "initial_option" not in inputs["rating"]

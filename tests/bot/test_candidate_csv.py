@@ -269,3 +269,24 @@ def test_a_bad_row_running_over_lines_asks_about_an_open_quote() -> None:
 def test_a_row_without_date_or_recruiter_says_so_with_none() -> None:
     row = one_row(["Name", "Role", "Recruiter", "Rejected At"], ["Ada", "Designer", " ", ""])
     assert (row.recruiter, row.rejected_at) == (None, None)
+
+
+@pytest.mark.parametrize("header", ["Consent", "Consent Date", "consented_at", "Candidate Consent Date"])
+def test_a_consent_column_carries_the_day_they_agreed(header: str) -> None:
+    assert match_header(["Name", "Role", header]).index[Field.CONSENT] == 2
+    row = one_row(["Name", "Role", header], ["Priya Raman", "Engineer", "2025-11-02"])
+    assert row.entry.consent == datetime(2025, 11, 2, 12, tzinfo=UTC)
+    assert one_row(["Name", "Role", header], ["Priya Raman", "Engineer", ""]).entry.consent is None
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("yes", "line 2: Consent date “yes” is not a date; write it as 2026-11-02."),
+        ("2027-01-01", "line 2: Consent date “2027-01-01” is in the future; give the day the candidate agreed."),
+    ],
+)
+def test_a_consent_cell_that_is_not_a_past_date_is_refused_with_its_line(value: str, problem: str) -> None:
+    with pytest.raises(RowError) as raised:
+        one_row(["Name", "Role", "Consent"], ["Priya Raman", "Engineer", value])
+    assert str(raised.value) == problem

@@ -55,7 +55,7 @@ SWEEP = datetime(2026, 1, 19, 10, tzinfo=UTC)
 CLICK = datetime(2026, 1, 20, 11, 30, tzinfo=UTC)
 NEXT_GAP = timedelta(days=76)  # from the 14-day check-in to the 90-day one
 NOT_YOURS = "That check-in no longer exists, or is not one of yours."
-LABELS = ["Done, I reached out", "Snooze 1 week", "Snooze 1 month", "Stop", "Draft a message"]
+LABELS = ["Done, I reached out", "She agreed", "Snooze 1 week", "Snooze 1 month", "Stop", "Draft a message"]
 TRIGGER_ID = "1337.42.action"  # what block_actions_payload sends
 
 
@@ -212,7 +212,7 @@ def home_texts(call: Call) -> list[str]:
 def drawn(where: Reminder, checkin_id: int) -> str:
     """The value the reminder's buttons for this check-in carry, as the recruiter's Slack shows them."""
     [values] = [
-        {element["value"] for element in block["elements"]}
+        {element["value"] for element in block["elements"] if element["action_id"] != "retention_consent"}
         for block in where.blocks
         if block.get("block_id") == f"checkin_actions:{checkin_id}"
     ]
@@ -229,9 +229,11 @@ def drawn_now(app: RunningApp, checkin_id: int) -> str:
 def home_buttons(call: Call) -> dict[str, list[str]]:
     """The check-in buttons of a published Home tab: block id to the values of its buttons."""
     return {
-        block["block_id"]: [element["value"] for element in block["elements"]]
+        block["block_id"]: [
+            element["value"] for element in block["elements"] if element["action_id"] != "retention_consent"
+        ]
         for block in call.params["view"]["blocks"]
-        if block["type"] == "actions"
+        if block["type"] == "actions" and block["block_id"].startswith("checkin_actions:")
     }
 
 
@@ -309,7 +311,7 @@ def test_snooze_brings_the_same_reminder_back_later(
     assert checkins_in(again["blocks"]) == [dm.omar]
     step, due = running.settings.policy.after_send(step=0, due_at=back, now=back)
     fresh = f"{dm.omar}:0:{step}:{int(due.timestamp())}"
-    assert {element["value"] for element in again["blocks"][3]["elements"]} == {fresh}
+    assert {e["value"] for e in again["blocks"][3]["elements"] if e["action_id"] != "retention_consent"} == {fresh}
     assert fresh != drawn(dm, dm.omar)  # the first message's buttons stay stale
     assert again["blocks"][2]["elements"][0]["text"].startswith("Why now: thank them, share the feedback")
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.config import ConfigError, load_settings
 from models.db import DEFAULT_DATABASE_URL
+from models.retention import Retention
 from testkit.env import REPO, SETTINGS
 
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
@@ -23,6 +24,16 @@ def test_defaults() -> None:
     assert not settings.socket_mode
     assert settings.recruiter_user_ids == settings.admin_user_ids == frozenset()
     assert settings.checkins_per_day == 10
+    assert settings.retention == Retention(days=180, consent_days=730, warning_days=30)
+
+
+def test_retention_settings_and_zero_switching_a_period_off() -> None:
+    settings = load_settings(
+        {**BASE, "RETENTION_DAYS": "0", "CONSENT_RETENTION_DAYS": "365", "RETENTION_WARNING_DAYS": "14"}
+    )
+    assert settings.retention == Retention(days=0, consent_days=365, warning_days=14)
+    assert settings.retention.period(consented=False) is None
+    assert settings.retention.period(consented=True) == timedelta(days=365)
 
 
 def test_reminder_settings() -> None:
@@ -140,6 +151,11 @@ def test_values_are_read_and_normalised() -> None:
         ({"DIGEST_CRON": "0 9 * * 1"}, "DIGEST_CRON must name weekdays"),
         ({"DIGEST_TZ": "Mars/Olympus"}, "DIGEST_TZ must be an IANA time zone"),
         ({"DIGEST_SHOW_NAMES": "sometimes"}, "DIGEST_SHOW_NAMES must be true or false"),
+        ({"RETENTION_DAYS": "six months"}, "RETENTION_DAYS must be a whole number of days from 0 (kept for good)"),
+        ({"RETENTION_DAYS": "-1"}, "RETENTION_DAYS must be a whole number of days from 0 (kept for good) to 3650"),
+        ({"CONSENT_RETENTION_DAYS": "4000"}, "CONSENT_RETENTION_DAYS must be a whole number of days from 0"),
+        ({"RETENTION_WARNING_DAYS": "a month"}, "RETENTION_WARNING_DAYS must be a whole number of days from 0"),
+        ({"RETENTION_WARNING_DAYS": "180"}, "RETENTION_WARNING_DAYS must be shorter than the retention periods (180"),
     ],
 )
 def test_bad_values_name_the_variable_and_the_fix(changes: dict[str, str], named: str) -> None:

@@ -213,6 +213,7 @@ def test_no_text_opens_the_form_with_the_commands_trigger(running: RunningApp, f
         "linkedin",
         "tags",
         "note",
+        "consent",
     ]
     assert response_url in view["private_metadata"]
 

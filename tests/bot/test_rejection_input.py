@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 
@@ -37,7 +38,7 @@ def command_errors(text: str) -> dict[str, str]:
 
 def test_constants() -> None:
     assert STAGES == ("screen", "interview", "final")
-    assert FIELDS == ("name", "email", "linkedin", "role", "stage", "rating", "tags", "note")
+    assert FIELDS == ("name", "email", "linkedin", "role", "stage", "rating", "tags", "note", "consent")
     assert NOTE_MAX == 3000
 
 
@@ -326,6 +327,7 @@ def test_all_problems_reported_at_once() -> None:
         "rating": "6",
         "tags": "x" * 41,
         "note": "n" * 3001,
+        "consent": "last spring",
     }
     with pytest.raises(InputErrors) as raised:
         validate_rejection(raw)
@@ -375,7 +377,7 @@ def test_command_punctuation_name() -> None:
 
 def test_command_unknown_key() -> None:
     assert command_errors("Jane role=Dev stage=final salary=100k") == {
-        "salary": "Unknown key “salary”; use email, linkedin, role, stage, rating, tags or note."
+        "salary": "Unknown key “salary”; use email, linkedin, role, stage, rating, tags, note or consent."
     }
 
 
@@ -401,9 +403,28 @@ def test_command_reports_everything_at_once() -> None:
         "email": "Email “x” is not a valid address; use the form name@example.com.",
         "stage": "Stage “later” is not recognised; use screen, interview or final.",
         "rating": "Rating “five” is not valid; use a whole number from 1 to 5.",
-        "salary": "Unknown key “salary”; use email, linkedin, role, stage, rating, tags or note.",
+        "salary": "Unknown key “salary”; use email, linkedin, role, stage, rating, tags, note or consent.",
         "role": "role was given twice.",
     }
+
+
+def test_a_consent_date_is_the_day_they_agreed_at_noon_utc() -> None:
+    entry = parse_rejection_command("Priya Raman role=Engineer stage=final consent=2026-11-02")
+    assert entry.consent == datetime(2026, 11, 2, 12, tzinfo=UTC)
+    assert parse_rejection_command("Priya Raman role=Engineer stage=final").consent is None
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("02/11/2026", "Consent “02/11/2026” is not a date; write the day they agreed as YYYY-MM-DD, e.g. 2026-11-02."),
+        ("2026-02-30", "Consent “2026-02-30” is not a date; write the day they agreed as YYYY-MM-DD, e.g. 2026-11-02."),
+        ("yes", "Consent “yes” is not a date; write the day they agreed as YYYY-MM-DD, e.g. 2026-11-02."),
+        ("2999-01-01", "Consent “2999-01-01” is in the future; give the day they agreed."),
+    ],
+)
+def test_a_consent_that_is_not_a_past_date_is_refused(value: str, problem: str) -> None:
+    assert command_errors(f"Priya Raman role=Engineer stage=final consent={value}") == {"consent": problem}
 
 
 def test_command_empty() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ def state(**fields: str | None) -> dict[str, dict[str, dict[str, Any]]]:
         if field in ("stage", "rating"):
             option = {"text": {"type": "plain_text", "text": value}, "value": value} if value else None
             values[field] = {"value": {"type": "static_select", "selected_option": option}}
+        elif field == "consent":
+            values[field] = {"value": {"type": "datepicker", "selected_date": value}}
         else:
             kind = {"email": "email_text_input", "linkedin": "url_text_input"}.get(field, "plain_text_input")
             values[field] = {"value": {"type": kind, "value": value}}
@@ -66,6 +69,28 @@ def test_a_valid_form_is_saved_and_confirmed_through_the_commands_response_url(
     assert confirmation.params["_name"] == "cmd"
     assert confirmation.params["response_type"] == "ephemeral"
     assert "Recorded Zoë Ångström for Staff Engineer" in confirmation.params["text"]
+
+
+def test_a_consent_date_chosen_in_the_form_is_kept(running: RunningApp, fake_slack: FakeSlack) -> None:
+    metadata = json.dumps({"response_url": fake_slack.response_url("cmd")})
+    assert submit(running, state(**FULL, consent="2026-03-02"), metadata) == {}
+    [candidate] = candidates(running)
+    assert (candidate.consent_at, candidate.consent_by, candidate.consent_how) == (
+        datetime(2026, 3, 2, 12, tzinfo=UTC),
+        "U0REC",
+        "given with the rejection",
+    )
+    [confirmation] = fake_slack.wait_for("response_url")
+    assert "Consent recorded." in json.dumps(confirmation.params)  # retention is off in this deployment
+
+
+def test_a_consent_date_in_the_future_is_shown_next_to_the_field(running: RunningApp) -> None:
+    answer = submit(running, state(**FULL, consent="2999-01-01"))
+    assert answer == {
+        "response_action": "errors",
+        "errors": {"consent": "Consent “2999-01-01” is in the future; give the day they agreed."},
+    }
+    assert candidates(running) == []
 
 
 def test_a_recruiter_whose_zone_is_fresh_costs_the_database_one_transaction(

@@ -45,7 +45,7 @@ from testkit.sweeps import (
 )
 
 DUE = MONDAY + 14 * DAY  # Monday 19 January 2026, 10:00 UTC: the first check-in of a MONDAY rejection
-BUTTONS = ["Done, I reached out", "Snooze 1 week", "Snooze 1 month", "Stop", "Draft a message"]
+BUTTONS = ["Done, I reached out", "She agreed", "Snooze 1 week", "Snooze 1 month", "Stop", "Draft a message"]
 
 
 def texts(message: dict) -> str:
@@ -56,6 +56,12 @@ def texts(message: dict) -> str:
             found.append(block["text"]["text"])
         found.extend(element["text"] for element in block.get("elements", []) if isinstance(element.get("text"), str))
     return "\n".join(found)
+
+
+def checkin_of_id(sessions: sessionmaker[Session], checkin_id: int) -> int:
+    """The candidate a check-in keeps warm."""
+    with sessions.begin() as session:
+        return session.get_one(Checkin, checkin_id).candidate_id
 
 
 def owner(sessions: sessionmaker[Session], candidate_id: int) -> str:
@@ -274,7 +280,9 @@ def test_the_reminder_dm_carries_everything_a_recruiter_needs(
     # The buttons expect the row as the sweep left it: the next step (90 days), due then.
     step, due = settings.policy.after_send(step=0, due_at=DUE, now=DUE)
     assert (step, due) == (1, MONDAY + 90 * DAY)
-    assert {element["value"] for element in actions["elements"]} == {f"{checkin_id}:0:1:{int(due.timestamp())}"}
+    values = {element["action_id"]: element["value"] for element in actions["elements"]}
+    assert values.pop("retention_consent") == f"{checkin_of_id(sessions, checkin_id)}:0"  # She agreed: the candidate
+    assert set(values.values()) == {f"{checkin_id}:0:1:{int(due.timestamp())}"}
     metadata = params["metadata"]
     assert metadata["event_type"] == "keepwarm_reminder"
     assert set(metadata["event_payload"]) == {"token"}

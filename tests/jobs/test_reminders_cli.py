@@ -119,7 +119,7 @@ def test_dry_run_prints_what_would_be_sent_and_changes_nothing(
         f"<@{REC}>: would DM 2 check-in(s): Bob Stone (Designer), Ann Lee (Data Analyst)",
         f"<@{tokyo}>: waiting for working hours (Asia/Tokyo)",
         "dry run: 0 message(s), 0 check-in(s) sent, 1 waiting for working hours, 0 at the daily cap, 0 deferred, "
-        "0 failed, 0 found already delivered",
+        "0 failed, 0 found already delivered, 0 erased at the end of their retention period, 0 erasure warning(s)",
     ]
     assert fake_slack.calls == []
     assert snapshot(engine) == before

@@ -76,3 +76,15 @@ def test_0009_adds_and_removes_the_audit_trail_and_columns_keeping_rejections(
     with sessions.begin() as session:
         assert session.scalars(select(Rejection.role_title)).all() == ["Senior Backend Engineer"]
         assert session.scalars(select(Candidate.consent_at)).all() == [None]
+
+
+def test_0011_adds_and_removes_retention_warnings_keeping_rejections(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    reject(sessions, "Jane Doe", email="jane@x.io")
+    migrate(engine, "0010", down=True)
+    assert "retention_warnings" not in inspect(engine).get_table_names()
+    migrate(engine, "head")
+    assert "retention_warnings" in inspect(engine).get_table_names()
+    with sessions.begin() as session:
+        assert session.scalars(select(Rejection.role_title)).all() == ["Senior Backend Engineer"]

@@ -370,3 +370,31 @@ def test_a_stopped_stream_restarts_only_for_a_rejection_after_its_stop(sessions:
         checkin = session.get_one(Checkin, old.checkin_id)
         assert (checkin.status, checkin.stop_reason, checkin.stopped_at) == (CheckinStatus.ACTIVE, None, None)
         assert (checkin.step, checkin.due_at) == POLICY.next_after(NOW - 100 * DAY, NOW)
+
+
+def test_a_consent_date_in_the_rows_is_carried_as_recording_carries_it(sessions: sessionmaker[Session]) -> None:
+    """The latest consent a candidate's rows give is kept, by the row's recruiter; an older one does not replace it."""
+    at = datetime(2025, 6, 2, 10, tzinfo=UTC)
+
+    def agreed(name: str, email: str, consent: str | None, days: int) -> PastRejection:
+        given = validate_rejection(
+            {"name": name, "role": "Engineer", "stage": "final", "email": email, "consent": consent}
+        )
+        return PastRejection(given, "U0REC", at + timedelta(days=days), None)
+
+    rows = [
+        agreed("Priya Raman", "priya@example.com", "2025-07-01", 0),
+        agreed("Priya Raman", "priya@example.com", "2025-03-01", 40),  # an older consent, in a later row
+        agreed("Sam Ode", "sam@example.com", None, 1),
+    ]
+    record_in_batches(sessions, rows, size=2)
+    record_one_by_one(sessions, rows)
+    with sessions.begin() as session:
+        found = {
+            (c.team_id, c.email): (c.consent_at, c.consent_by, c.consent_how)
+            for c in session.scalars(select(Candidate))
+        }
+    july = datetime(2025, 7, 1, 12, tzinfo=UTC)
+    assert found[(BATCHED, "priya@example.com")] == (july, "U0REC", "given in an imported file")
+    assert found[(REFERENCE, "priya@example.com")] == (july, "U0REC", "given with the rejection")
+    assert found[(BATCHED, "sam@example.com")] == found[(REFERENCE, "sam@example.com")] == (None, None, None)

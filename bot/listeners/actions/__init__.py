@@ -13,8 +13,11 @@ from bot.ids import (
     CHECKIN_SNOOZE_MONTH,
     CHECKIN_SNOOZE_WEEK,
     CHECKIN_STOP,
+    CONSENT_AGREED,
+    CONSENT_DRAFT,
     DIGEST_REVEAL,
     HANDOVER_PICK,
+    RETENTION_ERASE,
     RETRY_DELIVERY,
     ROLE_REACH_OUT,
 )
@@ -29,6 +32,7 @@ from bot.listeners.actions.notice_dismiss import handle_notice_dismiss
 from bot.listeners.actions.notice_keep import handle_notice_keep
 from bot.listeners.actions.notice_rate import handle_notice_rate
 from bot.listeners.actions.notice_undo import handle_notice_undo
+from bot.listeners.actions.retention_buttons import handle_consent_agreed, handle_consent_draft, handle_erase_now
 from bot.listeners.actions.retry_delivery import handle_retry_delivery
 from bot.listeners.actions.role_reach_out import handle_role_reach_out
 
@@ -48,3 +52,6 @@ def register(app: App) -> None:
     app.action(ATS_NOTICE_UNDO)(handle_notice_undo)
     app.action(ATS_QUEUE_ASSIGN)(handle_ats_queue_assign)
     app.action(HANDOVER_PICK)(handle_handover_pick)
+    app.action(CONSENT_AGREED)(handle_consent_agreed)
+    app.action(CONSENT_DRAFT)(handle_consent_draft)
+    app.action(RETENTION_ERASE)(handle_erase_now)

@@ -125,12 +125,17 @@ def show_outcome(
 
 def tell(clicked: Clicked, text: str, logger: Logger) -> None:
     """An ephemeral answer to the person who clicked, leaving the message itself alone."""
-    if not clicked.response_url:
+    tell_url(clicked.response_url, escape(text), logger)
+
+
+def tell_url(response_url: str | None, text: str, logger: Logger) -> None:
+    """An ephemeral mrkdwn answer through a click's response_url (none on the Home tab)."""
+    if not response_url:
         return
     try:
-        WebhookClient(clicked.response_url).send(response_type="ephemeral", replace_original=False, text=escape(text))
+        WebhookClient(response_url).send(response_type="ephemeral", replace_original=False, text=text)
     except (SlackClientError, OSError):
-        logger.exception("could not answer a check-in click")
+        logger.exception("could not answer a click")
 
 
 def open_checkin_modal(

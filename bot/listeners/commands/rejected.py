@@ -98,7 +98,7 @@ def _list(asked: Asked, args: list[str]) -> None:
         rejections = recent_rejections(
             session=session, team_id=asked.team_id, user_id=None if whole_team else asked.user_id, limit=LIST_LIMIT
         )
-        return build_list(rejections, whole_team=whole_team)
+        return build_list(rejections, whole_team=whole_team, retention=asked.svc.settings.retention)
 
     asked.answer_from(listed, failing=COULD_NOT_LIST)
 

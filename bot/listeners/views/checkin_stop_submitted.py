@@ -35,7 +35,7 @@ def handle_checkin_stop_submitted(
     except ValueError:
         where = {}
     channel, ts = where.get("channel"), where.get("ts")
-    blocks, text = _current_message(client, channel, ts, logger)
+    blocks, text = current_message(client, channel, ts, logger)
     clicked = Clicked(
         team_id=context.team_id,
         user_id=context.user_id,
@@ -56,7 +56,7 @@ def handle_checkin_stop_submitted(
     apply_checkin_action(svc=services(context), client=client, clicked=clicked, change=change, logger=logger)
 
 
-def _current_message(
+def current_message(
     client: WebClient, channel: str | None, ts: str | None, logger: Logger
 ) -> tuple[list[dict[str, Any]], str]:
     """The reminder as it is now (other check-ins in it may have been acted on since the modal opened)."""

@@ -57,7 +57,7 @@ def keep_from_form(*, svc: Services, team_id: str, user_id: str, entry: Rejectio
         rejection = keep_notice(
             session=session, notice=found, user_id=user_id, entry=entry, policy=svc.settings.policy, now=now
         )
-        return Kept(build_confirmation(rejection, svc.settings.policy), shown(session, found))
+        return Kept(build_confirmation(rejection, svc.settings.policy, svc.settings.retention), shown(session, found))
 
 
 def handle_notice_kept(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:

@@ -130,6 +130,12 @@ def check_element(element: Json, where: str) -> None:
         assert set(element) <= {"type", "action_id", "placeholder", "initial_user", "confirm", "focus_on_load"}, (
             f"{where}: users_select fields {sorted(element)}"
         )
+    elif kind == "datepicker":
+        initial = element.get("initial_date")
+        assert initial is None or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", initial), f"{where}: initial_date"
+        assert set(element) <= {"type", "action_id", "placeholder", "initial_date", "confirm", "focus_on_load"}, (
+            f"{where}: datepicker fields {sorted(element)}"
+        )
     elif kind not in ("email_text_input", "url_text_input"):
         raise AssertionError(f"{where}: no checks written for element type {kind!r}; add them")
 
@@ -270,7 +276,7 @@ def check_view(view: Json) -> None:
 # Reading what a builder made.
 # ---------------------------------------------------------------------------------------------------------------------
 
-LABELS = ["Done, I reached out", "Snooze 1 week", "Snooze 1 month", "Stop", "Draft a message"]
+LABELS = ["Done, I reached out", "She agreed", "Snooze 1 week", "Snooze 1 month", "Stop", "Draft a message"]
 
 
 def actions_blocks(blocks: list[Json]) -> list[Json]:

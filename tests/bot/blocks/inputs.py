@@ -161,6 +161,8 @@ def checkin(
 ) -> Checkin:
     """The check-in stream a strong rejection starts, at `step`, in memory; `error` is a refused delivery."""
     due = due_at or POLICY.first_checkin(rejection.rejected_at)
+    if rejection.candidate.id is None:
+        rejection.candidate.id = checkin_id  # as stored, so She agreed names its candidate
     return Checkin(
         id=checkin_id,
         team_id=TEAM_ID,

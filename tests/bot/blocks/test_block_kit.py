@@ -34,6 +34,7 @@ from bot.blocks import (
     rejection_modal,
     rejections,
     reminders,
+    retention,
     role_alerts,
     role_modal,
     roles,
@@ -107,6 +108,17 @@ from tests.bot.blocks.inputs import (
     stored_url,
     usage_errors,
 )
+
+
+def warned(raw: dict[str, str | None], count: int) -> list[tuple[Any, Any]]:
+    """`count` candidates, stored ids 1001 on, each with an erasure 30 days after SWEEP: a reminder's warnings."""
+    found = []
+    for n in range(count):
+        candidate = record(raw).candidate
+        candidate.id = 1001 + n
+        found.append((candidate, SWEEP + timedelta(days=30)))
+    return found
+
 
 # ---------------------------------------------------------------------------------------------------------------------
 # The table: every public builder, with the inputs that stress it.
@@ -377,6 +389,32 @@ CASES = [
             checkin_ids=tuple(range(1, MAX_ITEMS + 1)),
         ),
     ),
+    Case(
+        reminders.build_reminder,
+        "warnings alone, hostile at maximum lengths",
+        lambda b: b([], more=0, policy=POLICY, now=SWEEP, warnings=warned(WORST, reminders.MAX_WARNINGS)),
+    ),
+    Case(
+        reminders.build_reminder,
+        "MAX_WARNINGS beside a full day's check-ins, every character escapes to five, more given than fit",
+        lambda b: b(
+            many_checkins(EXPANDING, MAX_ITEMS),
+            more=84,
+            later=400,
+            per_day=10,
+            policy=POLICY,
+            now=SWEEP,
+            warnings=warned(EXPANDING, 20),
+        ),
+    ),
+    Case(retention.build_consent_modal, "realistic", lambda b: b(warned(REALISTIC, 1)[0][0], STOP_METADATA)),
+    Case(
+        retention.build_consent_modal,
+        "every character escapes to five, metadata at the limit",
+        lambda b: b(warned(EXPANDING, 1)[0][0], "m" * PRIVATE_METADATA_MAX),
+    ),
+    Case(retention.build_consent_draft_modal, "realistic", lambda b: b(warned(REALISTIC, 1)[0][0])),
+    Case(retention.build_consent_draft_modal, "hostile at maximum lengths", lambda b: b(warned(WORST, 1)[0][0])),
     Case(checkin_modals.build_stop_modal, "realistic", lambda b: b(checkin(record()), STOP_METADATA)),
     Case(
         checkin_modals.build_stop_modal,

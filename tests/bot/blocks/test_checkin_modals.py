@@ -52,11 +52,17 @@ DRAFT_CLOSE = (
 )
 
 
-def test_draft_for_the_first_check_in_gives_the_promised_feedback() -> None:
+def test_draft_for_the_first_check_in_gives_the_promised_feedback_and_asks_for_consent() -> None:
     assert checkin_modals.draft_text(checkin(record(), step=0), 0, SWEEP) == (
         "Hi Jane,\n\nThank you again for the time you gave us for the Senior Backend Engineer role. "
         "I promised you feedback, so here it is: [what the team liked, and what would make the difference next time]."
-        f"\n\n{DRAFT_CLOSE}"
+        "\n\n"
+        + DRAFT_CLOSE.replace(
+            "\n\nAll the best,",
+            "\n\nSo that we can do that, may we keep your details (name, contact details and notes from our process) "
+            "on file? We only keep them for a limited time unless you agree; a short yes is enough, and you can ask "
+            "us to delete them at any time.\n\nAll the best,",
+        )
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -20,8 +20,10 @@ from bot.ids import (
     HANDOVER_PICK,
     RETRY_DELIVERY,
 )
+from models import Candidate
 from models.ats_queue import WaitingQueue
 from models.handover import Held
+from models.retention import Retention
 from tests.bot.blocks.block_kit import LABELS, VIEW_BLOCKS_MAX, actions_blocks, date_of, mrkdwn_texts
 from tests.bot.blocks.inputs import (
     POLICY,
@@ -109,7 +111,7 @@ def test_home_caps_due_and_upcoming_check_ins_and_counts_all_that_are_due() -> N
     assert view["blocks"][2]["text"]["text"] == "Due now (51)"
     ids = [int(block["block_id"].split(":")[1]) for block in actions_blocks(view["blocks"])]
     assert ids == [*range(1, home.DUE_MAX + 1), *range(52, 52 + home.UPCOMING_MAX)]
-    assert (home.DUE_MAX, home.UPCOMING_MAX) == (10, 8)
+    assert (home.DUE_MAX, home.UPCOMING_MAX, home.ERASING_MAX) == (10, 6, 3)
     assert len(view["blocks"]) <= VIEW_BLOCKS_MAX
 
 
@@ -202,9 +204,12 @@ def test_the_fullest_admin_home_fits_slack_with_nothing_cut() -> None:
         queue=queued(WORST, ats_queue.QUEUE_MAX, stage_name=STAGE_WORST, total=31),
         departed=departures(7),
         outcome=outcome,
+        retention=Retention(),
+        erasing=erasing(WORST, home.ERASING_MAX + 1),
     )
     blocks = view["blocks"]
     assert len(blocks) == VIEW_BLOCKS_MAX
+    assert "To be erased soon" in [block["text"]["text"] for block in blocks if block["type"] == "header"]
     assert blocks[1]["text"]["text"] == outcome
     headers = [block["text"]["text"] for block in blocks if block["type"] == "header"]
     assert headers[-3:] == [
@@ -216,6 +221,40 @@ def test_the_fullest_admin_home_fits_slack_with_nothing_cut() -> None:
     assert [block["accessory"]["value"] for block in blocks[-home.FAILURES_MAX :]] == [
         str(n) for n in range(101, 101 + home.FAILURES_MAX)
     ]
+
+
+def erasing(raw: dict[str, str | None], count: int) -> list[tuple[Candidate, datetime]]:
+    """`count` candidates with stored ids, each to be erased 20 days after SWEEP."""
+    found = []
+    for n in range(count):
+        candidate = record(raw).candidate
+        candidate.id = 500 + n
+        found.append((candidate, SWEEP + timedelta(days=20)))
+    return found
+
+
+def test_erasures_coming_up_show_with_their_three_buttons_and_consent_state_beside_rejections() -> None:
+    coming = erasing(REALISTIC, 2)
+    rejected = record(REALISTIC, at=SWEEP)
+    rejected.candidate.rejections = [rejected]
+    view = home.build_home(rejections=[rejected], now=SWEEP, retention=Retention(), erasing=coming)
+    texts = [block["text"]["text"] for block in view["blocks"] if block["type"] in ("header", "section")]
+    at = texts.index("To be erased soon")
+    name, soon = escape(coming[0][0].name), SWEEP + timedelta(days=20)
+    assert soon.year == SWEEP.year  # so the date is shown without its year
+    assert (
+        texts[at + 1 : at + 3]
+        == [
+            f":hourglass_flowing_sand: *{name}*'s data will be erased on {soon.day} {soon:%B} unless they agree "
+            "to stay on file."
+        ]
+        * 2
+    )
+    buttons = [b for b in actions_blocks(view["blocks"]) if b["block_id"].startswith("retention:")]
+    assert [b["block_id"] for b in buttons] == ["retention:500", "retention:501"]
+    assert [e["text"]["text"] for e in buttons[0]["elements"]] == ["She agreed", "Draft a consent request", "Erase now"]
+    expiry = SWEEP + timedelta(days=180)
+    assert any(f"no consent: erased after {expiry.day} {expiry:%b %Y}" in text for text in texts)
 
 
 def test_a_tab_opened_without_a_click_has_no_outcome_line() -> None:

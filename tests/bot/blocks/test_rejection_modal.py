@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.blocks import (
     rejection_modal,
 )
@@ -23,7 +25,17 @@ from tests.bot.blocks.inputs import TEAM_ID, Json
 # The modal and what comes back from it.
 # ---------------------------------------------------------------------------------------------------------------------
 
-MODAL_ORDER = ("name", "role", "stage", "rating", "email", "linkedin", "tags", "note")  # as the form shows them
+MODAL_ORDER = (
+    "name",
+    "role",
+    "stage",
+    "rating",
+    "email",
+    "linkedin",
+    "tags",
+    "note",
+    "consent",
+)  # as the form shows them
 
 
 def test_modal_inputs_are_exactly_the_fields() -> None:
@@ -55,7 +67,7 @@ def option_of(view: Json, field: str, value: str) -> Json:
     return {"text": option["text"] | {"emoji": True}, "value": option["value"]}
 
 
-def submission(view: Json, rating: Json | None, tags: str | None) -> Json:
+def submission(view: Json, rating: Json | None, tags: str | None, consent: str | None = None) -> Json:
     """The `view` of a realistic view_submission payload for the rejection modal."""
 
     def text(kind: str, value: str | None) -> Json:
@@ -70,6 +82,7 @@ def submission(view: Json, rating: Json | None, tags: str | None) -> Json:
         "linkedin": text("url_text_input", "https://www.linkedin.com/in/zoe-obrien/"),
         "tags": text("plain_text_input", tags),
         "note": text("plain_text_input", "Line one\nLine two <!channel>"),
+        "consent": {FIELD_ACTION: {"type": "datepicker", "selected_date": consent}},
     }
     return {
         **view,
@@ -94,6 +107,7 @@ def test_submitted_values_round_trip_a_view_submission() -> None:
         "linkedin": "https://www.linkedin.com/in/zoe-obrien/",
         "tags": None,
         "note": "Line one\nLine two <!channel>",
+        "consent": None,
     }
     assert list(values) == list(MODAL_ORDER) and set(values) == set(FIELDS)
     assert validate_rejection(values) == RejectionInput(
@@ -109,3 +123,5 @@ def test_submitted_values_round_trip_a_view_submission() -> None:
     chosen = rejection_modal.submitted_values(submission(view, rating=option_of(view, "rating", "4"), tags="a, b"))
     assert (chosen["rating"], chosen["tags"]) == ("4", "a, b")
     assert validate_rejection(chosen).rating == 4
+    agreed = rejection_modal.submitted_values(submission(view, rating=None, tags=None, consent="2026-11-02"))
+    assert validate_rejection(agreed).consent == datetime(2026, 11, 2, 12, tzinfo=UTC)

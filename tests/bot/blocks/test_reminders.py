@@ -18,6 +18,7 @@ from bot.ids import (
     CHECKIN_SNOOZE_MONTH,
     CHECKIN_SNOOZE_WEEK,
     CHECKIN_STOP,
+    CONSENT_AGREED,
     checkin_block_id,
 )
 from tests.bot.blocks.block_kit import LABELS, MESSAGE_BLOCKS_MAX, actions_blocks, date_of
@@ -27,7 +28,7 @@ from tests.bot.blocks.inputs import MINIMAL, POLICY, REALISTIC, SWEEP, WORST, ch
 # Check-ins: the reminder DM, what replaces its buttons, the Home tab's check-ins, and the two modals.
 # ---------------------------------------------------------------------------------------------------------------------
 
-ACTION_IDS = [CHECKIN_DONE, CHECKIN_SNOOZE_WEEK, CHECKIN_SNOOZE_MONTH, CHECKIN_STOP, CHECKIN_DRAFT]
+ACTION_IDS = [CHECKIN_DONE, CONSENT_AGREED, CHECKIN_SNOOZE_WEEK, CHECKIN_SNOOZE_MONTH, CHECKIN_STOP, CHECKIN_DRAFT]
 WHY = {
     0: "thank them, share the feedback you promised, and keep the door open",
     1: "the probation window: more than one new hire in five leaves, so the role may reopen",
@@ -35,7 +36,7 @@ WHY = {
 }
 
 
-def test_each_reminder_item_has_the_five_buttons_carrying_its_check_in_and_step() -> None:
+def test_each_reminder_item_has_the_six_buttons_carrying_its_check_in_and_step() -> None:
     items = many_checkins(REALISTIC, 4)
     assert [item.step for item in items] == [0, 1, 2, 3]
     message = reminders.build_reminder(items, more=0, policy=POLICY, now=SWEEP)
@@ -43,7 +44,7 @@ def test_each_reminder_item_has_the_five_buttons_carrying_its_check_in_and_step(
     assert [block["block_id"] for block in found] == [checkin_block_id(n) for n in (1, 2, 3, 4)]
     assert checkin_block_id(4) == "checkin_actions:4"
     for block, item in zip(found, items, strict=True):
-        assert [element["type"] for element in block["elements"]] == ["button"] * 5
+        assert [element["type"] for element in block["elements"]] == ["button"] * 6
         assert [element["text"] for element in block["elements"]] == [
             {"type": "plain_text", "text": label} for label in LABELS
         ]
@@ -51,8 +52,17 @@ def test_each_reminder_item_has_the_five_buttons_carrying_its_check_in_and_step(
         # A current button expects the row as the sweep leaves it once the message is sent.
         step, due = POLICY.after_send(step=item.step, due_at=item.due_at, now=SWEEP)
         expected = f"{item.id}:{item.step}:{step}:{int(due.timestamp())}"
-        assert [element["value"] for element in block["elements"]] == [expected] * 5
-        assert [element.get("style") for element in block["elements"]] == ["primary", None, None, "danger", None]
+        # She agreed names the candidate and their consent as drawn (none yet): a second click finds it recorded.
+        consent = f"{item.candidate.id}:0"
+        assert [element["value"] for element in block["elements"]] == [expected, consent] + [expected] * 4
+        assert [element.get("style") for element in block["elements"]] == [
+            "primary",
+            None,
+            None,
+            None,
+            "danger",
+            None,
+        ]
 
 
 @pytest.mark.parametrize(("count", "more"), [(1, 0), (2, 5), (MAX_ITEMS - 1, 0), (MAX_ITEMS, 0), (MAX_ITEMS, 84)])
