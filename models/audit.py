@@ -107,8 +107,11 @@ def log_act(
 
 
 def scrub_subject(session: Session, *, candidate_id: int) -> None:
-    """Remove the personal data from a candidate's entries: their erasure keeps what was done, not to whom."""
-    session.execute(update(AuditEntry).where(AuditEntry.candidate_id == candidate_id).values(subject=None))
+    """Remove the personal data from a candidate's entries: their erasure keeps what was done, not to whom. A
+    consent's detail is how the recruiter said it came (free text, which may quote the candidate), so it goes too."""
+    about = AuditEntry.candidate_id == candidate_id
+    session.execute(update(AuditEntry).where(about).values(subject=None))
+    session.execute(update(AuditEntry).where(about, AuditEntry.act == Act.CONSENTED).values(detail=None))
 
 
 def audit_entries(

@@ -290,6 +290,7 @@ def erase_candidate(*, session: Session, candidate: Candidate, now: datetime) ->
     candidate.email = None
     candidate.linkedin_url = None
     candidate.tags = []
+    candidate.consent_how = None  # free text, which may quote them; when and by whom stay
     candidate.erased = True
     candidate.erased_at = now
     for rejection in candidate.rejections:

@@ -24,6 +24,7 @@ from models.checkin import Checkin, ReminderSent, Touchpoint
 from models.records import recorded_by
 from models.recruiter import Recruiter
 from models.rejection import Rejection
+from models.retention_warning import RetentionWarning
 from models.role import Role, RoleAlert, RoleOutreach
 from models.terms import title_phrase
 
@@ -82,6 +83,14 @@ def candidate_export(session: Session, *, candidate: Candidate, now: datetime) -
         "ats_ids": [row(a) for a in ats_ids],
         "ats_stages": _stages(session, team_id=team_id, applications=applications),
         "ats_notices": [{**row(n), "recruiter_user_id": users.get(n.recruiter_id)} for n in notices],
+        "retention_warnings": [
+            {**row(w), "recruiter_user_id": users.get(w.recruiter_id)}
+            for w in session.scalars(
+                select(RetentionWarning)
+                .where(RetentionWarning.team_id == team_id, RetentionWarning.candidate_id == candidate_id)
+                .order_by(RetentionWarning.id)
+            )
+        ],
         "audit_entries": [row(e) for e in reversed(audit_entries(session, team_id=team_id, candidate_id=candidate_id))],
     }
 

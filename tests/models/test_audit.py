@@ -46,6 +46,16 @@ def test_erasure_keeps_the_entries_without_the_personal_data(sessions: sessionma
         for candidate_id in (jane, ada):
             candidate = session.get_one(Candidate, candidate_id)
             log_act(session, act=Act.VIEWED, actor="U0REC", source="button", candidate=candidate, detail="digest")
+        jane_row = session.get_one(Candidate, jane)
+        jane_row.consent_how = "reply from jane@x.io"
+        log_act(
+            session,
+            act=Act.CONSENTED,
+            actor="U0REC",
+            source="button",
+            candidate=jane_row,
+            detail="reply from jane@x.io",
+        )
     with sessions.begin() as session:
         forgotten = forget_candidate(
             session=session, team_id="T0TEST", email="jane@x.io", user_id="U0REC", is_admin=False
@@ -59,8 +69,11 @@ def test_erasure_keeps_the_entries_without_the_personal_data(sessions: sessionma
     assert rows == [
         (jane, "viewed", "U0REC", None, "digest"),
         (ada, "viewed", "U0REC", "Ada Lovelace <ada@x.io>", "digest"),
+        (jane, "consented", "U0REC", None, None),  # how consent came is free text: it may quote them
         (jane, "erased", "U0REC", None, None),  # the erasure itself is logged, without the personal data
     ]
+    with sessions.begin() as session:
+        assert session.get_one(Candidate, jane).consent_how is None
 
 
 def test_0009_adds_and_removes_the_audit_trail_and_columns_keeping_rejections(

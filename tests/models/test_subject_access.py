@@ -16,6 +16,7 @@ from models import Act, Base, Candidate, Checkin, ReminderSent, Role, RoleAlert,
 from models.ats_events import Applied, StageSeen
 from models.audit import log_act
 from models.records import forget_candidate, get_or_create_recruiter
+from models.retention_warning import RetentionWarning
 from models.subject_access import FORMAT, NOT_EXPORTED, candidate_export, find_exportable
 from testkit.data import MONDAY, REC, apply_ats, ats_rejected, reject
 
@@ -36,6 +37,7 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
     "ats_stages": lambda e: e["ats_stages"],
     "ats_notices": lambda e: e["ats_notices"],
     "audit_entries": lambda e: e["audit_entries"],
+    "retention_warnings": lambda e: e["retention_warnings"],
 }
 
 
@@ -90,6 +92,10 @@ def keep_warm(
         session.add(RoleOutreach(team_id=team, role_id=role.id, candidate_id=candidate.id, user_id=user))
         session.add(RoleAlert(team_id=team, role_id=role.id, recruiter_id=recruiter.id, created_at=NOW))
         log_act(session, act=Act.VIEWED, actor=user, source="button", candidate=candidate, detail="digest")
+        expires = MONDAY + timedelta(days=180)
+        session.add(
+            RetentionWarning(team_id=team, candidate_id=candidate.id, recruiter_id=recruiter.id, expires_at=expires)
+        )
         return candidate.id
 
 
