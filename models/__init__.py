@@ -11,6 +11,7 @@ from models.match_terms import MatchTerm, MatchTermCount
 from models.recruiter import Recruiter
 from models.rejection import STAGES, Rejection
 from models.role import Role, RoleAlert, RoleOutreach, RoleStatus
+from models.workspace import Workspace
 
 __all__ = [
     "ERASED_NAME",
@@ -40,5 +41,6 @@ __all__ = [
     "StopReason",
     "Touchpoint",
     "UTCDateTime",
+    "Workspace",
     "utcnow",
 ]
