@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from logging import Logger
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_bolt.oauth import OAuthFlow
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +18,9 @@ from bot.access import Access
 from bot.config import Settings
 from bot.listeners import register_listeners
 from bot.services import CONTEXT_KEY, DeliverReopenAlerts, ImportCandidates, Services
+from models.installs import workspace_admins
+
+NOT_INSTALLED = "Keepwarm is not installed in this workspace: ask whoever runs Keepwarm for its install link."
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -38,11 +43,23 @@ def create_app(
     deliver_reopen_alerts: DeliverReopenAlerts,
     import_candidates: ImportCandidates,
     client: WebClient | None = None,
+    oauth_flow: OAuthFlow | None = None,
 ) -> App:
-    """The Bolt app with every listener bound; it checks the bot token with auth.test as it starts."""
+    """The Bolt app with every listener bound; with one bot token it checks the token with auth.test as it starts.
+
+    With `oauth_flow` (multi-workspace mode) every request is authorised with its own workspace's token from the
+    flow's installation store, and a request from a workspace without an installation is refused before any
+    listener runs.
+    """
     client = client or make_client(settings)
     # bot.web checks every HTTP request's signature before Bolt sees it (Socket Mode needs none), so Bolt need not.
-    app = App(client=client, signing_secret=settings.slack_signing_secret, request_verification_enabled=False)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        request_verification_enabled=False,
+        oauth_flow=oauth_flow,
+        user_facing_authorize_error_message=NOT_INSTALLED,
+    )
     deps = Services(
         settings=settings,
         sessions=sessions,
@@ -53,7 +70,7 @@ def create_app(
 
     @app.middleware
     def provide_services(context: BoltContext, next: Callable[[], Any]) -> Any:
-        context[CONTEXT_KEY] = deps
+        context[CONTEXT_KEY] = deps if oauth_flow is None else for_workspace(deps, context)
         return next()
 
     @app.error
@@ -63,3 +80,14 @@ def create_app(
 
     register_listeners(app)
     return app
+
+
+def for_workspace(deps: Services, context: BoltContext) -> Services:
+    """Multi-workspace mode: the request's workspace's admins, asked of Slack with its own token."""
+    team_id = context.team_id or ""
+
+    def admins() -> frozenset[str]:
+        with deps.sessions() as session:
+            return workspace_admins(session, team_id)
+
+    return replace(deps, access=Access(deps.settings, context.client, admins=admins))

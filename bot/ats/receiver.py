@@ -26,6 +26,7 @@ from bot.wsgi_io import json_answer, raw_body
 from models.ats_delivery import Ats
 from models.ats_inbox import store_delivery
 from models.base import utcnow
+from models.installs import TEAM_ID, installed
 
 PATH_PREFIX = "/ats/"
 logger = logging.getLogger("keepwarm.ats")
@@ -48,9 +49,10 @@ def switched_on(secrets: AtsSecrets) -> dict[Ats, Reader]:
 
 
 class AtsReceiver:
-    """The WSGI application behind `/ats/<name>`, for the workspace the bot token belongs to."""
+    """The WSGI application behind `/ats/<name>`, for the workspace the bot token belongs to; in multi-workspace mode
+    (`team_id` None) behind `/ats/<name>/T…`, for that workspace if it is installed."""
 
-    def __init__(self, secrets: AtsSecrets, *, sessions: sessionmaker[Session], team_id: str) -> None:
+    def __init__(self, secrets: AtsSecrets, *, sessions: sessionmaker[Session], team_id: str | None) -> None:
         self.readers = switched_on(secrets)
         self.sessions = sessions
         self.team_id = team_id
@@ -58,12 +60,18 @@ class AtsReceiver:
     @property
     def paths(self) -> list[str]:
         """The receivers switched on, as paths."""
-        return [PATH_PREFIX + ats.value for ats in self.readers]
+        suffix = "" if self.team_id is not None else "/T…"
+        return [PATH_PREFIX + ats.value + suffix for ats in self.readers]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        name = environ.get("PATH_INFO", "").removeprefix(PATH_PREFIX)
+        name, _, team_id = environ.get("PATH_INFO", "").removeprefix(PATH_PREFIX).partition("/")
         source = next((ats for ats in self.readers if ats.value == name), None)
-        if source is None:
+        try:
+            team = self._team(team_id)
+        except SQLAlchemyError:
+            logger.exception("could not look workspace %s up; the ATS will retry", team_id)
+            return json_answer(start_response, 503, {"ok": False, "error": "not stored, retry later"})
+        if source is None or team is None:
             return json_answer(start_response, 404, {"ok": False, "error": "not_found"})
         if environ.get("REQUEST_METHOD") != "POST":
             return json_answer(start_response, 405, {"ok": False, "error": "use POST"}, [("Allow", "POST")])
@@ -80,7 +88,7 @@ class AtsReceiver:
             with self.sessions.begin() as session:
                 new = store_delivery(
                     session=session,
-                    team_id=self.team_id,
+                    team_id=team,
                     source=source,
                     delivery_key=delivery.key,
                     event=delivery.event,
@@ -92,10 +100,22 @@ class AtsReceiver:
             return json_answer(start_response, 503, {"ok": False, "error": "not stored, retry later"})
         return json_answer(start_response, 200, {"ok": True, "kept": True, "duplicate": not new})
 
+    def _team(self, named: str) -> str | None:
+        """The workspace a delivery is for: the bot token's (the URL names none), or in multi-workspace mode the one
+        the URL names if it installed Keepwarm and has not uninstalled it; None answers the 404 of a wrong path."""
+        if self.team_id is not None:
+            return None if named else self.team_id
+        if not TEAM_ID.fullmatch(named):
+            return None
+        with self.sessions() as session:
+            return named if installed(session, named) else None
+
 
 def receiver_for(settings: Settings, *, sessions: sessionmaker[Session], client: WebClient) -> AtsReceiver | None:
     """The receivers the settings switch on, for the bot token's workspace (asked of Slack once, at start-up, so
-    never on a delivery's path); None when no ATS secret is set."""
+    never on a delivery's path), or for the workspace each URL names in multi-workspace mode; None when no ATS
+    secret is set."""
     if not settings.ats.any:
         return None
-    return AtsReceiver(settings.ats, sessions=sessions, team_id=str(client.auth_test()["team_id"]))
+    team_id = None if settings.multi_workspace else str(client.auth_test()["team_id"])
+    return AtsReceiver(settings.ats, sessions=sessions, team_id=team_id)

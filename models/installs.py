@@ -1,0 +1,41 @@
+"""The workspaces that installed Keepwarm (multi-workspace mode), and who administers each."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.workspace import Workspace
+
+TEAM_ID = re.compile(r"T[A-Z0-9]{2,31}")
+
+
+def record_install(session: Session, *, team_id: str, installer: str, now: datetime | None = None) -> Workspace:
+    """A first install makes the installer the workspace's first admin; a reinstall (within the grace period after
+    an uninstall, or a re-authorisation) keeps the workspace, its admins and its data as they were."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        workspace = Workspace(team_id=team_id, installed_by=installer, admin_user_ids=installer)
+        workspace.installed_at = now or utcnow()
+        session.add(workspace)
+        return workspace
+    workspace.uninstalled_at = None
+    return workspace
+
+
+def workspace_admins(session: Session, team_id: str) -> frozenset[str]:
+    """The admins of an installed workspace; none for a workspace Keepwarm does not know."""
+    listed = session.scalar(select(Workspace.admin_user_ids).where(Workspace.team_id == team_id))
+    return frozenset(part for part in (listed or "").split(",") if part)
+
+
+def installed(session: Session, team_id: str) -> bool:
+    """The workspace installed Keepwarm and has not uninstalled it since."""
+    found = session.scalar(
+        select(Workspace.team_id).where(Workspace.team_id == team_id, Workspace.uninstalled_at.is_(None))
+    )
+    return found is not None
