@@ -58,6 +58,9 @@ def create_app(
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=False,
         oauth_flow=oauth_flow,
+        # Given to the app too, Bolt builds its authorize on the app's client, so a token refreshed during a request
+        # is refreshed at SLACK_API_URL; the flow's own authorize would call slack.com whatever SLACK_API_URL says.
+        installation_store=None if oauth_flow is None else oauth_flow.settings.installation_store,
         user_facing_authorize_error_message=NOT_INSTALLED,
     )
     deps = Services(

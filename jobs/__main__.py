@@ -33,8 +33,10 @@ from jobs.import_roles import BoardError, import_roles
 from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
 from jobs.workspace import WorkspaceUnknown, bot_workspace, check_team
+from jobs.workspaces import WorkspaceClient, for_each_workspace
 from models.base import utcnow
 from models.db import make_session_factory, one_line
+from models.installs import delete_abandoned_states
 
 
 def instant(raw: str) -> datetime:
@@ -99,29 +101,32 @@ def main(argv: list[str]) -> int:
         return run_import_candidates(args, sessions=sessions, client=client, settings=settings)
     try:
         if args.command == "import-roles":
-            report: Report = import_roles(
-                sessions=sessions,
-                client=client,
-                board=args.board,
-                source=args.source,
-                team_id=args.team,
-                now=utcnow(),
-                dry_run=args.dry_run,
-            )
-        elif args.job == "ats-inbox":
-            report = Inbox.for_settings(settings, client).run(sessions=sessions, now=args.now or utcnow())
-        elif args.job == "digest":
-            report = run_digest(
-                sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
-            )
-        elif args.job == "notices":
-            report = run_notices(
-                sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
-            )
+            reports: list[tuple[str | None, Report]] = [
+                (
+                    None,
+                    import_roles(
+                        sessions=sessions,
+                        client=client,
+                        board=args.board,
+                        source=args.source,
+                        team_id=args.team,
+                        now=utcnow(),
+                        dry_run=args.dry_run,
+                    ),
+                )
+            ]
         else:
-            report = run_reminders(
-                sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
+            now = args.now or utcnow()
+            reports = for_each_workspace(
+                settings,
+                sessions,
+                lambda workspace: (workspace.team_id, one_run(args, workspace, sessions=sessions, settings=settings)),
+                what=f"the {args.job} run",
+                client=client,
             )
+            if args.job == "reminders" and settings.multi_workspace and not args.dry_run:
+                with sessions.begin() as session:
+                    delete_abandoned_states(session, now=now)
     except BoardError as error:
         print(f"keepwarm: {error}", file=sys.stderr)
         return 1
@@ -129,10 +134,30 @@ def main(argv: list[str]) -> int:
         what = "the role import" if args.command == "import-roles" else f"the {args.job} run"
         print(f"keepwarm: {what} could not run: {one_line(error)}", file=sys.stderr)
         return 1
-    for line in report.lines:
-        print(line)
-    print(f"{'dry run: ' if args.dry_run else ''}{report.summary()}")
+    for team_id, report in reports:
+        for line in report.lines:
+            print(line)
+        workspace = f"{team_id}: " if team_id else ""
+        print(f"{workspace}{'dry run: ' if args.dry_run else ''}{report.summary()}")
     return 0
+
+
+def one_run(
+    args: argparse.Namespace, workspace: WorkspaceClient, *, sessions: sessionmaker[Session], settings: Settings
+) -> Report:
+    """One job for one workspace, with its token."""
+    client, team_id, now = workspace.client, workspace.team_id, args.now or utcnow()
+    if args.job == "ats-inbox":
+        return Inbox.for_settings(settings, client).run(sessions=sessions, now=now, team_id=team_id)
+    if args.job == "digest":
+        return run_digest(sessions=sessions, client=client, settings=settings, now=now, dry_run=args.dry_run)
+    if args.job == "notices":
+        return run_notices(
+            sessions=sessions, client=client, settings=settings, now=now, dry_run=args.dry_run, team_id=team_id
+        )
+    return run_reminders(
+        sessions=sessions, client=client, settings=settings, now=now, dry_run=args.dry_run, team_id=team_id
+    )
 
 
 def run_import_candidates(

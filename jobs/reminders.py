@@ -24,7 +24,7 @@ from bot.blocks.reminders import MAX_ITEMS, build_reminder
 from bot.config import Settings
 from bot.ids import REMINDER_METADATA_TYPE
 from jobs.daily_cap import allowance
-from jobs.delivery import Claims, RunReport, in_working_hours, run_clock, to_each_recruiter
+from jobs.delivery import Claims, RunReport, in_working_hours, of_team, run_clock, to_each_recruiter
 from jobs.slack_errors import Failure, Outcome
 from models import STAGES, Candidate, Checkin, CheckinStatus, Recruiter, Rejection, ReminderSent
 from models.policy import Policy
@@ -87,17 +87,30 @@ def _refused(failure: Failure, now: datetime) -> Mapping[str, object]:
 
 
 def run_reminders(
-    *, sessions: sessionmaker[Session], client: WebClient, settings: Settings, now: datetime, dry_run: bool = False
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    settings: Settings,
+    now: datetime,
+    dry_run: bool = False,
+    team_id: str | None = None,
 ) -> SweepReport:
-    """One sweep. Database errors propagate (the sweep could not run); one recruiter's failure never stops others."""
+    """One sweep (of one workspace's check-ins with `team_id`, in multi-workspace mode, where `client` has that
+    workspace's token). Database errors propagate (the sweep could not run); one recruiter's failure never stops
+    others."""
     report = SweepReport()
     clock = run_clock(now)
     reminders = _claims(settings.policy)
     if not dry_run:
         dms = select(Checkin.claim_token, Recruiter.user_id, Recruiter.dm_channel).join(Checkin.recruiter)
+        dms = dms.where(of_team(Checkin.team_id, team_id))
         reminders.settle(sessions=sessions, client=client, claims=dms, now=now, report=report)
     with sessions.begin() as session:
-        recruiter_ids = sorted(session.scalars(select(Checkin.recruiter_id).where(eligible(now)).distinct()).all())
+        recruiter_ids = sorted(
+            session.scalars(
+                select(Checkin.recruiter_id).where(eligible(now), of_team(Checkin.team_id, team_id)).distinct()
+            ).all()
+        )
     to_each_recruiter(
         recruiter_ids,
         lambda recruiter_id: deliver(

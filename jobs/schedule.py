@@ -18,8 +18,10 @@ from jobs.ats_notices import run_notices
 from jobs.digest import run_digest
 from jobs.reminders import run_reminders
 from jobs.role_alerts import deliver_role_alerts
+from jobs.workspaces import WorkspaceClient, for_each_workspace
 from models.base import utcnow
 from models.db import one_line
+from models.installs import delete_abandoned_states
 
 # A digest whose time passed less than this ago while the clock was down still goes out when it starts.
 DIGEST_GRACE = timedelta(hours=1)
@@ -36,15 +38,20 @@ def add_jobs(
     waited for a recruiter's working hours, then the ATS notices recruiters have due, those the inbox just made
     among them.
     """
-    inbox = Inbox.for_settings(settings, client)
 
     def sweep() -> None:
         """A database that does not answer costs this run only: one warning line, and the next run tries again."""
         try:
-            inbox.run(sessions=sessions, now=utcnow())
-            run_reminders(sessions=sessions, client=client, settings=settings, now=utcnow())
-            deliver_role_alerts(sessions=sessions, client=client, settings=settings, now=utcnow())
-            run_notices(sessions=sessions, client=client, settings=settings, now=utcnow())
+            for_each_workspace(
+                settings,
+                sessions,
+                lambda workspace: sweep_workspace(settings, sessions, workspace),
+                what="the reminder sweep",
+                client=client,
+            )
+            if settings.multi_workspace:
+                with sessions.begin() as session:
+                    delete_abandoned_states(session, now=utcnow())
         except SQLAlchemyError as error:
             logger.warning(
                 "reminder sweep could not run: the database did not answer (%s); next try in %s minute(s)",
@@ -63,6 +70,15 @@ def add_jobs(
     )
     logger.info("reminder sweep scheduled every %s minutes", settings.sweep_minutes)
     add_digest(scheduler, settings=settings, sessions=sessions, client=client, now=utcnow())
+
+
+def sweep_workspace(settings: Settings, sessions: sessionmaker[Session], workspace: WorkspaceClient) -> None:
+    """One workspace's sweep, with its token: the ATS inbox, then reminders, reopen alerts and ATS notices."""
+    client, team_id = workspace.client, workspace.team_id
+    Inbox.for_settings(settings, client).run(sessions=sessions, now=utcnow(), team_id=team_id)
+    run_reminders(sessions=sessions, client=client, settings=settings, now=utcnow(), team_id=team_id)
+    deliver_role_alerts(sessions=sessions, client=client, settings=settings, now=utcnow(), team_id=team_id)
+    run_notices(sessions=sessions, client=client, settings=settings, now=utcnow(), team_id=team_id)
 
 
 def add_digest(
@@ -88,7 +104,15 @@ def add_digest(
         after that its roles wait for the next digest, as they would have anyway."""
         started = first_try or utcnow()
         try:
-            run_digest(sessions=sessions, client=client, settings=settings, now=utcnow())
+            for_each_workspace(
+                settings,
+                sessions,
+                lambda workspace: run_digest(
+                    sessions=sessions, client=workspace.client, settings=settings, now=utcnow()
+                ),
+                what="the digest",
+                client=client,
+            )
         except SQLAlchemyError as error:
             retry_at = utcnow() + timedelta(minutes=settings.sweep_minutes)
             if retry_at - started > DIGEST_GRACE:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.workspace import Workspace
+from models.workspace import OAUTH_STATES, Workspace
 
 TEAM_ID = re.compile(r"T[A-Z0-9]{2,31}")
 
@@ -39,3 +39,10 @@ def installed(session: Session, team_id: str) -> bool:
         select(Workspace.team_id).where(Workspace.team_id == team_id, Workspace.uninstalled_at.is_(None))
     )
     return found is not None
+
+
+def delete_abandoned_states(session: Session, *, now: datetime) -> int:
+    """OAuth states whose install was never finished: slack_sdk's state store deletes a state only when it is used.
+    Its expiry is stored as naive UTC."""
+    expired = OAUTH_STATES.c.expire_at < now.astimezone(UTC).replace(tzinfo=None)
+    return session.execute(delete(OAUTH_STATES).where(expired)).rowcount
