@@ -1,5 +1,6 @@
-"""`python -m jobs`: the clock process. `python -m jobs run reminders|digest|notices|ats-inbox [--now ISO]
-[--dry-run]`: one run (the ATS inbox has no dry run: processing it is what it does).
+"""`python -m jobs`: the clock process. `python -m jobs run reminders|digest|notices|ats-inbox|uninstalls
+[--now ISO] [--dry-run]`: one run (the ATS inbox has no dry run: processing it is what it does; `uninstalls` erases
+the data of workspaces uninstalled longer than UNINSTALL_GRACE_DAYS ago).
 
 `python -m jobs import-roles greenhouse|lever <board token or JSON file>`: bring a job board's open roles in.
 
@@ -32,6 +33,7 @@ from jobs.import_candidates import import_candidates
 from jobs.import_roles import BoardError, import_roles
 from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
+from jobs.uninstalls import erase_uninstalled
 from jobs.workspace import WorkspaceUnknown, bot_workspace, check_team
 from jobs.workspaces import WorkspaceClient, for_each_workspace
 from models.base import utcnow
@@ -60,7 +62,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m jobs", description="Keepwarm's scheduled jobs.")
     commands = main.add_subparsers(dest="command")
     run = commands.add_parser("run", help="run one job now and exit")
-    run.add_argument("job", choices=["reminders", "digest", "notices", "ats-inbox"])
+    run.add_argument("job", choices=["reminders", "digest", "notices", "ats-inbox", "uninstalls"])
     run.add_argument("--now", type=instant, help="run as of this instant (due dates, working hours, new roles)")
     run.add_argument("--dry-run", action="store_true", help="print what would be sent; send and change nothing")
     board = commands.add_parser("import-roles", help="import the open roles of a public job board, then exit")
@@ -115,6 +117,9 @@ def main(argv: list[str]) -> int:
                     ),
                 )
             ]
+        elif args.job == "uninstalls":
+            now = args.now or utcnow()
+            reports = [(None, erase_uninstalled(sessions=sessions, settings=settings, now=now, dry_run=args.dry_run))]
         else:
             now = args.now or utcnow()
             reports = for_each_workspace(

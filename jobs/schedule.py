@@ -18,6 +18,7 @@ from jobs.ats_notices import run_notices
 from jobs.digest import run_digest
 from jobs.reminders import run_reminders
 from jobs.role_alerts import deliver_role_alerts
+from jobs.uninstalls import erase_uninstalled
 from jobs.workspaces import WorkspaceClient, for_each_workspace
 from models.base import utcnow
 from models.db import one_line
@@ -52,6 +53,7 @@ def add_jobs(
             if settings.multi_workspace:
                 with sessions.begin() as session:
                     delete_abandoned_states(session, now=utcnow())
+                erase_uninstalled(sessions=sessions, settings=settings, now=utcnow())
         except SQLAlchemyError as error:
             logger.warning(
                 "reminder sweep could not run: the database did not answer (%s); next try in %s minute(s)",

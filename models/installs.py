@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models.base import utcnow
+from models.base import Base, utcnow
 from models.workspace import OAUTH_STATES, Workspace
 
 TEAM_ID = re.compile(r"T[A-Z0-9]{2,31}")
@@ -46,3 +46,30 @@ def delete_abandoned_states(session: Session, *, now: datetime) -> int:
     Its expiry is stored as naive UTC."""
     expired = OAUTH_STATES.c.expire_at < now.astimezone(UTC).replace(tzinfo=None)
     return session.execute(delete(OAUTH_STATES).where(expired)).rowcount
+
+
+def mark_uninstalled(session: Session, *, team_id: str, now: datetime) -> None:
+    """From now on no work is done for the workspace; its data waits for the grace period, then is erased."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is not None and workspace.uninstalled_at is None:
+        workspace.uninstalled_at = now
+
+
+def erase_workspace(session: Session, team_id: str) -> dict[str, int]:
+    """Delete every row of the workspace, in every table (the audit trail, its installation and the workspace row
+    included), children before parents; returns the rows deleted per table that had any."""
+    erased: dict[str, int] = {}
+    for table in reversed(Base.metadata.sorted_tables):
+        if "team_id" in table.c:
+            count = session.execute(delete(table).where(table.c.team_id == team_id)).rowcount
+            if count:
+                erased[table.name] = count
+    return erased
+
+
+def past_grace(session: Session, *, now: datetime, grace: timedelta) -> list[str]:
+    """Workspaces uninstalled longer ago than the grace period, whose data is due for erasure."""
+    query = select(Workspace.team_id).where(
+        Workspace.uninstalled_at.is_not(None), Workspace.uninstalled_at <= now - grace
+    )
+    return sorted(session.scalars(query))

@@ -3,7 +3,9 @@
 from slack_bolt import App
 
 from bot.listeners.events.app_home_opened import handle_app_home_opened
+from bot.listeners.events.uninstalled import register_uninstall
 
 
 def register(app: App) -> None:
     app.event("app_home_opened")(handle_app_home_opened)
+    register_uninstall(app)
