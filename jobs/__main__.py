@@ -35,7 +35,7 @@ from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
 from jobs.uninstalls import erase_uninstalled
 from jobs.workspace import WorkspaceUnknown, bot_workspace, check_team
-from jobs.workspaces import WorkspaceClient, for_each_workspace
+from jobs.workspaces import WorkspaceClient, for_each_workspace, one_workspace
 from models.base import utcnow
 from models.db import make_session_factory, one_line
 from models.installs import delete_abandoned_states
@@ -99,6 +99,13 @@ def main(argv: list[str]) -> int:
         add_jobs(scheduler, settings=settings, sessions=sessions, client=client)
         scheduler.start()
         return 0
+    if settings.multi_workspace and args.command in ("import-candidates", "import-roles"):
+        try:
+            chosen = one_workspace(settings, sessions, args.team)
+        except WorkspaceUnknown as error:
+            print(f"keepwarm: {error}", file=sys.stderr)
+            return 1
+        client, settings = chosen.client, chosen.settings
     if args.command == "import-candidates":
         return run_import_candidates(args, sessions=sessions, client=client, settings=settings)
     try:
@@ -125,7 +132,7 @@ def main(argv: list[str]) -> int:
             reports = for_each_workspace(
                 settings,
                 sessions,
-                lambda workspace: (workspace.team_id, one_run(args, workspace, sessions=sessions, settings=settings)),
+                lambda workspace: (workspace.team_id, one_run(args, workspace, sessions=sessions)),
                 what=f"the {args.job} run",
                 client=client,
             )
@@ -147,11 +154,9 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def one_run(
-    args: argparse.Namespace, workspace: WorkspaceClient, *, sessions: sessionmaker[Session], settings: Settings
-) -> Report:
-    """One job for one workspace, with its token."""
-    client, team_id, now = workspace.client, workspace.team_id, args.now or utcnow()
+def one_run(args: argparse.Namespace, workspace: WorkspaceClient, *, sessions: sessionmaker[Session]) -> Report:
+    """One job for one workspace, with its token and settings."""
+    client, team_id, settings, now = workspace.client, workspace.team_id, workspace.settings, args.now or utcnow()
     if args.job == "ats-inbox":
         return Inbox.for_settings(settings, client).run(sessions=sessions, now=now, team_id=team_id)
     if args.job == "digest":

@@ -46,7 +46,7 @@ def add_jobs(
             for_each_workspace(
                 settings,
                 sessions,
-                lambda workspace: sweep_workspace(settings, sessions, workspace),
+                lambda workspace: sweep_workspace(sessions, workspace),
                 what="the reminder sweep",
                 client=client,
             )
@@ -74,9 +74,9 @@ def add_jobs(
     add_digest(scheduler, settings=settings, sessions=sessions, client=client, now=utcnow())
 
 
-def sweep_workspace(settings: Settings, sessions: sessionmaker[Session], workspace: WorkspaceClient) -> None:
+def sweep_workspace(sessions: sessionmaker[Session], workspace: WorkspaceClient) -> None:
     """One workspace's sweep, with its token: the ATS inbox, then reminders, reopen alerts and ATS notices."""
-    client, team_id = workspace.client, workspace.team_id
+    client, team_id, settings = workspace.client, workspace.team_id, workspace.settings
     Inbox.for_settings(settings, client).run(sessions=sessions, now=utcnow(), team_id=team_id)
     run_reminders(sessions=sessions, client=client, settings=settings, now=utcnow(), team_id=team_id)
     deliver_role_alerts(sessions=sessions, client=client, settings=settings, now=utcnow(), team_id=team_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from slack_sdk import WebClient
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import make_client
 from bot.config import Settings
 from bot.oauth import installation_store
+from jobs.workspace import WorkspaceUnknown, check_team
 from models.db import one_line
 from models.workspace import Workspace
 
@@ -31,11 +32,12 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class WorkspaceClient:
-    """One workspace's share of a run: its team id (None for the single workspace of SLACK_BOT_TOKEN) and a client
-    with its token."""
+    """One workspace's share of a run: its team id (None for the single workspace of SLACK_BOT_TOKEN), a client
+    with its token, and the settings to run with (in multi-workspace mode, the workspace's own admins)."""
 
     team_id: str | None
     client: WebClient
+    settings: Settings
 
 
 def workspaces(
@@ -45,15 +47,16 @@ def workspaces(
     could not is logged and skipped, so it never keeps the others waiting."""
     oauth = settings.oauth
     if oauth is None:
-        yield WorkspaceClient(None, client or make_client(settings))
+        yield WorkspaceClient(None, client or make_client(settings), settings)
         return
     engine: Engine = sessions.kw["bind"]
     store = installation_store(oauth, engine)
     refresher = WebClient(base_url=settings.slack_api_url)
     rotator = TokenRotator(client_id=oauth.client_id, client_secret=oauth.client_secret, client=refresher)
     with sessions() as session:
-        teams = session.scalars(select(Workspace.team_id).where(Workspace.uninstalled_at.is_(None))).all()
-    for team_id in sorted(teams):
+        installed = session.scalars(select(Workspace).where(Workspace.uninstalled_at.is_(None))).all()
+        admins = {workspace.team_id: workspace.admins for workspace in installed}
+    for team_id in sorted(admins):
         try:
             installation = store.find_installation(enterprise_id=None, team_id=team_id)
             if installation is None or installation.bot_token is None:
@@ -69,7 +72,8 @@ def workspaces(
         except (SlackApiError, SlackClientError, OSError, SQLAlchemyError) as error:
             logger.warning("workspace %s skipped this run: its token could not be had (%s)", team_id, one_line(error))
             continue
-        yield WorkspaceClient(team_id, WebClient(token=installation.bot_token, base_url=settings.slack_api_url))
+        own = WebClient(token=installation.bot_token, base_url=settings.slack_api_url)
+        yield WorkspaceClient(team_id, own, replace(settings, admin_user_ids=admins[team_id]))
 
 
 def for_each_workspace(
@@ -94,3 +98,13 @@ def for_each_workspace(
         except Exception:
             logger.exception("%s failed for workspace %s; the other workspaces go on", what, workspace.team_id)
     return results
+
+
+def one_workspace(settings: Settings, sessions: sessionmaker[Session], team_id: str | None) -> WorkspaceClient:
+    """The installed workspace a one-off import names with --team (multi-workspace mode), with its token."""
+    if team_id is None:
+        raise WorkspaceUnknown("in multi-workspace mode, pass --team T… to name the installed workspace")
+    found = next((w for w in workspaces(settings, sessions) if w.team_id == check_team(team_id)), None)
+    if found is None:
+        raise WorkspaceUnknown(f"workspace {team_id} has not installed Keepwarm, or its token could not be had")
+    return found

@@ -16,15 +16,16 @@ from sqlalchemy import func, select
 from bot.app import NOT_INSTALLED
 from jobs.reminders import run_reminders
 from jobs.workspaces import for_each_workspace
-from models import Base, Candidate, Workspace
+from models import AtsDelivery, Base, Candidate, Workspace
 from models.base import utcnow
 from models.workspace import BOTS, INSTALLATIONS
+from testkit.ats import SECRETS_ENV, fixture, greenhouse_headers
 from testkit.data import MONDAY, reject
 from testkit.fakeslack import FakeSlack
 from testkit.installs import OAUTH_ENV, install, register
 from testkit.processes import cli_env
 from testkit.running import RunningApp
-from testkit.slack_http import event_body, post_signed, slash_command_body
+from testkit.slack_http import event_body, post, post_signed, slash_command_body
 
 DUE = MONDAY + timedelta(days=14)
 TEAMS = {"T0ONE": ("U0ONEADM", "U0ONEREC"), "T0TWO": ("U0TWOADM", "U0TWOREC")}
@@ -173,3 +174,24 @@ def test_a_reinstall_within_the_grace_period_keeps_the_data(
     assert names == ["Candidate of T0ONE"]
     sweep(two)
     assert len(fake_slack.messages("DU0ONEREC")) == 1  # its work goes on with the new token
+
+
+@pytest.fixture
+def with_greenhouse(app_env: dict[str, str]) -> None:
+    app_env.update(SECRETS_ENV)
+
+
+@pytest.mark.usefixtures("with_greenhouse")
+def test_ats_webhooks_name_their_workspace_and_stop_at_its_uninstall(two: RunningApp, fake_slack: FakeSlack) -> None:
+    body = fixture("greenhouse", "reject_candidate")
+    assert post(two.url + "/ats/greenhouse", body, greenhouse_headers(body, event_id="gh-0")).status == 404
+    assert post(two.url + "/ats/greenhouse/T0NONE", body, greenhouse_headers(body, event_id="gh-1")).status == 404
+    kept = post(two.url + "/ats/greenhouse/T0ONE", body, greenhouse_headers(body, event_id="gh-2"))
+    assert (kept.status, kept.json()["kept"]) == (200, True)
+    with two.sessions() as session:
+        assert session.scalars(select(AtsDelivery.team_id)).all() == ["T0ONE"]
+
+    uninstall(two, fake_slack, "T0ONE")
+    after = post(two.url + "/ats/greenhouse/T0ONE", body, greenhouse_headers(body, event_id="gh-3"))
+    assert after.status == 404  # no import after the event
+    assert post(two.url + "/ats/greenhouse/T0TWO", body, greenhouse_headers(body, event_id="gh-4")).status == 200

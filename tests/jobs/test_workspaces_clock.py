@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from jobs.reminders import run_reminders
 from jobs.workspaces import for_each_workspace
+from models import Candidate
 from models.base import utcnow
 from models.workspace import INSTALLATIONS, OAUTH_STATES
 from testkit.data import MONDAY, reject
@@ -132,3 +133,31 @@ def test_the_sweep_deletes_abandoned_oauth_states(
 
     assert sweep_at(utcnow()) == 1  # an install in progress keeps its state
     assert sweep_at(utcnow() + timedelta(minutes=11)) == 0  # past its ten minutes, it is abandoned
+
+
+def test_an_import_names_its_installed_workspace_and_uses_its_token(
+    running: RunningApp, fake_slack: FakeSlack, database_url: str, tmp_path: Path
+) -> None:
+    install_both(fake_slack, running)
+    fake_slack.set_user("U0ONEREC", team="T0ONE", email="ana@acme.example")
+    env = {**cli_env(database_url, fake_slack), **OAUTH_ENV}
+    csv = Path(__file__).parents[1] / "data" / "imports" / "silver_medalists.csv"
+
+    def import_with(*team: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "jobs", "import-candidates", str(csv), "--skip-invalid", *team]
+        return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+    unnamed = import_with()
+    assert (unnamed.returncode, unnamed.stderr.splitlines()[-1]) == (
+        1,
+        "keepwarm: in multi-workspace mode, pass --team T… to name the installed workspace",
+    )
+    stranger = import_with("--team", "T0NONE")
+    assert stranger.returncode == 1 and "T0NONE has not installed Keepwarm" in stranger.stderr
+    done = import_with("--team", "T0ONE")
+    assert done.returncode == 0, done.stderr
+    lookups = fake_slack.calls_to("users.lookupByEmail")
+    assert lookups and {(c.team, bearer(c)) for c in lookups} == {("T0ONE", tokens(running)["T0ONE"])}
+    with running.sessions() as session:
+        teams = session.execute(select(Candidate.team_id, func.count()).group_by(Candidate.team_id)).tuples().all()
+    assert dict(teams)["T0ONE"] > 1 and dict(teams)["T0TWO"] == 1
