@@ -12,13 +12,15 @@ from slack_bolt import App, BoltContext
 from slack_bolt.oauth import OAuthFlow
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.access import Access
 from bot.config import Settings
 from bot.listeners import register_listeners
 from bot.services import CONTEXT_KEY, DeliverReopenAlerts, ImportCandidates, Services
-from models.installs import workspace_admins
+from bot.workspace_settings import effective
+from models.installs import workspace_admins, workspace_overrides
 
 NOT_INSTALLED = "Keepwarm is not installed in this workspace: ask whoever runs Keepwarm for its install link."
 
@@ -86,11 +88,20 @@ def create_app(
 
 
 def for_workspace(deps: Services, context: BoltContext) -> Services:
-    """Multi-workspace mode: the request's workspace's admins, asked of Slack with its own token."""
+    """Multi-workspace mode: the request's workspace's settings and admins, Slack asked with its own token.
+
+    A database that does not answer here leaves the environment's settings and asks for the admins again when
+    needed: the handler then meets the database itself and says so as it always does."""
     team_id = context.team_id or ""
-
-    def admins() -> frozenset[str]:
+    try:
         with deps.sessions() as session:
-            return workspace_admins(session, team_id)
+            admins, overrides = workspace_overrides(session, team_id)
+    except SQLAlchemyError:
 
-    return replace(deps, access=Access(deps.settings, context.client, admins=admins))
+        def admins_later() -> frozenset[str]:
+            with deps.sessions() as session:
+                return workspace_admins(session, team_id)
+
+        return replace(deps, access=Access(deps.settings, context.client, admins=admins_later))
+    settings = effective(deps.settings, admins, overrides)
+    return replace(deps, settings=settings, access=Access(settings, context.client))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -103,6 +103,8 @@ class Settings:
     ashby_api: ApiAccess
     oauth: OAuthApp | None = None
     uninstall_grace_days: int = 30
+    # The environment these were read from: a workspace's own settings are read again over it (with_overrides).
+    env: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def multi_workspace(self) -> bool:
@@ -157,7 +159,17 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         ashby_api=ApiAccess(_value(env, "ASHBY_API_KEY"), _api_url(env, "ASHBY_API_URL", DEFAULT_ASHBY_API_URL)),
         oauth=oauth,
         uninstall_grace_days=_positive(env, "UNINSTALL_GRACE_DAYS", 30, 3650),
+        env=dict(env),
     )
+
+
+def with_overrides(settings: Settings, overrides: Mapping[str, str]) -> Settings:
+    """A workspace's settings: its admins' values read over the environment's by the same parser, so a value is
+    refused with the same message in the Settings modal as in .env (ConfigError)."""
+    if not overrides:
+        return settings
+    read = load_settings({**settings.env, **overrides}, serving=bool(settings.slack_signing_secret))
+    return replace(read, env=settings.env)  # the environment stays the default of every workspace
 
 
 def configure_logging(settings: Settings) -> None:

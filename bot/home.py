@@ -76,4 +76,5 @@ def _home(*, svc: Services, team_id: str, user_id: str, outcome: str | None) -> 
             is_admin=is_admin,
             queue=waiting_for_recruiter(session=session, team_id=team_id, limit=QUEUE_MAX) if is_admin else None,
             outcome=outcome,
+            settings_button=is_admin and svc.settings.multi_workspace,
         )

@@ -71,3 +71,8 @@ IMPORT_OPTIONS_BLOCK = "options"
 IMPORT_SKIP_INVALID = "skip_invalid"
 IMPORT_DRY_RUN = "dry_run"
 IMPORT_MINE = "mine"
+
+# Multi-workspace mode: the Settings button on an admin's App Home, and the modal it opens (one input block per
+# setting, named for the setting's environment name, its element under FIELD_ACTION).
+SETTINGS_OPEN = "settings_open"
+SETTINGS_MODAL = "settings_modal"

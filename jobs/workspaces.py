@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TypeVar
 
 from slack_sdk import WebClient
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import make_client
 from bot.config import Settings
 from bot.oauth import installation_store
+from bot.workspace_settings import effective
 from jobs.workspace import WorkspaceUnknown, check_team
 from models.db import one_line
 from models.workspace import Workspace
@@ -55,8 +56,8 @@ def workspaces(
     rotator = TokenRotator(client_id=oauth.client_id, client_secret=oauth.client_secret, client=refresher)
     with sessions() as session:
         installed = session.scalars(select(Workspace).where(Workspace.uninstalled_at.is_(None))).all()
-        admins = {workspace.team_id: workspace.admins for workspace in installed}
-    for team_id in sorted(admins):
+        own = {workspace.team_id: effective(settings, workspace.admins, workspace.overrides) for workspace in installed}
+    for team_id in sorted(own):
         try:
             installation = store.find_installation(enterprise_id=None, team_id=team_id)
             if installation is None or installation.bot_token is None:
@@ -72,8 +73,8 @@ def workspaces(
         except (SlackApiError, SlackClientError, OSError, SQLAlchemyError) as error:
             logger.warning("workspace %s skipped this run: its token could not be had (%s)", team_id, one_line(error))
             continue
-        own = WebClient(token=installation.bot_token, base_url=settings.slack_api_url)
-        yield WorkspaceClient(team_id, own, replace(settings, admin_user_ids=admins[team_id]))
+        client_of_team = WebClient(token=installation.bot_token, base_url=settings.slack_api_url)
+        yield WorkspaceClient(team_id, client_of_team, own[team_id])
 
 
 def for_each_workspace(

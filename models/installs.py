@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -29,8 +30,21 @@ def record_install(session: Session, *, team_id: str, installer: str, now: datet
 
 def workspace_admins(session: Session, team_id: str) -> frozenset[str]:
     """The admins of an installed workspace; none for a workspace Keepwarm does not know."""
-    listed = session.scalar(select(Workspace.admin_user_ids).where(Workspace.team_id == team_id))
-    return frozenset(part for part in (listed or "").split(",") if part)
+    workspace = session.get(Workspace, team_id)
+    return frozenset() if workspace is None else workspace.admins
+
+
+def workspace_overrides(session: Session, team_id: str) -> tuple[frozenset[str], dict[str, str]]:
+    """A workspace's admins and the settings its admins changed; nothing for a workspace Keepwarm does not know."""
+    workspace = session.get(Workspace, team_id)
+    return (frozenset(), {}) if workspace is None else (workspace.admins, workspace.overrides)
+
+
+def save_overrides(session: Session, *, team_id: str, admins: frozenset[str], overrides: dict[str, str]) -> None:
+    """Replace the workspace's admins and changed settings (values equal to the environment's are not kept)."""
+    workspace = session.get_one(Workspace, team_id)
+    workspace.admin_user_ids = ",".join(sorted(admins))
+    workspace.settings = json.dumps(dict(sorted(overrides.items())))
 
 
 def installed(session: Session, team_id: str) -> bool:

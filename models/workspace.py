@@ -7,11 +7,12 @@ and migrations agree (tests/models/test_migrate_command.py) also catches a slack
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -35,9 +36,17 @@ class Workspace(Base):
     installed_by: Mapped[str] = mapped_column(String(32))
     # Comma-separated Slack user ids: in multi-workspace mode, ADMIN_USER_IDS would name users of one workspace.
     admin_user_ids: Mapped[str] = mapped_column(String(1000), default="")
+    # The settings its admins changed in the Settings modal, as a JSON object of the environment's names and values:
+    # the environment's values are the defaults, and one parser (bot.config) reads both.
+    settings: Mapped[str] = mapped_column(Text, default="{}")
     installed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def admins(self) -> frozenset[str]:
         return frozenset(part for part in self.admin_user_ids.split(",") if part)
+
+    @property
+    def overrides(self) -> dict[str, str]:
+        loaded = json.loads(self.settings or "{}")
+        return {str(name): str(value) for name, value in loaded.items()} if isinstance(loaded, dict) else {}

@@ -97,6 +97,7 @@ def upgrade() -> None:
         sa.Column("team_id", sa.String(length=32), nullable=False),
         sa.Column("installed_by", sa.String(length=32), nullable=False),
         sa.Column("admin_user_ids", sa.String(length=1000), nullable=False),
+        sa.Column("settings", sa.Text(), nullable=False),
         sa.Column("installed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("uninstalled_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("team_id", name="pk_workspaces"),
