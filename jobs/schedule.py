@@ -96,7 +96,8 @@ def add_digest(
     A clock (re)started shortly after a scheduled time still posts that digest: the job starts at the missed time,
     inside its grace period. Running twice is harmless: a role only ever appears in one digest.
     """
-    if settings.digest.channel is None:
+    if settings.digest.channel is None and not settings.multi_workspace:
+        # In multi-workspace mode each workspace may name its own channel in Settings: the digest runs for those.
         logger.info("no digest scheduled: DIGEST_CHANNEL is not set")
         return
 
@@ -151,7 +152,7 @@ def add_digest(
     )
     logger.info(
         "digest to %s scheduled at %r (%s)%s",
-        settings.digest.channel,
+        settings.digest.channel or "each workspace's own channel",
         settings.digest.cron,
         settings.digest.tz,
         f"; the one due at {missed:%Y-%m-%d %H:%M %Z} runs now" if catch_up else "",

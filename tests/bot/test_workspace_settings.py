@@ -13,8 +13,11 @@ from sqlalchemy import select
 from bot.blocks.settings import SETTINGS_ADMINS_ONLY, SETTINGS_SAVED
 from bot.config import ConfigError, load_settings
 from bot.ids import FIELD_ACTION, SETTINGS_MODAL, SETTINGS_OPEN
+from jobs.digest import run_digest
+from jobs.workspaces import for_each_workspace
 from models import Checkin, Rejection, Workspace
 from testkit.ats import fixture, greenhouse_headers
+from testkit.digests import NOW, open_role, texts
 from testkit.env import make_env
 from testkit.fakeslack import FakeSlack
 from testkit.installs import OAUTH_ENV, install, register
@@ -135,3 +138,23 @@ def test_saved_settings_apply_to_their_workspace_only(two: RunningApp, fake_slac
     deputy_view = home_of(two, fake_slack, "U0DEPUTY", "T0ONE")
     assert settings_button(deputy_view)
     assert not settings_button(home_of(two, fake_slack, "U0DEPUTY", "T0TWO"))
+
+
+def test_each_workspaces_digest_goes_to_its_own_channel_with_its_own_token(
+    two: RunningApp, fake_slack: FakeSlack
+) -> None:
+    for team, channel in (("T0ONE", "C0ONE"), ("T0TWO", "C0TWO")):
+        admin = TEAMS[team][0]
+        assert submit(two, {"ADMIN_USER_IDS": admin, "DIGEST_CHANNEL": channel}, admin, team) == {}
+        open_role(two.sessions, f"Role of {team}", team=team)
+    for_each_workspace(
+        two.settings,
+        two.sessions,
+        lambda w: run_digest(sessions=two.sessions, client=w.client, settings=w.settings, now=NOW),
+        what="the test digest",
+    )
+    posts = {c.params["channel"]: (c.team, texts(c.params)) for c in fake_slack.calls_to("chat.postMessage")}
+    assert set(posts) == {"C0ONE", "C0TWO"}
+    assert posts["C0ONE"][0] == "T0ONE" and "Role of T0ONE" in posts["C0ONE"][1]
+    assert "Role of T0TWO" not in posts["C0ONE"][1]
+    assert posts["C0TWO"][0] == "T0TWO" and "Role of T0TWO" in posts["C0TWO"][1]
