@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -54,6 +55,8 @@ def create_app(
     listener runs.
     """
     client = client or make_client(settings)
+    if oauth_flow is None:
+        forget_blank_oauth_credentials()
     # bot.web checks every HTTP request's signature before Bolt sees it (Socket Mode needs none), so Bolt need not.
     app = App(
         client=client,
@@ -85,6 +88,15 @@ def create_app(
 
     register_listeners(app)
     return app
+
+
+def forget_blank_oauth_credentials() -> None:
+    """Bolt 1.30 switches to its OAuth flow with file stores whenever SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are in
+    the environment, even empty (as .env.example leaves them): the single-workspace app then refuses every request as
+    not installed. Keepwarm read them already (bot.config), so blank ones are taken out of Bolt's sight."""
+    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
+        if not os.environ.get(name, "x").strip():
+            del os.environ[name]
 
 
 def for_workspace(deps: Services, context: BoltContext) -> Services:

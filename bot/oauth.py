@@ -31,7 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import OAuthApp, Settings
-from models.db import one_line
+from models.db import make_session_factory, one_line
 from models.installs import record_install
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yml"
@@ -65,7 +65,7 @@ def make_oauth_flow(settings: Settings, *, engine: Engine, client: WebClient) ->
     oauth = settings.oauth
     if oauth is None:
         raise ValueError("make_oauth_flow needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
-    sessions = sessionmaker(engine, expire_on_commit=False)
+    sessions = make_session_factory(engine)
     oauth_settings = OAuthSettings(
         client_id=oauth.client_id,
         client_secret=oauth.client_secret,
@@ -115,7 +115,8 @@ def _installed_page(args: SuccessArgs) -> BoltResponse:
     app_link = f"slack://app?team={installation.team_id}&id={installation.app_id}"
     body = _page(
         "Keepwarm is installed",
-        f"<p>Keepwarm is installed in <strong>{team}</strong>. You are its first admin.</p>"
+        f"<p>Keepwarm is installed in <strong>{team}</strong>. Its Home tab in Slack shows where to start; the "
+        "workspace's first installer is its admin and finds Settings there.</p>"
         f'<p><a href="{html.escape(app_link)}">Open Keepwarm in Slack</a></p>',
     )
     headers = {"Content-Type": "text/html; charset=utf-8", "Set-Cookie": _state_utils().build_set_cookie_for_deletion()}

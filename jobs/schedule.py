@@ -40,13 +40,25 @@ def add_jobs(
     among them.
     """
 
+    inboxes: dict[str | None, tuple[str | None, Settings, Inbox]] = {}
+
+    def inbox_for(workspace: WorkspaceClient) -> Inbox:
+        """Each workspace's inbox lives as long as the process (its caches with it), until its token or settings
+        change."""
+        kept = inboxes.get(workspace.team_id)
+        if kept is not None and kept[:2] == (workspace.client.token, workspace.settings):
+            return kept[2]
+        inbox = Inbox.for_settings(workspace.settings, workspace.client)
+        inboxes[workspace.team_id] = (workspace.client.token, workspace.settings, inbox)
+        return inbox
+
     def sweep() -> None:
         """A database that does not answer costs this run only: one warning line, and the next run tries again."""
         try:
             for_each_workspace(
                 settings,
                 sessions,
-                lambda workspace: sweep_workspace(sessions, workspace),
+                lambda workspace: sweep_workspace(sessions, workspace, inbox_for(workspace)),
                 what="the reminder sweep",
                 client=client,
             )
@@ -74,10 +86,10 @@ def add_jobs(
     add_digest(scheduler, settings=settings, sessions=sessions, client=client, now=utcnow())
 
 
-def sweep_workspace(sessions: sessionmaker[Session], workspace: WorkspaceClient) -> None:
+def sweep_workspace(sessions: sessionmaker[Session], workspace: WorkspaceClient, inbox: Inbox) -> None:
     """One workspace's sweep, with its token: the ATS inbox, then reminders, reopen alerts and ATS notices."""
     client, team_id, settings = workspace.client, workspace.team_id, workspace.settings
-    Inbox.for_settings(settings, client).run(sessions=sessions, now=utcnow(), team_id=team_id)
+    inbox.run(sessions=sessions, now=utcnow(), team_id=team_id)
     run_reminders(sessions=sessions, client=client, settings=settings, now=utcnow(), team_id=team_id)
     deliver_role_alerts(sessions=sessions, client=client, settings=settings, now=utcnow(), team_id=team_id)
     run_notices(sessions=sessions, client=client, settings=settings, now=utcnow(), team_id=team_id)

@@ -63,7 +63,7 @@ def test_an_install_by_state_and_code_stores_the_workspace_and_its_first_admin(
 
 
 def test_the_stores_are_keepwarms_database_not_bolts_files(app: RunningApp) -> None:
-    """Bolt falls back to files under ~/.bolt-app-installation when SLACK_CLIENT_ID/SECRET are set and no store is
+    """Bolt falls back to files in the home folder when SLACK_CLIENT_ID/SECRET are set and no store is
     given; the install must go to the database."""
     begun = begin_install(app)
     with app.sessions() as session:
