@@ -20,6 +20,7 @@ from bot.app import create_app, make_client
 from bot.ats.receiver import receiver_for
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.metrics import Metrics, serve_metrics
+from bot.oauth import make_oauth_flow
 from bot.startup import StartupError, prepare_database, refuse
 from bot.web import WSGIApp, create_wsgi
 from jobs.import_candidates import import_candidates
@@ -38,11 +39,14 @@ def run(settings: Settings) -> None:
     try:
         sessions = make_session_factory(engine)
         metrics = Metrics(token=settings.metrics_token, sessions=sessions)
+        client = make_client(settings)
         app = create_app(
             settings,
             sessions=sessions,
             deliver_reopen_alerts=metrics.counting("role_alert", deliver_role_alerts),
             import_candidates=import_candidates,
+            client=client,
+            oauth_flow=make_oauth_flow(settings, engine=engine, client=client) if settings.multi_workspace else None,
         )
         ats = receiver_for(settings, sessions=sessions, client=app.client)
     except (BoltError, SlackApiError) as error:
@@ -75,7 +79,8 @@ def run(settings: Settings) -> None:
         except (SlackClientError, OSError) as error:
             raise StartupError(f"cannot reach Slack for Socket Mode: {one_line(error)}", 1) from None
     else:
-        logger.info("Keepwarm is listening on port %s (POST /slack/events, GET /healthz)", settings.port)
+        install = ", GET /slack/install, GET /slack/oauth_redirect" if settings.multi_workspace else ""
+        logger.info("Keepwarm is listening on port %s (POST /slack/events, GET /healthz%s)", settings.port, install)
         serve_http(wsgi, settings.port)
 
 

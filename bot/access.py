@@ -21,8 +21,19 @@ class AccessCheckFailed(Exception):
 class Access:
     """Answers "may this user record rejections?" and "is this user an admin?"."""
 
-    def __init__(self, settings: Settings, client: WebClient, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: WebClient,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        admins: Callable[[], frozenset[str]] | None = None,
+    ) -> None:
+        """`admins` looks a workspace's admins up (multi-workspace mode) the first time they are asked about;
+        ADMIN_USER_IDS otherwise."""
         self._settings = settings
+        self._admins_of_workspace = admins
+        self._admins: frozenset[str] | None = None
         self._client = client
         self._clock = clock
         self._lock = threading.Lock()
@@ -36,7 +47,11 @@ class Access:
 
     def is_admin(self, user_id: str) -> bool:
         """Admins see the whole team's candidates."""
-        return user_id in self._settings.admin_user_ids
+        if self._admins is None:
+            self._admins = (
+                self._settings.admin_user_ids if self._admins_of_workspace is None else self._admins_of_workspace()
+            )
+        return user_id in self._admins
 
     def may_record(self, user_id: str) -> bool:
         """Admins and listed recruiters may; group members may; everyone may when nothing restricts access."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -70,10 +70,20 @@ class ApiAccess:
 
 
 @dataclass(frozen=True)
+class OAuthApp:
+    """Multi-workspace mode: the app's credentials for Slack's OAuth install, and where Slack sends installers
+    back (None: the one Redirect URL the app's settings give)."""
+
+    client_id: str
+    client_secret: str
+    redirect_uri: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the bot and the jobs need from the environment."""
 
-    slack_bot_token: str
+    slack_bot_token: str | None  # None in multi-workspace mode: each workspace's token is in the installation store
     slack_signing_secret: str
     slack_app_token: str | None
     slack_api_url: str
@@ -96,6 +106,15 @@ class Settings:
     ashby_api: ApiAccess
     metrics_token: str | None  # None: GET /metrics answers 404
     metrics_port: int | None  # a port of its own for /metrics, for a process that serves no HTTP (the clock)
+    oauth: OAuthApp | None = None
+    uninstall_grace_days: int = 30
+    # The environment these were read from: a workspace's own settings are read again over it (with_overrides).
+    env: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def multi_workspace(self) -> bool:
+        """Installed with Slack's OAuth flow in any number of workspaces, rather than with one bot token."""
+        return self.oauth is not None
 
     @property
     def socket_mode(self) -> bool:
@@ -109,10 +128,19 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
     The clock process (`serving=False`) receives no requests from Slack, so it does not need the signing secret.
     """
     secret_where = "the Signing Secret from Basic Information"
+    oauth = _oauth(env)
+    app_token = _optional_token(env, "SLACK_APP_TOKEN", "xapp-")
+    if oauth is not None and app_token is not None:
+        raise ConfigError(
+            "SLACK_APP_TOKEN cannot go with SLACK_CLIENT_ID/SLACK_CLIENT_SECRET: Socket Mode cannot serve an app "
+            "installed in many workspaces (Slack's install sends browsers to /slack/oauth_redirect over HTTP); "
+            "leave SLACK_APP_TOKEN empty"
+        )
+    bot_token_where = "the Bot User OAuth Token from OAuth & Permissions"
     return Settings(
-        slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-", "the Bot User OAuth Token from OAuth & Permissions"),
+        slack_bot_token=None if oauth else _token(env, "SLACK_BOT_TOKEN", "xoxb-", bot_token_where),
         slack_signing_secret=_required(env, "SLACK_SIGNING_SECRET", secret_where) if serving else "",
-        slack_app_token=_optional_token(env, "SLACK_APP_TOKEN", "xapp-"),
+        slack_app_token=app_token,
         slack_api_url=_api_url(env, "SLACK_API_URL", DEFAULT_SLACK_API_URL),
         database_url=_database_url(env),
         port=_port(env),
@@ -137,7 +165,19 @@ def load_settings(env: Mapping[str, str], *, serving: bool = True) -> Settings:
         ashby_api=ApiAccess(_value(env, "ASHBY_API_KEY"), _api_url(env, "ASHBY_API_URL", DEFAULT_ASHBY_API_URL)),
         metrics_token=_metrics_token(env),
         metrics_port=_metrics_port(env, serving=serving),
+        oauth=oauth,
+        uninstall_grace_days=_positive(env, "UNINSTALL_GRACE_DAYS", 30, 3650),
+        env=dict(env),
     )
+
+
+def with_overrides(settings: Settings, overrides: Mapping[str, str]) -> Settings:
+    """A workspace's settings: its admins' values read over the environment's by the same parser, so a value is
+    refused with the same message in the Settings modal as in .env (ConfigError)."""
+    if not overrides:
+        return settings
+    read = load_settings({**settings.env, **overrides}, serving=bool(settings.slack_signing_secret))
+    return replace(read, env=settings.env)  # the environment stays the default of every workspace
 
 
 def configure_logging(settings: Settings) -> None:
@@ -172,6 +212,32 @@ def _optional_token(env: Mapping[str, str], name: str, prefix: str) -> str | Non
             "under Basic Information, or leave it empty to run in HTTP mode"
         )
     return value
+
+
+def _oauth(env: Mapping[str, str]) -> OAuthApp | None:
+    """Both credentials switch multi-workspace mode on; one without the other is a mistake, not single mode."""
+    client_id, secret = _value(env, "SLACK_CLIENT_ID"), _value(env, "SLACK_CLIENT_SECRET")
+    if client_id is None and secret is None:
+        return None
+    if client_id is None or secret is None:
+        missing = "SLACK_CLIENT_ID" if client_id is None else "SLACK_CLIENT_SECRET"
+        raise ConfigError(
+            f"{missing} is not set: multi-workspace mode needs both the Client ID and the Client Secret from "
+            "Basic Information > App Credentials (or neither, for one workspace with SLACK_BOT_TOKEN)"
+        )
+    if not re.fullmatch(r"[0-9]+\.[0-9]+", client_id):
+        raise ConfigError(
+            f"SLACK_CLIENT_ID must look like 1234567890.1234567890 (Basic Information), not {client_id!r}"
+        )
+    redirect = _value(env, "SLACK_REDIRECT_URI")
+    if redirect is not None:
+        parts = urlsplit(redirect)
+        ours = parts.path.endswith("/slack/oauth_redirect")
+        if parts.scheme not in ("http", "https") or not parts.netloc or not ours:
+            raise ConfigError(
+                f"SLACK_REDIRECT_URI must be this server's https://<host>/slack/oauth_redirect, not {redirect!r}"
+            )
+    return OAuthApp(client_id=client_id, client_secret=secret, redirect_uri=redirect)
 
 
 def _database_url(env: Mapping[str, str]) -> str:

@@ -91,4 +91,5 @@ def _home(*, svc: Services, team_id: str, user_id: str, outcome: str | None) -> 
             erasing=erasing_soon(
                 session, svc.settings.retention, team_id=team_id, user_id=user_id, now=now, limit=ERASING_MAX + 1
             ),
+            settings_button=is_admin and svc.settings.multi_workspace,
         )

@@ -101,3 +101,9 @@ RETENTION_BLOCK = "retention:"
 def retention_block_id(candidate_id: int) -> str:
     """The actions block of one retention warning, found again when a click updates the message in place."""
     return f"{RETENTION_BLOCK}{candidate_id}"
+
+
+# Multi-workspace mode: the Settings button on an admin's App Home, and the modal it opens (one input block per
+# setting, named for the setting's environment name, its element under FIELD_ACTION).
+SETTINGS_OPEN = "settings_open"
+SETTINGS_MODAL = "settings_modal"

@@ -46,14 +46,22 @@ def create_wsgi(
     app: App, engine: Engine, *, signing_secret: str, metrics: Metrics, ats: AtsReceiver | None = None
 ) -> WSGIApp:
     """`POST /slack/events` goes to Bolt once checked; `GET /healthz` says whether the database answers;
-    `/ats/<name>` goes to the ATS receivers when any is switched on; `GET /metrics` to the metrics (bot.metrics)."""
+    `/ats/<name>` goes to the ATS receivers when any is switched on; `GET /metrics` to the metrics (bot.metrics); in
+    multi-workspace mode, `GET /slack/install` and `GET /slack/oauth_redirect` go to Bolt's OAuth flow.
+
+    Bolt's WSGI adapter answers 404 for any path it does not own, so it only ever sees its own paths."""
     slack = CheckedRequestHandler(app, signing_secret=signing_secret, path=EVENTS_PATH)
+    flow = app.oauth_flow
+    install_paths = () if flow is None else (flow.install_path, flow.redirect_uri_path)
+    install = SlackRequestHandler(app, path=EVENTS_PATH)  # it serves the flow's two GETs; POSTs never reach it
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == EVENTS_PATH:
             tag(environ, "slack")  # until its signature and shape are checked
             return slack(environ, start_response)
+        if path in install_paths and environ.get("REQUEST_METHOD") == "GET":
+            return install(environ, start_response)
         if path == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             tag(environ, "health")
             healthy = database_reachable(engine)

@@ -1,5 +1,6 @@
-"""`python -m jobs`: the clock process. `python -m jobs run reminders|digest|notices|ats-inbox|departures
-[--now ISO] [--dry-run]`: one run (the ATS inbox and the departures have no dry run).
+"""`python -m jobs`: the clock process. `python -m jobs run reminders|digest|notices|ats-inbox|departures|uninstalls
+[--now ISO] [--dry-run]`: one run (the ATS inbox and the departures have no dry run; `uninstalls` erases the data of
+workspaces uninstalled longer than UNINSTALL_GRACE_DAYS ago).
 
 `python -m jobs import-roles greenhouse|lever <board token or JSON file>`: bring a job board's open roles in.
 
@@ -8,6 +9,7 @@ candidates in from a spreadsheet or an ATS export.
 
 `python -m jobs export-candidate EMAIL [--team T…] [--now ISO]`: everything Keepwarm holds about one candidate, as
 JSON on stdout (a subject access request).
+
 `python -m jobs audit [--since DATE] [--team T…]`: the audit log as CSV on stdout, oldest first.
 """
 
@@ -42,10 +44,13 @@ from jobs.import_candidates import import_candidates
 from jobs.import_roles import BoardError, import_roles
 from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
+from jobs.uninstalls import erase_uninstalled
 from jobs.workspace import WorkspaceUnknown, bot_workspace, check_team
+from jobs.workspaces import WorkspaceClient, for_each_workspace, one_workspace
 from models.audit import IMPORT_ACTOR
 from models.base import utcnow
 from models.db import make_session_factory, one_line
+from models.installs import delete_abandoned_states
 
 
 def instant(raw: str) -> datetime:
@@ -87,7 +92,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m jobs", description="Keepwarm's scheduled jobs.")
     commands = main.add_subparsers(dest="command")
     run = commands.add_parser("run", help="run one job now and exit")
-    run.add_argument("job", choices=["reminders", "digest", "notices", "ats-inbox", "departures"])
+    run.add_argument("job", choices=["reminders", "digest", "notices", "ats-inbox", "departures", "uninstalls"])
     run.add_argument("--now", type=instant, help="run as of this instant (due dates, working hours, new roles)")
     run.add_argument("--dry-run", action="store_true", help="print what would be sent; send and change nothing")
     board = commands.add_parser("import-roles", help="import the open roles of a public job board, then exit")
@@ -137,6 +142,13 @@ def main(argv: list[str]) -> int:
         add_jobs(scheduler, settings=settings, sessions=sessions, client=client, metrics=metrics)
         scheduler.start()
         return 0
+    if settings.multi_workspace and args.command in ("import-candidates", "import-roles"):
+        try:
+            chosen = one_workspace(settings, sessions, args.team)
+        except WorkspaceUnknown as error:
+            print(f"keepwarm: {error}", file=sys.stderr)
+            return 1
+        client, settings = chosen.client, chosen.settings
     if args.command == "import-candidates":
         return run_import_candidates(args, sessions=sessions, client=client, settings=settings)
     if args.command == "export-candidate":
@@ -145,31 +157,35 @@ def main(argv: list[str]) -> int:
         return run_audit(args, sessions=sessions, client=client)
     try:
         if args.command == "import-roles":
-            report: Report = import_roles(
-                sessions=sessions,
-                client=client,
-                board=args.board,
-                source=args.source,
-                team_id=args.team,
-                now=utcnow(),
-                dry_run=args.dry_run,
-            )
-        elif args.job == "ats-inbox":
-            report = Inbox.for_settings(settings, client).run(sessions=sessions, now=args.now or utcnow())
-        elif args.job == "digest":
-            report = run_digest(
-                sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
-            )
-        elif args.job == "departures":
-            report = run_departures(sessions=sessions, client=client, settings=settings, now=args.now or utcnow())
-        elif args.job == "notices":
-            report = run_notices(
-                sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
-            )
+            reports: list[tuple[str | None, Report]] = [
+                (
+                    None,
+                    import_roles(
+                        sessions=sessions,
+                        client=client,
+                        board=args.board,
+                        source=args.source,
+                        team_id=args.team,
+                        now=utcnow(),
+                        dry_run=args.dry_run,
+                    ),
+                )
+            ]
+        elif args.job == "uninstalls":
+            now = args.now or utcnow()
+            reports = [(None, erase_uninstalled(sessions=sessions, settings=settings, now=now, dry_run=args.dry_run))]
         else:
-            report = run_reminders(
-                sessions=sessions, client=client, settings=settings, now=args.now or utcnow(), dry_run=args.dry_run
+            now = args.now or utcnow()
+            reports = for_each_workspace(
+                settings,
+                sessions,
+                lambda workspace: (workspace.team_id, one_run(args, workspace, sessions=sessions)),
+                what=f"the {args.job} run",
+                client=client,
             )
+            if args.job == "reminders" and settings.multi_workspace and not args.dry_run:
+                with sessions.begin() as session:
+                    delete_abandoned_states(session, now=now)
     except BoardError as error:
         print(f"keepwarm: {error}", file=sys.stderr)
         return 1
@@ -177,10 +193,30 @@ def main(argv: list[str]) -> int:
         what = "the role import" if args.command == "import-roles" else f"the {args.job} run"
         print(f"keepwarm: {what} could not run: {one_line(error)}", file=sys.stderr)
         return 1
-    for line in report.lines:
-        print(line)
-    print(f"{'dry run: ' if args.dry_run else ''}{report.summary()}")
+    for team_id, report in reports:
+        for line in report.lines:
+            print(line)
+        workspace = f"{team_id}: " if team_id else ""
+        print(f"{workspace}{'dry run: ' if args.dry_run else ''}{report.summary()}")
     return 0
+
+
+def one_run(args: argparse.Namespace, workspace: WorkspaceClient, *, sessions: sessionmaker[Session]) -> Report:
+    """One job for one workspace, with its token and settings."""
+    client, team_id, settings, now = workspace.client, workspace.team_id, workspace.settings, args.now or utcnow()
+    if args.job == "ats-inbox":
+        return Inbox.for_settings(settings, client).run(sessions=sessions, now=now, team_id=team_id)
+    if args.job == "digest":
+        return run_digest(sessions=sessions, client=client, settings=settings, now=now, dry_run=args.dry_run)
+    if args.job == "notices":
+        return run_notices(
+            sessions=sessions, client=client, settings=settings, now=now, dry_run=args.dry_run, team_id=team_id
+        )
+    if args.job == "departures":
+        return run_departures(sessions=sessions, client=client, settings=settings, now=now, team_id=team_id)
+    return run_reminders(
+        sessions=sessions, client=client, settings=settings, now=now, dry_run=args.dry_run, team_id=team_id
+    )
 
 
 def run_import_candidates(

@@ -30,6 +30,7 @@ from bot.ats.lever_api import LeverApi
 from bot.config import Settings
 from bot.rejection_input import cleaned_or_none
 from bot.slack_directory import SlackDirectory
+from jobs.delivery import of_team
 from models.ats_delivery import Ats, AtsDelivery
 from models.ats_events import Applied, AtsEvent, Hired, Rejected, StageSeen
 from models.ats_intake import apply_events, last_stage
@@ -94,8 +95,9 @@ class Inbox:
         ashby_api = None if ashby_key is None else AshbyApi(ashby_key, base_url=settings.ashby_api.url)
         return cls(settings, SlackDirectory(client), parsers(lever_api), ashby_api)
 
-    def run(self, *, sessions: sessionmaker[Session], now: datetime) -> InboxReport:
+    def run(self, *, sessions: sessionmaker[Session], now: datetime, team_id: str | None = None) -> InboxReport:
         return run_inbox(
+            team_id=team_id,
             sessions=sessions,
             settings=self.settings,
             directory=self.directory,
@@ -113,6 +115,7 @@ def run_inbox(
     parse: Mapping[Ats, Parser],
     now: datetime,
     ashby_api: AshbyApi | None = None,
+    team_id: str | None = None,
 ) -> InboxReport:
     """Process every waiting delivery, oldest first, then purge old processed ones. Database errors while reading the
     inbox propagate (the run could not happen); one delivery's failure never stops the others."""
@@ -125,7 +128,11 @@ def run_inbox(
                 Waiting(row.id, row.team_id, Ats(row.source), row.event, row.body)
                 for row in session.execute(
                     select(AtsDelivery.id, AtsDelivery.team_id, AtsDelivery.source, AtsDelivery.event, AtsDelivery.body)
-                    .where(AtsDelivery.processed_at.is_(None), AtsDelivery.id > after)
+                    .where(
+                        AtsDelivery.processed_at.is_(None),
+                        AtsDelivery.id > after,
+                        of_team(AtsDelivery.team_id, team_id),
+                    )
                     .order_by(AtsDelivery.id)
                     .limit(BATCH)
                 )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.blocks.ats_notices import MAX_NOTICES, build_notices
 from bot.config import Settings
 from bot.ids import ATS_NOTICE_METADATA_TYPE
-from jobs.delivery import Claims, RunReport, in_working_hours, run_clock, to_each_recruiter
+from jobs.delivery import Claims, RunReport, in_working_hours, of_team, run_clock, to_each_recruiter
 from jobs.departures import note_refusal
 from jobs.slack_errors import Failure, Outcome
 from models import AtsNotice, Checkin, CheckinStatus, Decision, NoticeKind, Recruiter
@@ -108,16 +108,27 @@ CLAIMS = Claims(
 
 
 def run_notices(
-    *, sessions: sessionmaker[Session], client: WebClient, settings: Settings, now: datetime, dry_run: bool = False
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    settings: Settings,
+    now: datetime,
+    dry_run: bool = False,
+    team_id: str | None = None,
 ) -> NoticeReport:
     """One run. Database errors propagate (it could not run); one recruiter's failure never stops the others."""
     report = NoticeReport()
     clock = run_clock(now)
     if not dry_run:
         dms = select(AtsNotice.claim_token, Recruiter.user_id, Recruiter.dm_channel).join(AtsNotice.recruiter)
+        dms = dms.where(of_team(AtsNotice.team_id, team_id))
         CLAIMS.settle(sessions=sessions, client=client, claims=dms, now=now, report=report)
     with sessions.begin() as session:
-        recruiter_ids = sorted(session.scalars(select(AtsNotice.recruiter_id).where(due(now)).distinct()).all())
+        recruiter_ids = sorted(
+            session.scalars(
+                select(AtsNotice.recruiter_id).where(due(now), of_team(AtsNotice.team_id, team_id)).distinct()
+            ).all()
+        )
     to_each_recruiter(
         [recruiter_id for recruiter_id in recruiter_ids if recruiter_id is not None],
         lambda recruiter_id: _deliver(

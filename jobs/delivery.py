@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
-from sqlalchemy import ColumnElement, Select, update
+from sqlalchemy import ColumnElement, Select, true, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from bot.timezones import refresh_timezone
@@ -199,6 +199,11 @@ class Claims:
                     .values(values(claims))
                     .execution_options(synchronize_session=False)
                 )
+
+
+def of_team(column: ColumnElement[str] | InstrumentedAttribute[str], team_id: str | None) -> ColumnElement[bool]:
+    """Rows of one workspace (a multi-workspace clock runs each job once per workspace, with its token), or all."""
+    return true() if team_id is None else column == team_id
 
 
 def run_clock(now: datetime) -> Callable[[], datetime]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 from bot.blocks.handover import DM_DEPARTURES_MAX, build_departure_dm
 from bot.config import Settings
 from bot.ids import DEPARTURE_METADATA_TYPE
-from jobs.delivery import Claims, RunReport, in_working_hours, run_clock, to_each_recruiter
+from jobs.delivery import Claims, RunReport, in_working_hours, of_team, run_clock, to_each_recruiter
 from jobs.slack_errors import CALL_ERRORS, Failure, Outcome
 from models import DepartureNotice, Recruiter
 from models.handover import DEPARTURE_ERRORS, Held, departures, dm_entries, mark_departed
@@ -119,18 +119,21 @@ CLAIMS = Claims(
 
 
 def run_departures(
-    *, sessions: sessionmaker[Session], client: WebClient, settings: Settings, now: datetime
+    *, sessions: sessionmaker[Session], client: WebClient, settings: Settings, now: datetime, team_id: str | None = None
 ) -> DepartureReport:
-    """Queue one DM per admin for each departure still holding candidates, then deliver those in working hours."""
+    """Queue one DM per admin for each departure still holding candidates, then deliver those in working hours (of
+    one workspace with `team_id`, in multi-workspace mode, where `client` and `settings` are that workspace's)."""
     report = DepartureReport()
     clock = run_clock(now)
-    report.queued = queue(sessions, admins=settings.admin_user_ids, now=now)
+    report.queued = queue(sessions, admins=settings.admin_user_ids, now=now, team_id=team_id)
     dms = select(DepartureNotice.claim_token, Recruiter.user_id, Recruiter.dm_channel).join(
         Recruiter, Recruiter.id == DepartureNotice.admin_id
     )
+    dms = dms.where(of_team(DepartureNotice.team_id, team_id))
     CLAIMS.settle(sessions=sessions, client=client, claims=dms, now=now, report=report)
     with sessions.begin() as session:
-        admin_ids = sorted(session.scalars(select(DepartureNotice.admin_id).where(due(now)).distinct()).all())
+        mine = of_team(DepartureNotice.team_id, team_id)
+        admin_ids = sorted(session.scalars(select(DepartureNotice.admin_id).where(due(now), mine).distinct()).all())
     to_each_recruiter(
         admin_ids,
         lambda admin_id: _deliver(
@@ -142,16 +145,20 @@ def run_departures(
     return report
 
 
-def queue(sessions: sessionmaker[Session], *, admins: frozenset[str] | set[str], now: datetime) -> int:
-    """One notice per admin and departure, once: the unique key makes a second run add nothing."""
+def queue(
+    sessions: sessionmaker[Session], *, admins: frozenset[str] | set[str], now: datetime, team_id: str | None = None
+) -> int:
+    """One notice per admin and departure (of one workspace with `team_id`, whose admins `admins` are), once: the
+    unique key makes a second run add nothing."""
     added = 0
     with sessions.begin() as session:
-        teams = session.scalars(select(Recruiter.team_id).where(Recruiter.departed_at.is_not(None)).distinct()).all()
-        for team_id in teams:
-            for held in departures(session, team_id=team_id, now=now):
+        left = select(Recruiter.team_id).where(Recruiter.departed_at.is_not(None), of_team(Recruiter.team_id, team_id))
+        teams = session.scalars(left.distinct()).all()
+        for team in teams:
+            for held in departures(session, team_id=team, now=now):
                 recruiter = session.get_one(Recruiter, held.recruiter_id)
                 for admin_user in sorted(admins - {held.user_id}):
-                    admin = get_or_create_recruiter(session=session, team_id=team_id, user_id=admin_user)
+                    admin = get_or_create_recruiter(session=session, team_id=team, user_id=admin_user)
                     exists = session.scalar(
                         select(DepartureNotice.id).where(
                             DepartureNotice.recruiter_id == recruiter.id,
@@ -162,7 +169,7 @@ def queue(sessions: sessionmaker[Session], *, admins: frozenset[str] | set[str],
                     if exists is None and recruiter.departed_at is not None:
                         session.add(
                             DepartureNotice(
-                                team_id=team_id,
+                                team_id=team,
                                 recruiter_id=recruiter.id,
                                 departed_at=recruiter.departed_at,
                                 admin_id=admin.id,

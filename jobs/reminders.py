@@ -25,7 +25,7 @@ from bot.blocks.reminders import MAX_WARNINGS, build_reminder, checkin_room
 from bot.config import Settings
 from bot.ids import REMINDER_METADATA_TYPE
 from jobs.daily_cap import allowance
-from jobs.delivery import Claims, RunReport, in_working_hours, run_clock, to_each_recruiter
+from jobs.delivery import Claims, RunReport, in_working_hours, of_team, run_clock, to_each_recruiter
 from jobs.departures import note_refusal
 from jobs.retention import erase_expired
 from jobs.slack_errors import Failure, Outcome
@@ -121,11 +121,20 @@ def _refused(failure: Failure, now: datetime) -> Mapping[str, object]:
 
 
 def run_reminders(
-    *, sessions: sessionmaker[Session], client: WebClient, settings: Settings, now: datetime, dry_run: bool = False
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    settings: Settings,
+    now: datetime,
+    dry_run: bool = False,
+    team_id: str | None = None,
 ) -> SweepReport:
-    """One sweep. Database errors propagate (the sweep could not run); one recruiter's failure never stops others."""
+    """One sweep (of one workspace's check-ins with `team_id`, in multi-workspace mode, where `client` has that
+    workspace's token). Database errors propagate (the sweep could not run); one recruiter's failure never stops
+    others."""
     report = SweepReport()
-    # First: nobody is reminded of, or warned about, a candidate whose time is up.
+    # First: nobody is reminded of, or warned about, a candidate whose time is up. (Erasing and planning warnings
+    # need no token, so they cover every workspace; only the DMs are this workspace's.)
     erase_expired(sessions=sessions, retention=settings.retention, now=now, dry_run=dry_run, report=report)
     clock = run_clock(now)
     reminders, warned = _claims(settings.policy)
@@ -133,15 +142,23 @@ def run_reminders(
         with sessions.begin() as session:
             plan_warnings(session, settings.retention, now=now)
         dms = select(Checkin.claim_token, Recruiter.user_id, Recruiter.dm_channel).join(Checkin.recruiter)
+        dms = dms.where(of_team(Checkin.team_id, team_id))
         reminders.settle(sessions=sessions, client=client, claims=dms, now=now, report=report)
         dms = select(RetentionWarning.claim_token, Recruiter.user_id, Recruiter.dm_channel).join(
             RetentionWarning.recruiter
         )
+        dms = dms.where(of_team(RetentionWarning.team_id, team_id))
         warned.settle(sessions=sessions, client=client, claims=dms, now=now, report=report)
     with sessions.begin() as session:
         recruiter_ids = sorted(
-            set(session.scalars(select(Checkin.recruiter_id).where(eligible(now)).distinct()))
-            | set(session.scalars(select(RetentionWarning.recruiter_id).where(warning_due(now)).distinct()))
+            set(session.scalars(select(Checkin.recruiter_id).where(eligible(now), of_team(Checkin.team_id, team_id))))
+            | set(
+                session.scalars(
+                    select(RetentionWarning.recruiter_id).where(
+                        warning_due(now), of_team(RetentionWarning.team_id, team_id)
+                    )
+                )
+            )
         )
     to_each_recruiter(
         recruiter_ids,

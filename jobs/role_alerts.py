@@ -21,7 +21,7 @@ from bot.blocks.role_alerts import build_role_alert
 from bot.config import Settings
 from bot.ids import ROLE_ALERT_METADATA_TYPE
 from bot.timezones import refresh_timezone
-from jobs.delivery import Claims, RunReport, run_clock, to_each_recruiter
+from jobs.delivery import Claims, RunReport, of_team, run_clock, to_each_recruiter
 from jobs.departures import note_refusal
 from jobs.slack_errors import Failure, Outcome
 from models import Recruiter, Role, RoleAlert, RoleStatus
@@ -94,14 +94,19 @@ def deliver_role_alerts(
     settings: Settings,
     now: datetime,
     role_id: int | None = None,
+    team_id: str | None = None,
 ) -> AlertReport:
-    """Post every pending alert (of one role, or all) whose recruiter is inside working hours, one DM per recruiter."""
+    """Post every pending alert (of one role, or all; of one workspace with `team_id`) whose recruiter is inside
+    working hours, one DM per recruiter."""
     report = AlertReport()
     clock = run_clock(now)
     dms = select(RoleAlert.claim_token, Recruiter.user_id, Recruiter.dm_channel).join(RoleAlert.recruiter)
+    dms = dms.where(of_team(Recruiter.team_id, team_id))
     CLAIMS.settle(sessions=sessions, client=client, claims=dms, now=now, report=report)
     with sessions.begin() as session:
-        recruiter_ids = session.scalars(select(RoleAlert.recruiter_id).where(pending(role_id)).distinct()).all()
+        recruiter_ids = session.scalars(
+            select(RoleAlert.recruiter_id).where(pending(role_id), of_team(RoleAlert.team_id, team_id)).distinct()
+        ).all()
     to_each_recruiter(
         sorted(recruiter_ids),
         lambda recruiter_id: _deliver(

@@ -20,13 +20,23 @@ from jobs.departures import run_departures
 from jobs.digest import run_digest
 from jobs.reminders import run_reminders
 from jobs.role_alerts import deliver_role_alerts
+from jobs.uninstalls import erase_uninstalled
+from jobs.workspaces import WorkspaceClient, for_each_workspace
 from models.base import utcnow
 from models.db import one_line
+from models.installs import delete_abandoned_states
 
 # A digest whose time passed less than this ago while the clock was down still goes out when it starts.
 DIGEST_GRACE = timedelta(hours=1)
 DIGEST_RETRY = "digest-retry"  # the job id of a digest the database kept from running
 logger = logging.getLogger(__name__)
+# What a sweep delivers after the ATS inbox, in order, each with its kind in the metrics.
+DELIVERIES = (
+    ("checkin", run_reminders),
+    ("role_alert", deliver_role_alerts),
+    ("ats_notice", run_notices),
+    ("departure", run_departures),
+)
 
 
 def add_jobs(
@@ -43,21 +53,34 @@ def add_jobs(
     waited for a recruiter's working hours, then the ATS notices recruiters have due, those the inbox just made
     among them, then the admins' DMs about recruiters who left.
     """
-    inbox = Inbox.for_settings(settings, client)
-    reminders = metrics.counting("checkin", run_reminders)
-    alerts = metrics.counting("role_alert", deliver_role_alerts)
-    notices = metrics.counting("ats_notice", run_notices)
-    departures = metrics.counting("departure", run_departures)
+
+    inboxes: dict[str | None, tuple[str | None, Settings, Inbox]] = {}
+
+    def inbox_for(workspace: WorkspaceClient) -> Inbox:
+        """Each workspace's inbox lives as long as the process (its caches with it), until its token or settings
+        change."""
+        kept = inboxes.get(workspace.team_id)
+        if kept is not None and kept[:2] == (workspace.client.token, workspace.settings):
+            return kept[2]
+        inbox = Inbox.for_settings(workspace.settings, workspace.client)
+        inboxes[workspace.team_id] = (workspace.client.token, workspace.settings, inbox)
+        return inbox
 
     def sweep() -> None:
         """A database that does not answer costs this run only: one warning line, and the next run tries again."""
         try:
             with metrics.timed("sweep"):
-                inbox.run(sessions=sessions, now=utcnow())
-                reminders(sessions=sessions, client=client, settings=settings, now=utcnow())
-                alerts(sessions=sessions, client=client, settings=settings, now=utcnow())
-                notices(sessions=sessions, client=client, settings=settings, now=utcnow())
-                departures(sessions=sessions, client=client, settings=settings, now=utcnow())
+                for_each_workspace(
+                    settings,
+                    sessions,
+                    lambda workspace: sweep_workspace(sessions, workspace, inbox_for(workspace), metrics),
+                    what="the reminder sweep",
+                    client=client,
+                )
+                if settings.multi_workspace:
+                    with sessions.begin() as session:
+                        delete_abandoned_states(session, now=utcnow())
+                    erase_uninstalled(sessions=sessions, settings=settings, now=utcnow())
         except SQLAlchemyError as error:
             logger.warning(
                 "reminder sweep could not run: the database did not answer (%s); next try in %s minute(s)",
@@ -78,6 +101,18 @@ def add_jobs(
     add_digest(scheduler, settings=settings, sessions=sessions, client=client, metrics=metrics, now=utcnow())
 
 
+def sweep_workspace(
+    sessions: sessionmaker[Session], workspace: WorkspaceClient, inbox: Inbox, metrics: Metrics
+) -> None:
+    """One workspace's sweep, with its token: the ATS inbox, then reminders (and retention), reopen alerts, ATS
+    notices and the admins' DMs about recruiters who left, each run's messages counted in the metrics."""
+    client, team_id, settings = workspace.client, workspace.team_id, workspace.settings
+    inbox.run(sessions=sessions, now=utcnow(), team_id=team_id)
+    for kind, deliver in DELIVERIES:
+        counted = metrics.counting(kind, deliver)
+        counted(sessions=sessions, client=client, settings=settings, now=utcnow(), team_id=team_id)
+
+
 def add_digest(
     scheduler: BaseScheduler,
     *,
@@ -92,7 +127,8 @@ def add_digest(
     A clock (re)started shortly after a scheduled time still posts that digest: the job starts at the missed time,
     inside its grace period. Running twice is harmless: a role only ever appears in one digest.
     """
-    if settings.digest.channel is None:
+    if settings.digest.channel is None and not settings.multi_workspace:
+        # In multi-workspace mode each workspace may name its own channel in Settings: the digest runs for those.
         logger.info("no digest scheduled: DIGEST_CHANNEL is not set")
         return
     post_digest = metrics.counting("digest", run_digest)
@@ -104,7 +140,15 @@ def add_digest(
         started = first_try or utcnow()
         try:
             with metrics.timed("digest"):
-                post_digest(sessions=sessions, client=client, settings=settings, now=utcnow())
+                for_each_workspace(
+                    settings,
+                    sessions,
+                    lambda workspace: post_digest(
+                        sessions=sessions, client=workspace.client, settings=settings, now=utcnow()
+                    ),
+                    what="the digest",
+                    client=client,
+                )
         except SQLAlchemyError as error:
             retry_at = utcnow() + timedelta(minutes=settings.sweep_minutes)
             if retry_at - started > DIGEST_GRACE:
@@ -141,7 +185,7 @@ def add_digest(
     )
     logger.info(
         "digest to %s scheduled at %r (%s)%s",
-        settings.digest.channel,
+        settings.digest.channel or "each workspace's own channel",
         settings.digest.cron,
         settings.digest.tz,
         f"; the one due at {missed:%Y-%m-%d %H:%M %Z} runs now" if catch_up else "",

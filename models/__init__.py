@@ -13,6 +13,7 @@ from models.recruiter import Recruiter
 from models.rejection import STAGES, Rejection
 from models.retention_warning import RetentionWarning
 from models.role import Role, RoleAlert, RoleOutreach, RoleStatus
+from models.workspace import Workspace
 
 __all__ = [
     "ERASED_NAME",
@@ -44,5 +45,6 @@ __all__ = [
     "StopReason",
     "Touchpoint",
     "UTCDateTime",
+    "Workspace",
     "utcnow",
 ]

@@ -38,6 +38,10 @@ NOT_EXPORTED = {
     "match_term_counts": "how many rejections of a team contain each word, about no one",
     "ats_deliveries": "ATS webhooks waiting to be processed, emptied once processed; until then linked to no one",
     "departure_notices": "admins' DMs about a recruiter who left: about Keepwarm's users, naming no candidate",
+    "slack_installations": "a workspace's install of Keepwarm (its tokens): about the workspace, not a candidate",
+    "slack_bots": "a workspace's bot token: about the workspace, not a candidate",
+    "slack_oauth_states": "the state of an install in progress, about no one",
+    "workspaces": "a workspace's installer, admins and settings: about Keepwarm's users, not a candidate",
 }
 
 

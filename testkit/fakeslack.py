@@ -18,6 +18,8 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from testkit.fakeslack_oauth import Installer, OAuthApp, SlackOAuth
+
 TEAM_ID = "T0TEST"
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
@@ -49,6 +51,7 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str]
     path: str
+    team: str = TEAM_ID  # the workspace of the token it came with
 
 
 @dataclass
@@ -200,18 +203,19 @@ class _User:
     deleted: bool
     is_bot: bool
     email: str | None
+    team: str = TEAM_ID
 
 
 def _user_object(user: _User) -> dict[str, Any]:
     """A user as users.info and users.lookupByEmail show it: with users:read.email, the profile has the email."""
     now = datetime.now(ZoneInfo(user.tz))
     offset = now.utcoffset()
-    profile = {"real_name": user.name, "display_name": user.name, "team": TEAM_ID}
+    profile = {"real_name": user.name, "display_name": user.name, "team": user.team}
     if user.email is not None:
         profile["email"] = user.email
     return {
         "id": user.id,
-        "team_id": TEAM_ID,
+        "team_id": user.team,
         "name": user.name,
         "real_name": user.name,
         "deleted": user.deleted,
@@ -239,6 +243,14 @@ def _file_type(name: str) -> dict[str, str]:
 def _canonical_header(name: str) -> str:
     """urllib sends "X-slack-signature"; normalise so tests can write the names the way Slack's docs do."""
     return "-".join(part.capitalize() for part in name.split("-"))
+
+
+def _token(call: Call) -> str:
+    """The token a call came with: `Authorization: Bearer`, as slack_sdk sends it, or a `token` field."""
+    authorization = call.headers.get("Authorization", "")
+    if authorization.startswith("Bearer "):
+        return authorization.removeprefix("Bearer ")
+    return str(call.params.get("token", ""))
 
 
 def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
@@ -273,6 +285,7 @@ class FakeSlack:
         self._standing: dict[str, Reply] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self.oauth = SlackOAuth()
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
@@ -335,6 +348,21 @@ class FakeSlack:
         """Base URL for WebClient(base_url=...); the trailing slash matters because slack_sdk appends the method."""
         return f"{self._origin}/api/"
 
+    @property
+    def authorize_url(self) -> str:
+        """Slack's authorize page, where the install's "Add to Slack" link leads."""
+        return f"{self._origin}/oauth/v2/authorize"
+
+    def register_app(
+        self, client_id: str, client_secret: str, redirect_url: str, *, rotation: bool = False, expires_in: int = 43200
+    ) -> None:
+        """A distributed app with its one Redirect URL (and token rotation, its tokens living `expires_in` s)."""
+        self.oauth.apps[client_id] = OAuthApp(client_id, client_secret, redirect_url, rotation, expires_in)
+
+    def install_as(self, team_id: str, user_id: str, team_name: str | None = None) -> None:
+        """Who approves the next installs on the authorize page."""
+        self.oauth.installer = Installer(team_id, team_name or f"Team {team_id}", user_id)
+
     def response_url(self, name: str = "default") -> str:
         """A response_url the app can POST to (as Bolt's respond() does); the name tells several apart."""
         return f"{self._origin}/response/{quote(name, safe='')}"
@@ -376,6 +404,7 @@ class FakeSlack:
             self._files.clear()
             self._uploads.clear()
             self._shared.clear()
+        self.oauth.reset()
 
     def script(self, method: str, *responses: Reply) -> None:
         """Queue one-shot replies for `method`; once used up, the default reply comes back."""
@@ -429,6 +458,7 @@ class FakeSlack:
         is_bot: bool = False,
         name: str | None = None,
         email: str | None = None,
+        team: str = TEAM_ID,
     ) -> None:
         """A workspace member; with an `email`, users.lookupByEmail finds them and their profile shows it."""
         ZoneInfo(tz)  # fail here, in the test's setup, on a typo rather than later inside a request
@@ -437,7 +467,7 @@ class FakeSlack:
                 for other in list(self._users.values()):
                     if other.id != user_id and other.email is not None and other.email.lower() == email.lower():
                         self._users[other.id] = dataclasses.replace(other, email=None)
-            self._users[user_id] = _User(user_id, name or user_id.lower(), tz, deleted, is_bot, email)
+            self._users[user_id] = _User(user_id, name or user_id.lower(), tz, deleted, is_bot, email, team)
 
     def set_channel(
         self,
@@ -557,17 +587,27 @@ class FakeSlack:
             return self._file_upload(call)
         if call.method == "sign_in":
             return Reply(_SIGN_IN_PAGE, headers={"Content-Type": "text/html; charset=utf-8"})
+        if call.method == "oauth_authorize":
+            status, headers, page = self.oauth.authorize(call.params)
+            return Reply(page, status=status, headers={"Content-Type": "text/html; charset=utf-8", **headers})
         if not call.path.startswith("/api/"):
             return Reply({"ok": False, "error": "not_found"}, status=404)
-        authorization = call.headers.get("Authorization", "")
-        if not authorization.startswith("Bearer ") and "token" not in call.params:
+        if call.method == "oauth.v2.access":  # the app's credentials, not a token, authenticate these two
+            return Reply(self.oauth.access(call.params, call.headers))
+        if call.method == "oauth.v2.exchange":
+            return Reply(self.oauth.exchange(call.params, call.headers))
+        token = _token(call)
+        if not token:
             return Reply({"ok": False, "error": "not_authed"})
+        refusal = self.oauth.refusal(token)
+        if refusal is not None:
+            return Reply({"ok": False, "error": refusal})
         if "_raw" in call.params:
             return Reply({"ok": False, "error": "invalid_json"})
         handler = self._handlers.get(call.method)
         if handler is None:
             return Reply({"ok": False, "error": "unknown_method"})
-        return Reply(handler(call.params))
+        return Reply(handler({**call.params, "_team": call.team, "_token": token}))
 
     def _next_ts(self) -> str:
         """Unique, increasing message timestamps in Slack's "seconds.micro" format."""
@@ -577,16 +617,34 @@ class FakeSlack:
         return f"{1700000000 + serial // 10000}.{serial % 10000 * 100:06d}"
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Whose token it is: a token an install issued answers for its own workspace and bot user."""
+        issued = self.oauth.token_of(params["_token"])
+        if issued is not None:
+            domain = issued.team_id.lower()
+            team, team_id, user_id, bot_id = (
+                issued.team_name,
+                issued.team_id,
+                issued.bot_user_id,
+                "B" + issued.bot_user_id[1:],
+            )
+        else:
+            domain, team, team_id, user_id, bot_id = "keepwarm-test", "Keepwarm Test", TEAM_ID, BOT_USER_ID, BOT_ID
         return {
             "ok": True,
-            "url": "https://keepwarm-test.slack.com/",
-            "team": "Keepwarm Test",
+            "url": f"https://{domain}.slack.com/",
+            "team": team,
             "user": "keepwarm",
-            "team_id": TEAM_ID,
-            "user_id": BOT_USER_ID,
-            "bot_id": BOT_ID,
+            "team_id": team_id,
+            "user_id": user_id,
+            "bot_id": bot_id,
             "is_enterprise_install": False,
         }
+
+    def _member(self, user_id: str, team: str) -> _User | None:
+        """A user as the caller's workspace sees them: members of other workspaces are not found."""
+        with self._cond:
+            user = self._users.get(user_id)
+        return user if user is not None and user.team == team else None
 
     def _bot_message(self, params: dict[str, Any], ts: str) -> dict[str, Any]:
         message: dict[str, Any] = {
@@ -603,7 +661,10 @@ class FakeSlack:
         return message
 
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = _posted_channel(str(params.get("channel", "")))
+        target = str(params.get("channel", ""))
+        if target.startswith(("U", "W")) and target in self._users and self._member(target, params["_team"]) is None:
+            return {"ok": False, "error": "channel_not_found"}  # a DM to someone of another workspace
+        channel = _posted_channel(target)
         refusal = self._channel(channel).refusal(posting=True)
         if refusal is not None:
             return {"ok": False, "error": refusal}
@@ -719,8 +780,7 @@ class FakeSlack:
         }
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        with self._cond:
-            user = self._users.get(str(params.get("user", "")))
+        user = self._member(str(params.get("user", "")), params["_team"])
         if user is None:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": _user_object(user)}
@@ -732,7 +792,11 @@ class FakeSlack:
         """
         wanted = str(params.get("email", "")).lower()
         with self._cond:
-            found = [u for u in self._users.values() if u.email is not None and u.email.lower() == wanted]
+            found = [
+                u
+                for u in self._users.values()
+                if u.email is not None and u.email.lower() == wanted and u.team == params["_team"]
+            ]
         if not found or found[0].deleted:
             return {"ok": False, "error": "users_not_found"}
         return {"ok": True, "user": _user_object(found[0])}
@@ -893,10 +957,14 @@ class _Handler(BaseHTTPRequestHandler):
             params["_file"] = url.path.removeprefix(FILES_PATH).split("/")[0].partition("-")[2]
         elif url.path == "/" and "redir" in params:
             method = "sign_in"
+        elif url.path == "/oauth/v2/authorize":
+            method = "oauth_authorize"
         else:
             method = url.path
         headers = {_canonical_header(key): value for key, value in self.headers.items()}
-        self._send(self.server.fake._record(Call(method, _decode_json_fields(params), headers, url.path)))
+        call = Call(method, _decode_json_fields(params), headers, url.path)
+        call.team = self.server.fake.oauth.team_of(_token(call), TEAM_ID)
+        self._send(self.server.fake._record(call))
 
     def _send(self, reply: Reply) -> None:
         if reply.delay:

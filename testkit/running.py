@@ -19,6 +19,7 @@ from bot.app import create_app
 from bot.ats.receiver import receiver_for
 from bot.config import Settings
 from bot.metrics import Metrics
+from bot.oauth import make_oauth_flow
 from bot.web import create_wsgi
 from jobs.import_candidates import import_candidates
 from jobs.role_alerts import deliver_role_alerts
@@ -53,6 +54,7 @@ def serve(settings: Settings, engine: Engine) -> Iterator[RunningApp]:
         deliver_reopen_alerts=metrics.counting("role_alert", deliver_role_alerts),
         import_candidates=import_candidates,
         client=client,
+        oauth_flow=make_oauth_flow(settings, engine=engine, client=client) if settings.multi_workspace else None,
     )
     # A short loop timeout lets close() return at once instead of after up to a second.
     server = waitress.create_server(
@@ -95,9 +97,9 @@ def run(
     return payload
 
 
-def open_home(app: RunningApp, user_id: str = "U0REC", tab: str = "home") -> None:
+def open_home(app: RunningApp, user_id: str = "U0REC", tab: str = "home", team_id: str = "T0TEST") -> None:
     event = {"type": "app_home_opened", "user": user_id, "channel": "D0DM", "tab": tab, "event_ts": "1700000000.1"}
-    reply = post_signed(app.events_url, event_body(event), content_type="application/json")
+    reply = post_signed(app.events_url, event_body(event, team_id=team_id), content_type="application/json")
     assert reply.status == 200
 
 

@@ -23,10 +23,12 @@ from bot.ats import ashby, greenhouse, lever
 from bot.ats.delivery import Delivery, Refused
 from bot.config import AtsSecrets, Settings
 from bot.metrics import tag
+from bot.workspace_settings import effective
 from bot.wsgi_io import json_answer, raw_body
 from models.ats_delivery import Ats
 from models.ats_inbox import store_delivery
 from models.base import utcnow
+from models.installs import TEAM_ID, installed, workspace_overrides
 
 PATH_PREFIX = "/ats/"
 logger = logging.getLogger("keepwarm.ats")
@@ -49,21 +51,39 @@ def switched_on(secrets: AtsSecrets) -> dict[Ats, Reader]:
 
 
 class AtsReceiver:
-    """The WSGI application behind `/ats/<name>`, for the workspace the bot token belongs to."""
+    """The WSGI application behind `/ats/<name>`, for the workspace the bot token belongs to; in multi-workspace mode
+    (`team_id` None, `settings` given) behind `/ats/<name>/T…`, for that workspace if it is installed, each checked
+    with that workspace's own secret (its Settings, else the environment's)."""
 
-    def __init__(self, secrets: AtsSecrets, *, sessions: sessionmaker[Session], team_id: str) -> None:
+    def __init__(
+        self,
+        secrets: AtsSecrets,
+        *,
+        sessions: sessionmaker[Session],
+        team_id: str | None,
+        settings: Settings | None = None,
+    ) -> None:
         self.readers = switched_on(secrets)
         self.sessions = sessions
         self.team_id = team_id
+        self.settings = settings
 
     @property
     def paths(self) -> list[str]:
         """The receivers switched on, as paths."""
+        if self.team_id is None:
+            return [f"{PATH_PREFIX}{ats.value}/T…" for ats in Ats]
         return [PATH_PREFIX + ats.value for ats in self.readers]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        name = environ.get("PATH_INFO", "").removeprefix(PATH_PREFIX)
-        source = next((ats for ats in self.readers if ats.value == name), None)
+        name, _, named = environ.get("PATH_INFO", "").removeprefix(PATH_PREFIX).partition("/")
+        try:
+            found = self._readers_of(named)
+        except SQLAlchemyError:
+            logger.exception("could not look workspace %s up; the ATS will retry", named)
+            return json_answer(start_response, 503, {"ok": False, "error": "not stored, retry later"})
+        team, readers = found or ("", {})
+        source = next((ats for ats in readers if ats.value == name), None)
         if source is None:
             return json_answer(start_response, 404, {"ok": False, "error": "not_found"})
         tag(environ, f"ats_{source.value}", self.team_id)
@@ -72,7 +92,7 @@ class AtsReceiver:
         raw = raw_body(environ)
         headers = {header: str(value) for header, value in WsgiHttpRequest(environ).get_headers().items()}
         try:
-            delivery = self.readers[source](raw, headers)
+            delivery = readers[source](raw, headers)
         except Refused as refusal:
             logger.warning("refused a %s delivery: %s", source.value, refusal.reason)
             return json_answer(start_response, refusal.status, {"ok": False, "error": refusal.reason})
@@ -82,7 +102,7 @@ class AtsReceiver:
             with self.sessions.begin() as session:
                 new = store_delivery(
                     session=session,
-                    team_id=self.team_id,
+                    team_id=team,
                     source=source,
                     delivery_key=delivery.key,
                     event=delivery.event,
@@ -94,10 +114,27 @@ class AtsReceiver:
             return json_answer(start_response, 503, {"ok": False, "error": "not stored, retry later"})
         return json_answer(start_response, 200, {"ok": True, "kept": True, "duplicate": not new})
 
+    def _readers_of(self, named: str) -> tuple[str, dict[Ats, Reader]] | None:
+        """The workspace a delivery is for and its receivers: the bot token's (the URL names none), or in
+        multi-workspace mode the one the URL names if it installed Keepwarm and has not uninstalled it; None answers
+        the 404 of a wrong path."""
+        if self.team_id is not None:
+            return None if named else (self.team_id, self.readers)
+        if self.settings is None or not TEAM_ID.fullmatch(named):
+            return None
+        with self.sessions() as session:
+            if not installed(session, named):
+                return None
+            admins, overrides = workspace_overrides(session, named)
+        return named, switched_on(effective(self.settings, admins, overrides).ats)
+
 
 def receiver_for(settings: Settings, *, sessions: sessionmaker[Session], client: WebClient) -> AtsReceiver | None:
     """The receivers the settings switch on, for the bot token's workspace (asked of Slack once, at start-up, so
-    never on a delivery's path); None when no ATS secret is set."""
+    never on a delivery's path), or for the workspace each URL names in multi-workspace mode; None when no ATS
+    secret is set."""
+    if settings.multi_workspace:
+        return AtsReceiver(settings.ats, sessions=sessions, team_id=None, settings=settings)
     if not settings.ats.any:
         return None
     return AtsReceiver(settings.ats, sessions=sessions, team_id=str(client.auth_test()["team_id"]))

@@ -15,12 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks.ats_queue import queue_blocks
-from bot.blocks.common import Block, context, escape, header, section, slack_date
+from bot.blocks.common import Block, context, escape, header, plain, section, slack_date
 from bot.blocks.handover import home_departures
 from bot.blocks.rejections import rejection_section
 from bot.blocks.reminders import ButtonValue, checkin_actions, checkin_summary
 from bot.blocks.retention import warning_blocks
-from bot.ids import RETRY_DELIVERY
+from bot.ids import RETRY_DELIVERY, SETTINGS_OPEN
 from models import Candidate, Checkin, Rejection
 from models.ats_queue import WaitingQueue
 from models.handover import Held
@@ -48,21 +48,22 @@ def build_home(
     outcome: str | None = None,
     retention: Retention | None = None,
     erasing: Sequence[tuple[Candidate, datetime]] = (),
+    settings_button: bool = False,
 ) -> dict[str, Any]:
     """The Home tab; every section is capped so the whole stays within Slack's 100 blocks.
 
     `outcome` (mrkdwn) says what the click that redrew the tab did: a Home click has no response_url to answer
-    through, and the tab is seen by its owner alone.
+    through, and the tab is seen by its owner alone. `settings_button` (an admin, in multi-workspace mode) puts a
+    Settings button beside the introduction, costing no block.
     """
     policy = policy or Policy()
-    blocks: list[Block] = [
-        header("Keepwarm"),
-        *outcome_blocks(outcome),
-        section(
-            "Record a candidate you turned down with `/rejected`, and Keepwarm reminds you when to reconnect "
-            "with the strong ones. Type `/rejected help` for examples."
-        ),
-    ]
+    intro = section(
+        "Record a candidate you turned down with `/rejected`, and Keepwarm reminds you when to reconnect "
+        "with the strong ones. Type `/rejected help` for examples."
+    )
+    if settings_button:
+        intro["accessory"] = {"type": "button", "action_id": SETTINGS_OPEN, "text": plain("Settings"), "value": "open"}
+    blocks: list[Block] = [header("Keepwarm"), *outcome_blocks(outcome), intro]
     if now is not None:
         due = [c for c in checkins if c.due_at <= now]
         upcoming = [c for c in checkins if c.due_at > now]

@@ -20,6 +20,7 @@ from bot.ids import (
     RETENTION_ERASE,
     RETRY_DELIVERY,
     ROLE_REACH_OUT,
+    SETTINGS_OPEN,
 )
 from bot.listeners.actions.ats_queue_assign import handle_ats_queue_assign
 from bot.listeners.actions.checkin_done import handle_checkin_done
@@ -35,6 +36,7 @@ from bot.listeners.actions.notice_undo import handle_notice_undo
 from bot.listeners.actions.retention_buttons import handle_consent_agreed, handle_consent_draft, handle_erase_now
 from bot.listeners.actions.retry_delivery import handle_retry_delivery
 from bot.listeners.actions.role_reach_out import handle_role_reach_out
+from bot.listeners.actions.settings_open import handle_settings_open
 
 
 def register(app: App) -> None:
@@ -44,6 +46,7 @@ def register(app: App) -> None:
     app.action(CHECKIN_STOP)(handle_checkin_stop)
     app.action(CHECKIN_DRAFT)(handle_checkin_draft)
     app.action(RETRY_DELIVERY)(handle_retry_delivery)
+    app.action(SETTINGS_OPEN)(handle_settings_open)
     app.action(DIGEST_REVEAL)(handle_digest_reveal)
     app.action(ROLE_REACH_OUT)(handle_role_reach_out)
     app.action(ATS_NOTICE_KEEP)(handle_notice_keep)

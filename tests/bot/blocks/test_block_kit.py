@@ -38,6 +38,7 @@ from bot.blocks import (
     role_alerts,
     role_modal,
     roles,
+    settings,
 )
 from bot.blocks.common import section
 from bot.blocks.reminders import MAX_ITEMS
@@ -46,6 +47,7 @@ from bot.ids import (
     STOP_REASON_BLOCK,
 )
 from bot.rejection_input import EMAIL_MAX, LINKEDIN_MAX, NAME_MAX, NOTE_MAX, ROLE_MAX
+from bot.workspace_settings import EDITABLE
 from models import Act, AtsNotice, AuditEntry, Recruiter
 from models.ats_notice import Decision
 from models.ats_queue import AssignRefusal, RefusedAssignment
@@ -224,6 +226,19 @@ CASES = [
             policy=POLICY,
             now=SWEEP,
             is_admin=True,
+        ),
+    ),
+    Case(
+        home.build_home,
+        "admin's Settings button, lists full",
+        lambda b: b(
+            rejections=many(WORST, 200),
+            checkins=many_checkins(WORST, 100),
+            failures=many_checkins(WORST, 100, error="channel_not_found", first_id=101),
+            policy=POLICY,
+            now=SWEEP,
+            is_admin=True,
+            settings_button=True,
         ),
     ),
     Case(
@@ -672,6 +687,12 @@ CASES = [
         for label, text in notice_answers(NOTICE_WORST).items()
     ),
     Case(candidate_import.build_import_modal, "always", lambda b: b()),
+    Case(settings.build_settings_modal, "nothing set", lambda b: b({}, frozenset())),
+    Case(
+        settings.build_settings_modal,
+        "every value at its longest, secrets set",
+        lambda b: b({e.name: "x" * 3000 for e in EDITABLE}, frozenset(e.name for e in EDITABLE if e.secret)),
+    ),
     Case(candidate_import.build_import_admins_only_view, "always", lambda b: b()),
     Case(candidate_import.build_import_started, "import", lambda b: b("candidates.csv", dry_run=False)),
     Case(candidate_import.build_import_started, "dry run", lambda b: b("candidates.csv", dry_run=True)),
