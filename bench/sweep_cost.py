@@ -39,7 +39,7 @@ from bench.chart import Series, write_chart
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import NOW, RECRUITERS, SEED
 from bench.machine import describe
-from bench.matching import _databases, _positive, _sizes
+from bench.options import databases, positive, sizes
 from bench.seed import Seeder
 from bot.config import Settings, load_settings
 from jobs.reminders import SweepReport, eligible, run_reminders
@@ -383,11 +383,11 @@ def write(path: Path, report: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sweep_cost", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=_sizes, default=list(SIZES), help="past rejections, seeded cumulatively")
-    parser.add_argument("--databases", type=_databases, default=list(KINDS), help="sqlite, postgresql or both")
+    parser.add_argument("--sizes", type=sizes, default=list(SIZES), help="past rejections, seeded cumulatively")
+    parser.add_argument("--databases", type=databases, default=list(KINDS), help="sqlite, postgresql or both")
     parser.add_argument("--due-fraction", type=_fraction, default=0.01, help="share of the check-ins made due")
-    parser.add_argument("--fixed-due", type=_positive, default=1000, help="check-ins due at every size (flat series)")
-    parser.add_argument("--repeats", type=_positive, default=3, help="runs per measurement, the same ones made due")
+    parser.add_argument("--fixed-due", type=positive, default=1000, help="check-ins due at every size (flat series)")
+    parser.add_argument("--repeats", type=positive, default=3, help="runs per measurement, the same ones made due")
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--json", type=Path, default=RESULTS / "sweep_cost.json", help="where to write the results")
     parser.add_argument(
