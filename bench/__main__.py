@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench [--only ack_latency,sweep_cost]
 
-All of them take about 1 h 55 min on two cores (delivery 35 min of it, mostly waiting on Slack's rate limits).
+All of them take about 2 h 30 min on two cores (delivery 35 min of it, mostly waiting on Slack's rate limits; the
+three runs on imported databases about 35 min).
 
 A process per benchmark keeps their peak memory figures apart and one crash from taking the others' figures
 with it. Each block of BENCHMARKS.md is rewritten as soon as its benchmark succeeds; a failed one keeps its old
@@ -32,12 +33,8 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "first_sweep_after_import": (),
     "matching_import": ("--fill", "import"),
     "sweep_cost_import": (
-        "--fill",
-        "import",
-        "--sizes",
-        "10000,100000",
-        "--json",
-        "bench/results/sweep_cost_import.json",
+        *("--fill", "import", "--sizes", "10000,100000", "--explain"),
+        *("--json", "bench/results/sweep_cost_import.json"),
     ),
 }
 # Benchmarks run by another one's module with other options: the same code, the database filled another way.
