@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from itertools import cycle, islice
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,7 +37,7 @@ from bench.import_fill import FILL_CHOICES, ImportFiller
 from bench.machine import describe
 from bench.options import databases, positive, sizes
 from bench.seed import Seeder
-from models import MatchTerm, Role
+from models import Base, MatchTerm, Role
 from models.db import make_engine, make_session_factory, normalize_database_url
 from models.matching import find_matches
 from testkit.fakeslack import FakeSlack
@@ -83,8 +83,11 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ranked[max(0, math.ceil(q / 100 * len(ranked)) - 1)]
 
 
-def run(database: str, sizes: Sequence[int], queries: int, postgres_url: str, fill: str = "seed") -> None:
-    """Fill one throwaway database up to each size in turn, and time the roles against it after each step."""
+def run(
+    database: str, sizes: Sequence[int], queries: int, postgres_url: str, fill: str = "seed", settle: bool = False
+) -> None:
+    """Fill one throwaway database up to each size in turn, and time the roles against it after each step; with
+    `settle`, on PostgreSQL, once more after VACUUM ANALYZE, as autovacuum leaves the database some time later."""
     with scratch_database(database, postgres_url) as url, filler(fill, url) as grower:
         role_ids = open_roles(url)
         total = 0.0
@@ -100,9 +103,29 @@ def run(database: str, sizes: Sequence[int], queries: int, postgres_url: str, fi
                     index_rows = session.scalar(select(func.count()).select_from(MatchTerm)) or 0
                 latencies, mean = time_roles(sessions, queries, role_ids)
                 result = Result(database, grower.rejections, index_rows, seconds, total, latencies, mean)
-                print(result.line(), f"  (load {load_average()})", flush=True)
+                print(result.line(), f"  (load {load_average()}{autovacuum(engine)})", flush=True)
+                if settle and database == "postgresql":
+                    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                        connection.execute(text(f"VACUUM ANALYZE {', '.join(Base.metadata.tables)}"))  # ours only
+                    latencies, mean = time_roles(sessions, queries, role_ids)
+                    result = Result(database, grower.rejections, index_rows, 0.0, total, latencies, mean)
+                    print(result.line(), f"  (load {load_average()}; after VACUUM ANALYZE)", flush=True)
             finally:
                 engine.dispose()
+
+
+def autovacuum(engine: Engine) -> str:
+    """On PostgreSQL, whether autovacuum has yet been through the matching index since it was filled: until it has,
+    the visibility map is empty and an index-only scan visits the table for every row."""
+    if engine.dialect.name != "postgresql":
+        return ""
+    query = text(
+        "SELECT last_autovacuum IS NOT NULL, last_autoanalyze IS NOT NULL FROM pg_stat_user_tables "
+        "WHERE relname = 'match_terms' AND schemaname = current_schema()"
+    )
+    with engine.connect() as connection:
+        vacuumed, analysed = connection.execute(query).one()
+    return f"; match_terms autovacuumed: {'yes' if vacuumed else 'no'}, autoanalysed: {'yes' if analysed else 'no'}"
 
 
 @contextmanager
@@ -165,6 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--fill", choices=FILL_CHOICES, default="seed", help="bulk loader (seed) or python -m jobs import-candidates"
     )
+    parser.add_argument(
+        "--settle", action="store_true", help="PostgreSQL: time again after VACUUM ANALYZE, as autovacuum leaves it"
+    )
     args = parser.parse_args(argv)
     # A plain `kill` should clean up too: the scratch databases are dropped by `finally` blocks, which only run
     # when Python exits through an exception.
@@ -179,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
         print(HEADER, flush=True)
         for database in args.databases:
-            run(database, args.sizes, args.queries, postgres_url, args.fill)
+            run(database, args.sizes, args.queries, postgres_url, args.fill, args.settle)
         print(f"Load average after: {load_average()}")
     except OperationalError as error:
         print(f"Database unreachable or failing: {error.orig or error}", file=sys.stderr)
