@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench [--only ack_latency,sweep_cost]
 
-All of them take about 1 h 55 min on two cores (delivery 35 min of it, mostly waiting on Slack's rate limits).
+All of them take about 2 h 30 min on two cores (delivery 35 min of it, mostly waiting on Slack's rate limits; the
+three runs on imported databases about 35 min).
 
 A process per benchmark keeps their peak memory figures apart and one crash from taking the others' figures
 with it. Each block of BENCHMARKS.md is rewritten as soon as its benchmark succeeds; a failed one keeps its old
@@ -29,14 +30,29 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "delivery": (),
     "ats_intake": (),
     "import_candidates": (),
+    "first_sweep_after_import": (),
+    "matching_import": ("--fill", "import"),
+    "sweep_cost_import": (
+        *("--fill", "import", "--sizes", "10000,100000", "--explain"),
+        *("--json", "bench/results/sweep_cost_import.json"),
+    ),
 }
+# Benchmarks run by another one's module with other options: the same code, the database filled another way.
+MODULES = {"matching_import": "matching", "sweep_cost_import": "sweep_cost"}
+
+
+def module(name: str) -> str:
+    """The module under bench/ that runs the benchmark `name`."""
+    return MODULES.get(name, name)
+
+
 DOCUMENT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 
 
 def run_one(name: str) -> str | None:
     """Run `python -m bench.<name>`, echoing its output as it comes; what it printed, or None if it failed."""
     options = BENCHMARKS[name]
-    command = [sys.executable, "-m", f"bench.{name}", *options]
+    command = [sys.executable, "-m", f"bench.{module(name)}", *options]
     header = f"$ python -m {' '.join(command[2:])}    # {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     print(header, flush=True)
     lines = [header]

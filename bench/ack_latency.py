@@ -35,7 +35,8 @@ from sqlalchemy.exc import OperationalError
 
 from bench.databases import POSTGRES_DEFAULT, scratch_database
 from bench.machine import describe
-from bench.matching import _databases, _positive, percentile
+from bench.matching import percentile
+from bench.options import databases, positive
 from bench.process import cpu_seconds, peak_rss_mib
 from models import Candidate, Rejection
 from models.db import make_engine, make_session_factory, normalize_database_url
@@ -381,15 +382,15 @@ def _load() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ack_latency", description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=_positive, default=REQUESTS, help="timed requests per app and database")
-    parser.add_argument("--concurrency", type=_positive, default=CONCURRENCY, help="concurrent senders")
+    parser.add_argument("--requests", type=positive, default=REQUESTS, help="timed requests per app and database")
+    parser.add_argument("--concurrency", type=positive, default=CONCURRENCY, help="concurrent senders")
     parser.add_argument(
         "--rate",
-        type=_positive,
+        type=positive,
         default=None,
         help="requests a second in all (default: each sender as fast as answered)",
     )
-    parser.add_argument("--databases", type=_databases, default=["sqlite", "postgresql"], help="sqlite, postgresql")
+    parser.add_argument("--databases", type=databases, default=["sqlite", "postgresql"], help="sqlite, postgresql")
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the results go as JSON")
     args = parser.parse_args(argv)

@@ -52,7 +52,7 @@ from bench.ack_latency import FIRST_NAMES, LAST_NAMES, ROLES, Result, Sample, Se
 from bench.ats_sweeps import Sweeps, sweeper
 from bench.databases import POSTGRES_DEFAULT, scratch_database
 from bench.machine import describe
-from bench.matching import _databases, _positive
+from bench.options import databases, positive
 from bench.process import cpu_seconds, peak_rss_mib
 from models import AtsDelivery, AtsNotice, Recruiter
 from models.db import make_engine, make_session_factory, normalize_database_url
@@ -514,10 +514,10 @@ def report(outcomes: Sequence[Outcome]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ats_intake", description=__doc__.splitlines()[0])
-    parser.add_argument("--deliveries", type=_positive, default=DELIVERIES, help="timed deliveries per phase")
-    parser.add_argument("--rate", type=_positive, default=RATE, help="deliveries a second from all senders together")
-    parser.add_argument("--concurrency", type=_positive, default=CONCURRENCY, help="concurrent senders at the most")
-    parser.add_argument("--databases", type=_databases, default=["sqlite", "postgresql"], help="sqlite, postgresql")
+    parser.add_argument("--deliveries", type=positive, default=DELIVERIES, help="timed deliveries per phase")
+    parser.add_argument("--rate", type=positive, default=RATE, help="deliveries a second from all senders together")
+    parser.add_argument("--concurrency", type=positive, default=CONCURRENCY, help="concurrent senders at the most")
+    parser.add_argument("--databases", type=databases, default=["sqlite", "postgresql"], help="sqlite, postgresql")
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the results go as JSON")
     args = parser.parse_args(argv)

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.machine import describe
-from bench.matching import _databases, _positive
+from bench.options import databases, positive
 from bench.process import cpu_seconds, peak_rss_mib
 from bot.blocks.reminders import MAX_ITEMS
 from bot.config import load_settings
@@ -362,8 +362,8 @@ def _scenarios(text: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Exit 1 when a database is unreachable, 2 when anything was lost, doubled or late, else 0."""
     parser = argparse.ArgumentParser(prog="python -m bench.delivery", description=__doc__.splitlines()[0])
-    parser.add_argument("--recruiters", type=_positive, default=1000, help="recruiters with due check-ins")
-    parser.add_argument("--databases", type=_databases, default=list(KINDS), help="sqlite, postgresql or both")
+    parser.add_argument("--recruiters", type=positive, default=1000, help="recruiters with due check-ins")
+    parser.add_argument("--databases", type=databases, default=list(KINDS), help="sqlite, postgresql or both")
     parser.add_argument(
         "--scenarios", type=_scenarios, default=list(SCENARIOS), help="cold (no time zones cached), warm or both"
     )

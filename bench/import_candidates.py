@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -34,7 +35,7 @@ from sqlalchemy.exc import OperationalError
 from bench.databases import POSTGRES_DEFAULT, scratch_database
 from bench.history import RECRUITERS, TEAM, History
 from bench.machine import describe
-from bench.matching import _databases, _sizes
+from bench.options import databases, sizes
 from models import Candidate, Checkin, MatchTerm, Recruiter, Rejection
 from models.db import make_engine, make_session_factory, normalize_database_url
 from models.imports import SAME_REJECTION
@@ -95,6 +96,12 @@ def recruiter_email(user: str) -> str:
     return f"{user.lower()}@bench.example"
 
 
+def know_recruiters(fake: FakeSlack, tz: str = "America/New_York") -> None:
+    """The history's recruiters as members of the fake workspace, found by the email the files give them."""
+    for user in RECRUITERS:
+        fake.set_user(user, email=recruiter_email(user), tz=tz)
+
+
 def rows(count: int) -> Iterator[tuple[list[str], bool]]:
     """The history's rejections as an export's rows, candidate after candidate, `count` of them, each with whether
     it repeats an earlier row (the history dates a candidate's later rejections no later than its last day, so a
@@ -126,22 +133,29 @@ def rows(count: int) -> Iterator[tuple[list[str], bool]]:
             )
 
 
-def write_csv(path: Path, count: int) -> int:
-    """Written row by row, the file never whole in memory here either; how many rows repeat an earlier one."""
+def write_csv(path: Path, count: int, start: int = 0) -> int:
+    """The history's rows from `start` up to `count`, written row by row, the file never whole in memory here either;
+    how many rows repeat an earlier one."""
     repeats = 0
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(HEADER)
-        for row, repeat in rows(count):
+        for row, repeat in islice(rows(count), start, None):
             writer.writerow(row)
             repeats += repeat
     return repeats
 
 
 def timed_import(env: dict[str, str], path: Path, output: Path) -> tuple[float, float, str]:
-    """Run the command; its wall time, its peak resident memory (from the kernel's accounting once it has exited)
-    and the summary it printed. Exits when it fails."""
-    command = [sys.executable, "-m", "jobs", "import-candidates", str(path), "--team", TEAM]
+    """Run the command; its wall time, its peak resident memory and the summary it printed. Exits when it fails."""
+    seconds, peak, printed = timed_jobs(env, ["import-candidates", str(path), "--team", TEAM], output)
+    return seconds, peak, printed[-1]
+
+
+def timed_jobs(env: dict[str, str], arguments: list[str], output: Path) -> tuple[float, float, list[str]]:
+    """Run `python -m jobs ARGUMENTS` in a process of its own; its wall time from start to exit, its peak resident
+    memory in MiB (from the kernel's accounting once it has exited) and the lines it printed. Exits when it fails."""
+    command = [sys.executable, "-m", "jobs", *arguments]
     with output.open("w") as out:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -150,8 +164,8 @@ def timed_import(env: dict[str, str], path: Path, output: Path) -> tuple[float, 
     process.returncode = os.waitstatus_to_exitcode(status)
     printed = output.read_text().splitlines()
     if process.returncode != 0:
-        raise SystemExit(f"import-candidates exited {process.returncode}:\n" + "\n".join(printed[-20:]))
-    return seconds, usage.ru_maxrss / 1024, printed[-1]
+        raise SystemExit(f"python -m jobs {arguments[0]} exited {process.returncode}:\n" + "\n".join(printed[-20:]))
+    return seconds, usage.ru_maxrss / 1024, printed
 
 
 def run(database: str, size: int, postgres_url: str, fake: FakeSlack, directory: Path) -> Run:
@@ -183,8 +197,8 @@ def run(database: str, size: int, postgres_url: str, fake: FakeSlack, directory:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.import_candidates", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=_sizes, default=list(SIZES), help="rows per file, comma-separated")
-    parser.add_argument("--databases", type=_databases, default=["sqlite", "postgresql"], help="sqlite, postgresql")
+    parser.add_argument("--sizes", type=sizes, default=list(SIZES), help="rows per file, comma-separated")
+    parser.add_argument("--databases", type=databases, default=["sqlite", "postgresql"], help="sqlite, postgresql")
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the results go as JSON")
     args = parser.parse_args(argv)
@@ -203,8 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[Run] = []
     try:
         with FakeSlack() as fake, tempfile.TemporaryDirectory(prefix="keepwarm-import-") as tmp:
-            for user in RECRUITERS:
-                fake.set_user(user, email=recruiter_email(user))
+            know_recruiters(fake)
             for database in args.databases:
                 for size in args.sizes:
                     runs.append(run(database, size, postgres_url, fake, Path(tmp)))

@@ -1,37 +1,55 @@
 """How fast `find_matches` answers as a team's history grows: 10k, 100k and 1M past rejections, SQLite and PostgreSQL.
 
     .venv/bin/python -m bench.matching [--sizes 10000,100000,1000000] [--databases sqlite,postgresql] [--queries N]
-                                       [--postgres-url URL]
+                                       [--fill seed|import] [--postgres-url URL]
 
-Each database is a throwaway one (a temporary SQLite file, a PostgreSQL schema of its own), seeded cumulatively
-with the same deterministic history (bench/history.py) through the bulk loader (bench/seed.py), analysed, then
-asked to match the same fixed roles. A /role reply waits on one such query, so its latency is what matters.
+Each database is a throwaway one (a temporary SQLite file, a PostgreSQL schema of its own), filled cumulatively
+with the same deterministic history (bench/history.py), then asked to match the same fixed roles. A /role reply
+waits on one such query, so its latency is what matters. `--fill seed` (the default) writes the history through the
+bulk loader (bench/seed.py) and analyses it; `--fill import` imports it as a CSV export through
+`python -m jobs import-candidates` (bench/import_fill.py), as a big team's database is really filled, and measures
+what that leaves, with no statistics step of its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import signal
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import cycle, islice
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import NOW, RECRUITERS, ROLES, TEAM
+from bench.import_candidates import know_recruiters
+from bench.import_fill import FILL_CHOICES, ImportFiller
 from bench.machine import describe
+from bench.options import databases, positive, sizes
 from bench.seed import Seeder
-from models import MatchTerm, Role
+from models import Base, MatchTerm, Role
 from models.db import make_engine, make_session_factory, normalize_database_url
 from models.matching import find_matches
+from testkit.fakeslack import FakeSlack
 
 SIZES = (10_000, 100_000, 1_000_000)
+FILLED = {
+    "seed": "Filled by the bulk loader (bench/seed.py), then ANALYZE (SQLite) or VACUUM ANALYZE (PostgreSQL)",
+    "import": (
+        "Filled by python -m jobs import-candidates, one CSV per step with the next rows of the history "
+        "(seed s: writing it and importing it); no statistics step after"
+    ),
+}
 LIMIT = 5  # what /role shows; the digest asks for one more
 HEADER = (
     f"{'database':<11}{'rejections':>11}{'index rows':>12}{'seed s':>9}{'total s':>9}"
@@ -65,15 +83,17 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ranked[max(0, math.ceil(q / 100 * len(ranked)) - 1)]
 
 
-def run(database: str, sizes: Sequence[int], queries: int, postgres_url: str) -> None:
-    """Seed one throwaway database up to each size in turn, and time the roles against it after each step."""
-    with scratch_database(database, postgres_url) as url:
+def run(
+    database: str, sizes: Sequence[int], queries: int, postgres_url: str, fill: str = "seed", settle: bool = False
+) -> None:
+    """Fill one throwaway database up to each size in turn, and time the roles against it after each step; with
+    `settle`, on PostgreSQL, once more after VACUUM ANALYZE, as autovacuum leaves the database some time later."""
+    with scratch_database(database, postgres_url) as url, filler(fill, url) as grower:
         role_ids = open_roles(url)
-        seeder = Seeder(url)
         total = 0.0
         for size in sizes:
             started = time.perf_counter()
-            seeder.grow(size)
+            grower.grow(size)
             seconds = time.perf_counter() - started
             total += seconds
             engine = make_engine(url)  # the production engine, as the bot runs it
@@ -82,10 +102,47 @@ def run(database: str, sizes: Sequence[int], queries: int, postgres_url: str) ->
                 with sessions.begin() as session:
                     index_rows = session.scalar(select(func.count()).select_from(MatchTerm)) or 0
                 latencies, mean = time_roles(sessions, queries, role_ids)
-                result = Result(database, seeder.rejections, index_rows, seconds, total, latencies, mean)
-                print(result.line(), flush=True)
+                result = Result(database, grower.rejections, index_rows, seconds, total, latencies, mean)
+                print(result.line(), f"  (load {load_average()}{autovacuum(engine)})", flush=True)
+                if settle and database == "postgresql":
+                    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                        connection.execute(text(f"VACUUM ANALYZE {', '.join(Base.metadata.tables)}"))  # ours only
+                    latencies, mean = time_roles(sessions, queries, role_ids)
+                    result = Result(database, grower.rejections, index_rows, 0.0, total, latencies, mean)
+                    print(result.line(), f"  (load {load_average()}; after VACUUM ANALYZE)", flush=True)
             finally:
                 engine.dispose()
+
+
+def autovacuum(engine: Engine) -> str:
+    """On PostgreSQL, whether autovacuum has yet been through the matching index since it was filled: until it has,
+    the visibility map is empty and an index-only scan visits the table for every row."""
+    if engine.dialect.name != "postgresql":
+        return ""
+    query = text(
+        "SELECT last_autovacuum IS NOT NULL, last_autoanalyze IS NOT NULL FROM pg_stat_user_tables "
+        "WHERE relname = 'match_terms' AND schemaname = current_schema()"
+    )
+    with engine.connect() as connection:
+        vacuumed, analysed = connection.execute(query).one()
+    return f"; match_terms autovacuumed: {'yes' if vacuumed else 'no'}, autoanalysed: {'yes' if analysed else 'no'}"
+
+
+@contextmanager
+def filler(fill: str, url: str) -> Iterator[Seeder | ImportFiller]:
+    """What grows the database: the bulk loader, or the import command against a fake Slack that knows the
+    recruiters, with a directory for its files."""
+    if fill == "seed":
+        yield Seeder(url)
+        return
+    with FakeSlack() as fake, tempfile.TemporaryDirectory(prefix="keepwarm-fill-") as directory:
+        know_recruiters(fake)
+        yield ImportFiller(url, fake, Path(directory))
+
+
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages: on two shared cores, above 2 means others were waiting."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def open_roles(url: str) -> list[int]:
@@ -122,36 +179,18 @@ def time_roles(sessions: sessionmaker[Session], queries: int, role_ids: list[int
     return tuple(latencies), found / queries
 
 
-def _sizes(text: str) -> list[int]:
-    try:
-        sizes = sorted({int(item.replace("_", "")) for item in text.split(",") if item.strip()})
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of whole numbers") from None
-    if not sizes or sizes[0] < 1:
-        raise argparse.ArgumentTypeError("sizes must be positive numbers of rejections, e.g. 10000,100000")
-    return sizes
-
-
-def _databases(text: str) -> list[str]:
-    chosen = list(dict.fromkeys(item.strip() for item in text.split(",") if item.strip()))
-    unknown = [item for item in chosen if item not in KINDS]
-    if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"unknown database {', '.join(unknown) or '(none)'}; use {','.join(KINDS)}")
-    return chosen
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return int(text)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.matching", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=_sizes, default=list(SIZES), help="past rejections, seeded cumulatively")
-    parser.add_argument("--databases", type=_databases, default=list(KINDS), help="sqlite, postgresql or both")
-    parser.add_argument("--queries", type=_positive, default=2 * len(ROLES), help="timed calls per database and size")
+    parser.add_argument("--sizes", type=sizes, default=list(SIZES), help="past rejections, seeded cumulatively")
+    parser.add_argument("--databases", type=databases, default=list(KINDS), help="sqlite, postgresql or both")
+    parser.add_argument("--queries", type=positive, default=2 * len(ROLES), help="timed calls per database and size")
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
+    parser.add_argument(
+        "--fill", choices=FILL_CHOICES, default="seed", help="bulk loader (seed) or python -m jobs import-candidates"
+    )
+    parser.add_argument(
+        "--settle", action="store_true", help="PostgreSQL: time again after VACUUM ANALYZE, as autovacuum leaves it"
+    )
     args = parser.parse_args(argv)
     # A plain `kill` should clean up too: the scratch databases are dropped by `finally` blocks, which only run
     # when Python exits through an exception.
@@ -161,10 +200,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in describe(postgres_url if "postgresql" in args.databases else None):
             print(line)
         print(f"Roles: {len(ROLES)} fixed roles, limit {LIMIT}, {args.queries} timed queries per size after a warm-up")
+        print(FILLED[args.fill])
+        print(f"Load average before: {load_average()} (two cores, shared: above 2, others waited for a core)")
         print()
         print(HEADER, flush=True)
         for database in args.databases:
-            run(database, args.sizes, args.queries, postgres_url)
+            run(database, args.sizes, args.queries, postgres_url, args.fill, args.settle)
+        print(f"Load average after: {load_average()}")
     except OperationalError as error:
         print(f"Database unreachable or failing: {error.orig or error}", file=sys.stderr)
         return 1

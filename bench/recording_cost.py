@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.ack_latency import CONCURRENCY, TEAM_ID, rejected_text, sender_ids
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.machine import describe
-from bench.matching import _databases, _positive
+from bench.options import databases, positive
 from bot.access import Access
 from bot.config import load_settings
 from bot.recording import REPEAT_WINDOW, save_rejection
@@ -153,9 +153,9 @@ def _record(database: str, svc: Services, recordings: int, step: int) -> list[St
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.recording_cost", description=__doc__.splitlines()[0])
-    parser.add_argument("--recordings", type=_positive, default=8000, help="rejections recorded per database")
-    parser.add_argument("--step", type=_positive, default=1000, help="recordings per printed row")
-    parser.add_argument("--databases", type=_databases, default=list(KINDS), help="sqlite, postgresql or both")
+    parser.add_argument("--recordings", type=positive, default=8000, help="rejections recorded per database")
+    parser.add_argument("--step", type=positive, default=1000, help="recordings per printed row")
+    parser.add_argument("--databases", type=databases, default=list(KINDS), help="sqlite, postgresql or both")
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # so `finally` drops the scratch schema

@@ -3,6 +3,7 @@ PostgreSQL, with 1% of the check-ins due, and with a fixed number due at every s
 
     .venv/bin/python -m bench.sweep_cost [--sizes 10000,100000,1000000] [--databases sqlite,postgresql]
                                          [--due-fraction 0.01] [--fixed-due 1000] [--repeats 3] [--postgres-url URL]
+                                         [--fill seed|import]
 
 Each database is a throwaway one, seeded cumulatively with the same history (bench/history.py) as the sweep leaves
 it when it has run on time until the measured instant (bench/seed.py, `swept_until`): every step due so far sent and
@@ -10,6 +11,10 @@ logged, stopped and opted-out streams left alone. Then some check-ins are made d
 step, and the real sweep (jobs/reminders.py `run_reminders`, against testkit/fakeslack.py over HTTP, working hours
 always open) runs until nothing is due. What is timed is the sweep minus its Slack calls: the finding, claiming and
 recording in the database, and the building of the messages. It must grow with the number due, not the history.
+
+With `--fill import` the history is imported instead, as a CSV export through `python -m jobs import-candidates`
+(bench/import_fill.py): nothing was ever sent, every check-in is due after the import, and the sweep is measured at
+the instant the first import began, with the chosen check-ins brought forward to just before it.
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ import random
 import signal
 import statistics
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
@@ -38,8 +45,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.chart import Series, write_chart
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import NOW, RECRUITERS, SEED
+from bench.import_candidates import know_recruiters
+from bench.import_fill import FILL_CHOICES, ImportFiller
 from bench.machine import describe
-from bench.matching import _databases, _positive, _sizes
+from bench.matching import load_average
+from bench.options import databases, positive, sizes
 from bench.seed import Seeder
 from bot.config import Settings, load_settings
 from jobs.reminders import SweepReport, eligible, run_reminders
@@ -58,6 +68,7 @@ COLOURS = {"sqlite": "#1f77b4", "postgresql": "#d62728"}
 # Every minute of every day: the benchmark measures the sweep's work, not the wait for a recruiter's morning.
 ALWAYS_OPEN = WorkingHours(start=clock_time(0), end=clock_time.max, days=frozenset(range(7)))
 UNCAPPED = 10**9  # check-ins per recruiter per day: more than any benchmark makes due
+MINUTE = timedelta(minutes=1)
 HEADER = (
     f"{'database':<11}{'series':<8}{'rejections':>11}{'check-ins':>10}{'due':>7}{'sweeps':>7}{'DMs':>6}"
     f"{'first sweep ms':>25}{'all due sent ms':>27}{'CPU ms':>9}{'SQL ms':>9}{'stmts':>7}{'idle ms':>9}"
@@ -137,15 +148,16 @@ class StatementTimer:
         self.statements += 1
 
 
-def choose_due(sessions: sessionmaker[Session], count: int, seed: int) -> list[int]:
-    """`count` check-ins that could be due now: active, of a candidate one may contact, with a step already sent."""
+def choose_due(sessions: sessionmaker[Session], count: int, seed: int, least_step: int = 1) -> list[int]:
+    """`count` check-ins that could be due now: active, of a candidate one may contact, with at least `least_step`
+    steps sent (one, to take back; none for an imported history, where nothing was sent)."""
     with sessions.begin() as session:
         ids = session.scalars(
             select(Checkin.id)
             .join(Checkin.candidate)
             .where(
                 Checkin.status == CheckinStatus.ACTIVE,
-                Checkin.step >= 1,
+                Checkin.step >= least_step,
                 Candidate.erased.is_(False),
                 Candidate.opted_out.is_(False),
             )
@@ -168,9 +180,27 @@ def make_due(sessions: sessionmaker[Session], ids: Sequence[int], policy: Policy
         session.execute(delete(ReminderSent).where(ReminderSent.checkin_id.in_(ids), ReminderSent.step == step))
 
 
-def due_now(sessions: sessionmaker[Session]) -> int:
+def as_imported(sessions: sessionmaker[Session], ids: Sequence[int]) -> dict[int, tuple[int, datetime]]:
+    """Each check-in's step and due date as the import left them."""
     with sessions.begin() as session:
-        return session.scalar(select(func.count()).where(eligible(NOW))) or 0
+        rows = session.execute(select(Checkin.id, Checkin.step, Checkin.due_at).where(Checkin.id.in_(ids))).all()
+    return {i: (step, due_at) for i, step, due_at in rows}
+
+
+def bring_due(sessions: sessionmaker[Session], imported: dict[int, tuple[int, datetime]], at: datetime) -> None:
+    """Each check-in at the step the import gave it, due at `at` (its date has come), and nothing of it sent: no
+    reminders_sent row (an imported history has none). With each one's own due date for `at`, the import's state."""
+    with sessions.begin() as session:
+        rows = [
+            {"id": i, "step": step, "due_at": due_at if at is None else at} for i, (step, due_at) in imported.items()
+        ]
+        session.execute(update(Checkin), rows)
+        session.execute(delete(ReminderSent).where(ReminderSent.checkin_id.in_(list(imported))))
+
+
+def due_now(sessions: sessionmaker[Session], now: datetime = NOW) -> int:
+    with sessions.begin() as session:
+        return session.scalar(select(func.count()).where(eligible(now))) or 0
 
 
 @dataclass
@@ -183,14 +213,16 @@ class Sweeping:
     settings: Settings
     fake: FakeSlack
     timer: StatementTimer
+    now: datetime = NOW  # the sweep's instant
+    imported: bool = False  # the history was imported: nothing was ever sent, so nothing can be taken back
 
     @classmethod
-    def open(cls, url: str, fake: FakeSlack) -> Sweeping:
+    def open(cls, url: str, fake: FakeSlack, now: datetime = NOW, *, imported: bool = False) -> Sweeping:
         engine = make_engine(url)
         env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": "bench", "DATABASE_URL": url}
         # Every due check-in is sent at one instant, so the daily cap is lifted; its counting still runs each time.
         settings = replace(load_settings(env, serving=False), working_hours=ALWAYS_OPEN, checkins_per_day=UNCAPPED)
-        return cls(engine, make_session_factory(engine), settings, fake, StatementTimer(engine))
+        return cls(engine, make_session_factory(engine), settings, fake, StatementTimer(engine), now, imported)
 
     def client(self) -> TimedClient:
         """What production's sweep uses (bot.app.make_client): one retry of a 429 after its Retry-After."""
@@ -199,7 +231,7 @@ class Sweeping:
         )
 
     def sweep(self, client: WebClient) -> SweepReport:
-        report = run_reminders(sessions=self.sessions, client=client, settings=self.settings, now=NOW)
+        report = run_reminders(sessions=self.sessions, client=client, settings=self.settings, now=self.now)
         if report.failed or report.deferred or report.waiting_for_working_hours:
             raise SystemExit(f"the sweep did not deliver everything: {report.summary()}")
         return report
@@ -238,22 +270,32 @@ class Sweeping:
         database = self.engine.dialect.name
         with self.sessions.begin() as session:
             checkins = session.scalar(select(func.count()).select_from(Checkin)) or 0
-        ids = choose_due(self.sessions, due, seed=SEED + rejections + due)
+        ids = choose_due(self.sessions, due, seed=SEED + rejections + due, least_step=0 if self.imported else 1)
+        imported = as_imported(self.sessions, ids) if self.imported else {}
         runs = []
         for _ in range(repeats):
-            make_due(self.sessions, ids, self.settings.policy)
-            if (found := due_now(self.sessions)) != due:
+            self.make_due(ids, imported)
+            if (found := due_now(self.sessions, self.now)) != due:
                 raise SystemExit(f"{found:,} check-ins are due, not the {due:,} made due")
             runs.append(self.drain())
             sent = delivered(self.fake)
             if sorted(sent) != list(ids) or set(sent.values()) != {1}:
                 raise SystemExit(f"{database}: the sweep sent {sum(sent.values()):,} for {due:,} due, not each once")
-            if due_now(self.sessions):
+            if due_now(self.sessions, self.now):
                 raise SystemExit(f"{database}: check-ins still due after the sweeps")
-        explained = self.explain(ids) if plans else ()
+        explained = self.explain(ids, imported) if plans else ()
+        if imported:
+            bring_due(self.sessions, imported, None)  # as imported again, for the next size's choice
         return Result(database, series, rejections, checkins, due, tuple(runs), explained)
 
-    def explain(self, ids: Sequence[int]) -> tuple[str, ...]:
+    def make_due(self, ids: Sequence[int], imported: dict[int, tuple[int, datetime]]) -> None:
+        """Seeded history: take back each one's last sent step. Imported: bring each one forward to a minute ago."""
+        if self.imported:
+            bring_due(self.sessions, imported, self.now - MINUTE)
+        else:
+            make_due(self.sessions, ids, self.settings.policy)
+
+    def explain(self, ids: Sequence[int], imported: dict[int, tuple[int, datetime]]) -> tuple[str, ...]:
         """The plan of each statement on checkins or reminders_sent that the first sweep over `ids` runs, asked with
         what is still due after it (EXPLAIN ANALYZE on PostgreSQL, rolled back; EXPLAIN QUERY PLAN on SQLite); then
         the rest is swept, to leave the history as it was."""
@@ -264,7 +306,7 @@ class Sweeping:
             if not many and on and statement.lstrip().startswith(("SELECT", "UPDATE")):
                 statements.setdefault(statement, params)
 
-        make_due(self.sessions, ids, self.settings.policy)
+        self.make_due(ids, imported)
         event.listen(self.engine, "before_cursor_execute", capture)
         try:
             self.sweep(self.client())
@@ -282,7 +324,7 @@ class Sweeping:
                 plans.append("\n".join([" ".join(statement.split()), *("    " + line for line in lines)]))
             transaction.rollback()  # EXPLAIN ANALYZE ran the claims
         self.drain()
-        if due_now(self.sessions):
+        if due_now(self.sessions, self.now):
             raise SystemExit("check-ins still due after explaining")
         return tuple(plans)
 
@@ -299,20 +341,26 @@ def delivered(fake: FakeSlack) -> Counter[int]:
 @contextmanager
 def fake_slack() -> Iterator[FakeSlack]:
     with FakeSlack() as fake:
-        for user in RECRUITERS:
-            fake.set_user(user, tz="UTC")
+        know_recruiters(fake, tz="UTC")  # by email too, for the import
         yield fake
 
 
 def run(database: str, args: argparse.Namespace, postgres_url: str) -> Iterator[Result]:
-    """Seed one throwaway database up to each size in turn and measure both series after each step."""
-    with scratch_database(database, postgres_url) as url, fake_slack() as fake:
-        seeder = Seeder(url, swept_until=NOW)
+    """Fill one throwaway database up to each size in turn and measure both series after each step."""
+    with (
+        scratch_database(database, postgres_url) as url,
+        fake_slack() as fake,
+        tempfile.TemporaryDirectory(prefix="keepwarm-fill-") as directory,
+    ):
+        imported = args.fill == "import"
+        seeder = ImportFiller(url, fake, Path(directory)) if imported else Seeder(url, swept_until=NOW)
         for size in args.sizes:
             started = time.perf_counter()
             seeder.grow(size)
             seeded = time.perf_counter() - started
-            sweeping = Sweeping.open(url, fake)  # the production engine, as the clock process runs it
+            now = seeder.first_import if isinstance(seeder, ImportFiller) and seeder.first_import else NOW
+            # the production engine, as the clock process runs it
+            sweeping = Sweeping.open(url, fake, now, imported=imported)
             try:
                 with sweeping.sessions.begin() as session:
                     checkins = session.scalar(select(func.count()).select_from(Checkin)) or 0
@@ -321,7 +369,12 @@ def run(database: str, args: argparse.Namespace, postgres_url: str) -> Iterator[
                 for series, due in plan:
                     fixed = series == plan[-1][0]  # explained: the same number due at every size
                     result = sweeping.measure(series, due, args.repeats, seeder.rejections, args.explain and fixed)
-                    print(result.line(), "" if fixed else f"  (seeded in {seeded:.0f} s)", flush=True)
+                    filled = "imported" if imported else "seeded"
+                    print(
+                        result.line(),
+                        f"  (load {load_average()})" if fixed else f"  ({filled} in {seeded:.0f} s)",
+                        flush=True,
+                    )
                     yield result
             finally:
                 sweeping.engine.dispose()
@@ -383,13 +436,19 @@ def write(path: Path, report: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sweep_cost", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=_sizes, default=list(SIZES), help="past rejections, seeded cumulatively")
-    parser.add_argument("--databases", type=_databases, default=list(KINDS), help="sqlite, postgresql or both")
+    parser.add_argument("--sizes", type=sizes, default=list(SIZES), help="past rejections, seeded cumulatively")
+    parser.add_argument("--databases", type=databases, default=list(KINDS), help="sqlite, postgresql or both")
     parser.add_argument("--due-fraction", type=_fraction, default=0.01, help="share of the check-ins made due")
-    parser.add_argument("--fixed-due", type=_positive, default=1000, help="check-ins due at every size (flat series)")
-    parser.add_argument("--repeats", type=_positive, default=3, help="runs per measurement, the same ones made due")
+    parser.add_argument("--fixed-due", type=positive, default=1000, help="check-ins due at every size (flat series)")
+    parser.add_argument("--repeats", type=positive, default=3, help="runs per measurement, the same ones made due")
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--json", type=Path, default=RESULTS / "sweep_cost.json", help="where to write the results")
+    parser.add_argument(
+        "--fill",
+        choices=FILL_CHOICES,
+        default="seed",
+        help="bulk loader (seed) or python -m jobs import-candidates",
+    )
     parser.add_argument(
         "--explain", action="store_true", help="also write the plans of the sweep's queries (fixed series) to a file"
     )
@@ -414,7 +473,12 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {
         "machine": machine,
         "measured_at": NOW.isoformat(),
-        "options": {"due_fraction": args.due_fraction, "fixed_due": args.fixed_due, "repeats": args.repeats},
+        "options": {
+            "due_fraction": args.due_fraction,
+            "fixed_due": args.fixed_due,
+            "repeats": args.repeats,
+            "fill": args.fill,
+        },
         "results": [],
     }
     try:
@@ -423,13 +487,19 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"Measured at {NOW:%Y-%m-%d %H:%M} UTC; {args.repeats} runs each: median (min-max), outside Slack; "
             "a run sweeps until nothing is due"
+            if args.fill == "seed"
+            else f"Filled by python -m jobs import-candidates, one CSV per size with the next rows of the history, "
+            f"measured at the instant the first import began; {args.repeats} runs each: median (min-max), outside "
+            "Slack; a run sweeps until nothing is due"
         )
+        print(f"Load average before: {load_average()} (two cores, shared: above 2, others waited for a core)")
         print()
         print(HEADER, flush=True)
         for database in args.databases:
             for result in run(database, args, postgres_url):
                 report["results"].append(asdict(result))
                 write(args.json, report)  # after every row, so a failure later loses nothing measured
+        print(f"Load average after: {load_average()}")
     except OperationalError as error:
         print(f"Database unreachable or failing: {error.orig or error}", file=sys.stderr)
         return 1

@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-from bench.__main__ import BENCHMARKS
+from bench.__main__ import BENCHMARKS, module
 from bench.__main__ import DOCUMENT as DOCUMENT_PATH
 from bench.report import MissingBlock, fill
 
@@ -58,6 +58,6 @@ def test_a_benchmark_without_a_block_is_refused_by_name() -> None:
 @pytest.mark.parametrize("name", BENCHMARKS)
 def test_every_benchmark_has_a_module_and_a_block_in_benchmarks_md(name: str) -> None:
     """`python -m bench` refuses to start otherwise; this says so before anyone waits for it."""
-    module = importlib.import_module(f"bench.{name}")
-    assert callable(module.main)
+    runs = importlib.import_module(f"bench.{module(name)}")
+    assert callable(runs.main)
     fill(DOCUMENT_PATH.read_text(), name, "figures")  # raises MissingBlock if the block is gone
