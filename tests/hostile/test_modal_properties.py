@@ -51,9 +51,18 @@ from tests.hostile.strategies import (
 INPUT_KINDS = {"email": "email_text_input", "linkedin": "url_text_input", "url": "url_text_input"}
 SELECTS = frozenset({"stage", "rating"})
 _answer_names = itertools.count()
-# What saving one record may add to: a rejection brings its candidate, recruiter, check-in and index terms along.
+# What saving one record may add to: a rejection brings its candidate, recruiter, check-in, index terms and the audit
+# entry that it was recorded along.
 MAY_CHANGE = {
-    REJECTION_MODAL: {"rejections", "candidates", "recruiters", "checkins", "match_terms", "match_term_counts"},
+    REJECTION_MODAL: {
+        "rejections",
+        "candidates",
+        "recruiters",
+        "checkins",
+        "match_terms",
+        "match_term_counts",
+        "audit_entries",
+    },
     ROLE_MODAL: {"roles"},
 }
 
