@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import Connection, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from models.audit import Act, AuditEntry, Source, subject_of
@@ -267,20 +267,7 @@ class _Batch:
                     for p in changed
                 ],
             )
-        if self.consents:  # rare in a file, so one UPDATE of the few rows that give one, as record_rejection keeps it
-            connection.execute(
-                update(Candidate)
-                .where(
-                    Candidate.id == bindparam("candidate_id"),
-                    or_(Candidate.consent_at.is_(None), Candidate.consent_at < bindparam("new_consent_at")),
-                )
-                .values(
-                    consent_at=bindparam("new_consent_at"),
-                    consent_by=bindparam("new_consent_by"),
-                    consent_how=CONSENT_IN_IMPORT,
-                ),
-                [{"candidate_id": p.id, "new_consent_at": at, "new_consent_by": user} for p, at, user in self.consents],
-            )
+        self._write_consents(connection)
         ids = next_ids(connection, Rejection.__table__, len(self.rejections))
         for rejection, rejection_id in zip(self.rejections, ids, strict=True):
             rejection.id = rejection_id
@@ -308,6 +295,50 @@ class _Batch:
         self._write_audit()
         if index:
             self._write_index()
+
+    def _write_consents(self, connection: Connection) -> None:
+        """The consent dates rows give, each kept when it is the candidate's latest, as record_rejection keeps them,
+        and logged (CONSENTED, from the import). Rare in a file: one read and one UPDATE of the few rows."""
+        if not self.consents:
+            return
+        latest: dict[int, tuple[datetime, str]] = {}
+        for person, at, user in self.consents:
+            assert person.id is not None  # written above
+            if person.id not in latest or at > latest[person.id][0]:
+                latest[person.id] = (at, user)
+        query = select(Candidate.id, Candidate.consent_at).where(Candidate.id.in_(list(latest)))
+        held = {candidate_id: consent_at for candidate_id, consent_at in connection.execute(query)}
+        taken = {i: (at, user) for i, (at, user) in latest.items() if held.get(i) is None or at > held[i]}
+        if not taken:
+            return
+        connection.execute(
+            update(Candidate)
+            .where(Candidate.id == bindparam("candidate_id"))
+            .values(
+                consent_at=bindparam("new_consent_at"),
+                consent_by=bindparam("new_consent_by"),
+                consent_how=CONSENT_IN_IMPORT,
+            ),
+            [{"candidate_id": i, "new_consent_at": at, "new_consent_by": user} for i, (at, user) in taken.items()],
+        )
+        people = {p.id: p for p in self.people}
+        insert_rows(
+            connection,
+            AuditEntry.__table__,
+            [
+                {
+                    "team_id": self.team_id,
+                    "at": self.now,
+                    "act": Act.CONSENTED.value,
+                    "actor": self.actor,
+                    "source": Source.IMPORT.value,
+                    "candidate_id": i,
+                    "subject": subject_of(people[i].name, people[i].email),
+                    "detail": f"{CONSENT_IN_IMPORT}, dated {at.date().isoformat()}",
+                }
+                for i, (at, _user) in taken.items()
+            ],
+        )
 
     def _write_audit(self) -> None:
         """One RECORDED entry per rejection, named as the candidate was once the batch's rows were recorded."""

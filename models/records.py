@@ -60,8 +60,9 @@ def record_rejection(
         candidate, created = _create_candidate(session=session, team_id=team_id, entry=entry)
     else:
         _merge_candidate(candidate, entry)
-    if entry.consent is not None:
-        carry_consent(candidate, at=entry.consent, user_id=user_id, how=CONSENT_WITH_REJECTION)
+    consented = entry.consent is not None and carry_consent(
+        candidate, at=entry.consent, user_id=user_id, how=CONSENT_WITH_REJECTION
+    )
     rejection = Rejection(
         team_id=team_id,
         candidate=candidate,
@@ -87,6 +88,16 @@ def record_rejection(
             detail=f"{entry.role}{how}",
             at=recorded_by.at or rejection.rejected_at,
         )
+        if consented and entry.consent is not None:
+            log_act(
+                session,
+                act=Act.CONSENTED,
+                actor=recorded_by.actor,
+                source=recorded_by.source,
+                candidate=candidate,
+                detail=f"{CONSENT_WITH_REJECTION}, dated {entry.consent.date().isoformat()}",
+                at=recorded_by.at or rejection.rejected_at,
+            )
         session.flush()  # now, not at commit: after the index below, it would lengthen how long its locks are held
     # Last: indexing bumps the team's term counts, rows every concurrent recording updates (PostgreSQL holds their
     # locks until commit), so nothing else should run while they are held.
@@ -98,10 +109,12 @@ CONSENT_WITH_REJECTION = "given with the rejection"  # how, when a consent date 
 CONSENT_IN_IMPORT = "given in an imported file"
 
 
-def carry_consent(candidate: Candidate, *, at: datetime, user_id: str, how: str) -> None:
-    """A consent date recorded or imported with a rejection: kept when it is the candidate's latest."""
+def carry_consent(candidate: Candidate, *, at: datetime, user_id: str, how: str) -> bool:
+    """A consent date recorded or imported with a rejection: kept when it is the candidate's latest (True)."""
     if candidate.consent_at is None or at > candidate.consent_at:
         candidate.consent_at, candidate.consent_by, candidate.consent_how = at, user_id, how
+        return True
+    return False
 
 
 def find_repeat(

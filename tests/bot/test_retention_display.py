@@ -41,6 +41,12 @@ def test_a_consent_date_given_with_the_rejection_is_kept_and_shown(running: Runn
     [priya] = candidates(running)
     agreed = datetime(2026, 11, 2, 12, tzinfo=UTC)
     assert (priya.consent_at, priya.consent_by, priya.consent_how) == (agreed, REC, "given with the rejection")
+    with running.sessions() as session:
+        logged = [
+            (e.act, e.actor, e.source, e.detail)
+            for e in session.query(AuditEntry).filter(AuditEntry.act == Act.CONSENTED).all()
+        ]
+    assert logged == [("consented", REC, "command", "given with the rejection, dated 2026-11-02")]
 
     reply = everything(run(running, "Sam Ode email=sam@example.com role=Engineer stage=final"))
     assert f"No consent: erased after {short(RECORDED + timedelta(days=180))}." in reply

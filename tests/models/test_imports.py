@@ -20,7 +20,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rejection_input import validate_rejection
-from models import Candidate, Checkin, CheckinStatus, MatchTerm, MatchTermCount, Recruiter, Rejection, StopReason
+from models import (
+    Act,
+    AuditEntry,
+    Candidate,
+    Checkin,
+    CheckinStatus,
+    MatchTerm,
+    MatchTermCount,
+    Recruiter,
+    Rejection,
+    StopReason,
+)
 from models.audit import IMPORT_ACTOR
 from models.checkins import stop
 from models.imports import (
@@ -398,3 +409,13 @@ def test_a_consent_date_in_the_rows_is_carried_as_recording_carries_it(sessions:
     assert found[(BATCHED, "priya@example.com")] == (july, "U0REC", "given in an imported file")
     assert found[(REFERENCE, "priya@example.com")] == (july, "U0REC", "given with the rejection")
     assert found[(BATCHED, "sam@example.com")] == found[(REFERENCE, "sam@example.com")] == (None, None, None)
+    with sessions.begin() as session:
+        consented = session.execute(
+            select(AuditEntry.actor, AuditEntry.source, AuditEntry.subject, AuditEntry.detail).where(
+                AuditEntry.team_id == BATCHED, AuditEntry.act == Act.CONSENTED
+            )
+        ).all()
+    # Logged once, for the consent kept: the older date in the later row changed nothing.
+    assert consented == [
+        (IMPORT_ACTOR, "import", "Priya Raman <priya@example.com>", "given in an imported file, dated 2025-07-01")
+    ]
