@@ -9,7 +9,7 @@ A notice without a recruiter waits in the admins' queue and is not due here unti
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.blocks.ats_notices import MAX_NOTICES, build_notices
 from bot.config import Settings
 from bot.ids import ATS_NOTICE_METADATA_TYPE
-from jobs.delivery import Claims, RunReport, in_working_hours, of_team, run_clock, to_each_recruiter
+from jobs.delivery import Claims, RunReport, in_working_hours, of_team, run_clock, stop_or_wait, to_each_recruiter
 from jobs.departures import note_refusal
-from jobs.slack_errors import Failure, Outcome
 from models import AtsNotice, Checkin, CheckinStatus, Decision, NoticeKind, Recruiter
 from models.opt_out import notice_about_opted_out
 
@@ -88,13 +87,6 @@ def record_sent(session: Session, *, token: str, channel: str, ts: str, now: dat
     return result.rowcount
 
 
-def _refused(failure: Failure, now: datetime) -> Mapping[str, object]:
-    """A permanent refusal keeps the notice from being tried again; a rate limit waits out Retry-After."""
-    if failure.outcome is Outcome.PERMANENT:
-        return {"delivery_error": failure.reason}
-    return {"retry_at": now + failure.retry_after}
-
-
 CLAIMS = Claims(
     what="ATS notices",
     logger=logger,
@@ -103,7 +95,7 @@ CLAIMS = Claims(
     expires=AtsNotice.claim_expires_at,
     released=RELEASED,
     record=record_sent,
-    refused=_refused,
+    refused=stop_or_wait,
 )
 
 

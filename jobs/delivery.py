@@ -206,6 +206,14 @@ def of_team(column: ColumnElement[str] | InstrumentedAttribute[str], team_id: st
     return true() if team_id is None else column == team_id
 
 
+def stop_or_wait(failure: Failure, now: datetime) -> Mapping[str, object]:
+    """A permanent refusal keeps the row from being tried again (its error shown); a rate limit waits out
+    Retry-After: what ATS notices and departure DMs record when Slack refuses them."""
+    if failure.outcome is Outcome.PERMANENT:
+        return {"delivery_error": failure.reason}
+    return {"retry_at": now + failure.retry_after}
+
+
 def run_clock(now: datetime) -> Callable[[], datetime]:
     """The run's instant plus the real time it has taken, so a claim made late in a run is not born expired."""
     started = time.monotonic()

@@ -8,7 +8,7 @@ claimed before the DM is posted, and a post whose outcome is unknown is settled 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 from bot.blocks.handover import DM_DEPARTURES_MAX, build_departure_dm
 from bot.config import Settings
 from bot.ids import DEPARTURE_METADATA_TYPE
-from jobs.delivery import Claims, RunReport, in_working_hours, of_team, run_clock, to_each_recruiter
+from jobs.delivery import Claims, RunReport, in_working_hours, of_team, run_clock, stop_or_wait, to_each_recruiter
 from jobs.slack_errors import CALL_ERRORS, Failure, Outcome
 from models import DepartureNotice, Recruiter
 from models.handover import DEPARTURE_ERRORS, Held, departures, dm_entries, mark_departed
@@ -100,12 +100,6 @@ def record_sent(session: Session, *, token: str, channel: str | None, ts: str | 
     return result.rowcount
 
 
-def _refused(failure: Failure, now: datetime) -> Mapping[str, object]:
-    if failure.outcome is Outcome.PERMANENT:
-        return {"delivery_error": failure.reason}
-    return {"retry_at": now + failure.retry_after}
-
-
 CLAIMS = Claims(
     what="departure notices",
     logger=logger,
@@ -114,7 +108,7 @@ CLAIMS = Claims(
     expires=DepartureNotice.claim_expires_at,
     released=RELEASED,
     record=record_sent,
-    refused=_refused,
+    refused=stop_or_wait,
 )
 
 
