@@ -34,7 +34,11 @@ EDITABLE = (
     Editable("STRONG_STAGES", "Strong: stages", "screen, interview and/or final"),
     Editable("STRONG_MIN_RATING", "Strong: rating at least", "1 to 6"),
     Editable("DIGEST_CHANNEL", "Digest channel", "Channel ID like C012ABCDEF; empty: no digest"),
+    Editable("DIGEST_CRON", "Digest schedule", "Crontab line in the digest time zone, e.g. 0 9 * * mon"),
     Editable("DIGEST_TZ", "Digest time zone", "e.g. Europe/Paris; empty: the default time zone"),
+    Editable("RETENTION_DAYS", "Keep candidates without consent", "Days after their last activity; 0: for good"),
+    Editable("CONSENT_RETENTION_DAYS", "Keep candidates who consented", "Days after their last activity; 0: for good"),
+    Editable("RETENTION_WARNING_DAYS", "Warn before erasure", "Days ahead; 0: no warning"),
     Editable("ATS_SCREEN_STAGES", "ATS screen stages", "Stage names, comma-separated; empty: the defaults"),
     Editable("ATS_FINAL_STAGES", "ATS final stages", "Stage names, comma-separated; empty: the defaults"),
     Editable("GREENHOUSE_WEBHOOK_SECRET", "Greenhouse secret key", "Empty keeps the current one", secret=True),
@@ -76,10 +80,11 @@ def checked(
 ) -> tuple[frozenset[str], dict[str, str]]:
     """The admins and the changes to keep, once the environment's parser accepts them all; else SettingsRefused
     with the parser's own message. Values equal to the environment's are not kept, so the environment stays the
-    default; an empty secret keeps the one in force."""
+    default; an empty secret, and a setting the form did not have (but the admins), keep the value in force."""
     wanted = {name: " ".join(submitted.get(name, "").split()) for name in NAMES}
     for editable in EDITABLE:
-        if editable.secret and not wanted[editable.name]:
+        kept = editable.secret and not wanted[editable.name]
+        if kept or (editable.name not in submitted and editable.name != ADMINS):
             wanted[editable.name] = overrides.get(editable.name, settings.env.get(editable.name, ""))
     try:
         parsed = with_overrides(settings, wanted)

@@ -20,11 +20,12 @@ from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
-from sqlalchemy import ColumnElement, Select, true, update
+from sqlalchemy import ColumnElement, Select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from bot.timezones import refresh_timezone
 from jobs.slack_errors import CALL_ERRORS, Failure, Outcome, classify
+from models.base import of_team as of_team  # the jobs filter their rows by team with it
 from models.recruiter import Recruiter
 from models.working_hours import WorkingHours
 
@@ -199,11 +200,6 @@ class Claims:
                     .values(values(claims))
                     .execution_options(synchronize_session=False)
                 )
-
-
-def of_team(column: ColumnElement[str] | InstrumentedAttribute[str], team_id: str | None) -> ColumnElement[bool]:
-    """Rows of one workspace (a multi-workspace clock runs each job once per workspace, with its token), or all."""
-    return true() if team_id is None else column == team_id
 
 
 def stop_or_wait(failure: Failure, now: datetime) -> Mapping[str, object]:

@@ -133,14 +133,15 @@ def run_reminders(
     workspace's token). Database errors propagate (the sweep could not run); one recruiter's failure never stops
     others."""
     report = SweepReport()
-    # First: nobody is reminded of, or warned about, a candidate whose time is up. (Erasing and planning warnings
-    # need no token, so they cover every workspace; only the DMs are this workspace's.)
-    erase_expired(sessions=sessions, retention=settings.retention, now=now, dry_run=dry_run, report=report)
+    # First: nobody is reminded of, or warned about, a candidate whose time is up, by this workspace's own periods.
+    erase_expired(
+        sessions=sessions, retention=settings.retention, now=now, dry_run=dry_run, report=report, team_id=team_id
+    )
     clock = run_clock(now)
     reminders, warned = _claims(settings.policy)
     if not dry_run:
         with sessions.begin() as session:
-            plan_warnings(session, settings.retention, now=now)
+            plan_warnings(session, settings.retention, now=now, team_id=team_id)
         dms = select(Checkin.claim_token, Recruiter.user_id, Recruiter.dm_channel).join(Checkin.recruiter)
         dms = dms.where(of_team(Checkin.team_id, team_id))
         reminders.settle(sessions=sessions, client=client, claims=dms, now=now, report=report)

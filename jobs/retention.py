@@ -9,6 +9,7 @@ from typing import Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.base import of_team
 from models.candidate import Candidate
 from models.retention import ERASE_BATCH, Retention, erase_batch, expiring
 
@@ -30,18 +31,24 @@ def erase_expired(
     dry_run: bool,
     report: ErasureTally,
     batch: int = ERASE_BATCH,
+    team_id: str | None = None,
 ) -> None:
-    """Erase every candidate whose period ran out by `now`, one committed batch at a time; a dry run only counts."""
+    """Erase every candidate (of the team, if given: each workspace has its own periods) whose period ran out by
+    `now`, one committed batch at a time; a dry run only counts."""
     if dry_run:
         with sessions.begin() as session:
-            due = session.scalar(select(func.count()).where(Candidate.erased.is_(False), expiring(retention, by=now)))
+            due = session.scalar(
+                select(func.count()).where(
+                    Candidate.erased.is_(False), of_team(Candidate.team_id, team_id), expiring(retention, by=now)
+                )
+            )
         if due:
             report.lines.append(f"would erase {due} candidate(s) whose retention period ran out")
         return
     erased = 0
     while True:
         with sessions.begin() as session:
-            count = erase_batch(session, retention, now=now, limit=batch)
+            count = erase_batch(session, retention, now=now, limit=batch, team_id=team_id)
         if not count:
             break
         erased += count

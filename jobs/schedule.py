@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
@@ -21,13 +22,12 @@ from jobs.digest import run_digest
 from jobs.reminders import run_reminders
 from jobs.role_alerts import deliver_role_alerts
 from jobs.uninstalls import erase_uninstalled
+from jobs.workspace_digests import DIGEST_GRACE, due_teams, run_digests
 from jobs.workspaces import WorkspaceClient, for_each_workspace
 from models.base import utcnow
 from models.db import one_line
 from models.installs import delete_abandoned_states
 
-# A digest whose time passed less than this ago while the clock was down still goes out when it starts.
-DIGEST_GRACE = timedelta(hours=1)
 DIGEST_RETRY = "digest-retry"  # the job id of a digest the database kept from running
 logger = logging.getLogger(__name__)
 # What a sweep delivers after the ATS inbox, in order, each with its kind in the metrics.
@@ -125,10 +125,13 @@ def add_digest(
     """The new-roles digest on DIGEST_CRON in DIGEST_TZ, when DIGEST_CHANNEL is set.
 
     A clock (re)started shortly after a scheduled time still posts that digest: the job starts at the missed time,
-    inside its grace period. Running twice is harmless: a role only ever appears in one digest.
+    inside its grace period. Running twice is harmless: a role only ever appears in one digest. In multi-workspace
+    mode each workspace has its own schedule and channel (add_workspace_digests).
     """
-    if settings.digest.channel is None and not settings.multi_workspace:
-        # In multi-workspace mode each workspace may name its own channel in Settings: the digest runs for those.
+    if settings.multi_workspace:
+        add_workspace_digests(scheduler, settings=settings, sessions=sessions, metrics=metrics)
+        return
+    if settings.digest.channel is None:
         logger.info("no digest scheduled: DIGEST_CHANNEL is not set")
         return
     post_digest = metrics.counting("digest", run_digest)
@@ -144,7 +147,7 @@ def add_digest(
                     settings,
                     sessions,
                     lambda workspace: post_digest(
-                        sessions=sessions, client=workspace.client, settings=settings, now=utcnow()
+                        sessions=sessions, client=workspace.client, settings=workspace.settings, now=utcnow()
                     ),
                     what="the digest",
                     client=client,
@@ -190,3 +193,35 @@ def add_digest(
         settings.digest.tz,
         f"; the one due at {missed:%Y-%m-%d %H:%M %Z} runs now" if catch_up else "",
     )
+
+
+def add_workspace_digests(
+    scheduler: BaseScheduler, *, settings: Settings, sessions: sessionmaker[Session], metrics: Metrics
+) -> None:
+    """Multi-workspace mode: every minute, first at start-up, the digests of the workspaces whose own DIGEST_CRON
+    time has come (jobs/workspace_digests.py). A database that does not answer costs one warning line: the next
+    minute tries again, and a digest time stays due for DIGEST_GRACE."""
+    post_digest = metrics.counting("digest", run_digest)
+
+    def digests() -> None:
+        now = utcnow()
+        try:
+            teams = due_teams(settings=settings, sessions=sessions, now=now)
+            if teams:
+                with metrics.timed("digest"):
+                    run_digests(settings=settings, sessions=sessions, teams=teams, now=now, post=post_digest)
+        except SQLAlchemyError as error:
+            logger.warning(
+                "digests could not run: the database did not answer (%s); next try in a minute", one_line(error)
+            )
+
+    scheduler.add_job(
+        digests,
+        CronTrigger(minute="*", timezone=UTC),
+        id="digest",
+        next_run_time=utcnow(),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+    )
+    logger.info("each workspace's digest scheduled on its own DIGEST_CRON (checked every minute)")

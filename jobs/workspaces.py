@@ -5,7 +5,7 @@ about to expire (Bolt refreshes tokens only while handling a request from Slack;
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -42,10 +42,13 @@ class WorkspaceClient:
 
 
 def workspaces(
-    settings: Settings, sessions: sessionmaker[Session], client: WebClient | None = None
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    client: WebClient | None = None,
+    teams: Collection[str] | None = None,
 ) -> Iterator[WorkspaceClient]:
-    """The single workspace (with `client`, if given), or each installed one whose token could be had; one whose
-    could not is logged and skipped, so it never keeps the others waiting."""
+    """The single workspace (with `client`, if given), or each installed one (of `teams`, if given) whose token could
+    be had; one whose could not is logged and skipped, so it never keeps the others waiting."""
     oauth = settings.oauth
     if oauth is None:
         yield WorkspaceClient(None, client or make_client(settings), settings)
@@ -56,7 +59,11 @@ def workspaces(
     rotator = TokenRotator(client_id=oauth.client_id, client_secret=oauth.client_secret, client=refresher)
     with sessions() as session:
         installed = session.scalars(select(Workspace).where(Workspace.uninstalled_at.is_(None))).all()
-        own = {workspace.team_id: effective(settings, workspace.admins, workspace.overrides) for workspace in installed}
+        own = {
+            workspace.team_id: effective(settings, workspace.admins, workspace.overrides)
+            for workspace in installed
+            if teams is None or workspace.team_id in teams
+        }
     for team_id in sorted(own):
         try:
             installation = store.find_installation(enterprise_id=None, team_id=team_id)
@@ -84,11 +91,13 @@ def for_each_workspace(
     *,
     what: str,
     client: WebClient | None = None,
+    teams: Collection[str] | None = None,
 ) -> list[T]:
-    """`run` once per workspace. In multi-workspace mode one workspace's failure is logged and the others go on; a
-    database that does not answer stops the run, as it stops every workspace alike."""
+    """`run` once per workspace (in multi-workspace mode, of `teams` if given). In multi-workspace mode one
+    workspace's failure is logged and the others go on; a database that does not answer stops the run, as it stops
+    every workspace alike."""
     results: list[T] = []
-    for workspace in workspaces(settings, sessions, client):
+    for workspace in workspaces(settings, sessions, client, teams):
         if workspace.team_id is None:
             results.append(run(workspace))
             continue

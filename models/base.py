@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import ColumnElement, DateTime, MetaData, true
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -48,3 +48,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """The current instant as an aware UTC datetime."""
     return datetime.now(UTC)
+
+
+def of_team(column: ColumnElement[str] | InstrumentedAttribute[str], team_id: str | None) -> ColumnElement[bool]:
+    """Rows of one workspace (a multi-workspace clock runs each job once per workspace, with its token and settings),
+    or of every team (None: the single workspace of SLACK_BOT_TOKEN)."""
+    return true() if team_id is None else column == team_id

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models.ats_intake import owner
 from models.audit import Act, log_act
+from models.base import of_team
 from models.candidate import Candidate
 from models.checkin import Checkin
 from models.records import erase_candidate
@@ -80,24 +81,30 @@ def expiring(retention: Retention, *, by: datetime) -> ColumnElement[bool]:
     return or_(*kinds) if kinds else false()
 
 
-def expired_ids(session: Session, retention: Retention, *, now: datetime, limit: int) -> Sequence[int]:
-    """The first `limit` candidates not yet erased whose period ran out by `now`, oldest ids first."""
+def expired_ids(
+    session: Session, retention: Retention, *, now: datetime, limit: int, team_id: str | None = None
+) -> Sequence[int]:
+    """The first `limit` candidates not yet erased (of the team, if given) whose period ran out by `now`, oldest ids
+    first."""
     query = (
         select(Candidate.id)
-        .where(Candidate.erased.is_(False), expiring(retention, by=now))
+        .where(Candidate.erased.is_(False), of_team(Candidate.team_id, team_id), expiring(retention, by=now))
         .order_by(Candidate.id)
         .limit(limit)
     )
     return session.scalars(query).all()
 
 
-def erase_batch(session: Session, retention: Retention, *, now: datetime, limit: int = ERASE_BATCH) -> int:
-    """Erase up to `limit` expired candidates, as `/rejected forget` erases, each logged without personal data.
+def erase_batch(
+    session: Session, retention: Retention, *, now: datetime, limit: int = ERASE_BATCH, team_id: str | None = None
+) -> int:
+    """Erase up to `limit` expired candidates (of the team, if given), as `/rejected forget` erases, each logged
+    without personal data.
 
     Returns how many were erased; the caller commits and calls again until none is left. Each row is locked and
     checked again, so a consent recorded meanwhile wins and two sweeps never erase (and log) the same candidate.
     """
-    ids = expired_ids(session, retention, now=now, limit=limit)
+    ids = expired_ids(session, retention, now=now, limit=limit, team_id=team_id)
     if not ids:
         return 0
     candidates = session.scalars(
@@ -130,9 +137,12 @@ def record_consent(
     )
 
 
-def plan_warnings(session: Session, retention: Retention, *, now: datetime, limit: int = WARN_BATCH) -> int:
+def plan_warnings(
+    session: Session, retention: Retention, *, now: datetime, limit: int = WARN_BATCH, team_id: str | None = None
+) -> int:
     """Warn the owner of each candidate whose erasure is within RETENTION_WARNING_DAYS: one warning per candidate
-    and expiry, never for those who opted out (no prompts about them). Returns how many were added.
+    and expiry, never for those who opted out (no prompts about them). Returns how many were added. With `team_id`
+    (multi-workspace mode, each workspace's own retention) only that team's warnings are planned and checked.
 
     Pending warnings that became wrong (consent, a new rejection or application moved the expiry; opted out or
     erased meanwhile) are dropped first, so none goes out with a date that no longer holds; one whose candidate
@@ -141,7 +151,11 @@ def plan_warnings(session: Session, retention: Retention, *, now: datetime, limi
     pending = session.scalars(
         select(RetentionWarning)
         .options(joinedload(RetentionWarning.candidate).selectinload(Candidate.rejections))
-        .where(RetentionWarning.sent_at.is_(None), RetentionWarning.claim_token.is_(None))
+        .where(
+            RetentionWarning.sent_at.is_(None),
+            RetentionWarning.claim_token.is_(None),
+            of_team(RetentionWarning.team_id, team_id),
+        )
     ).all()
     for warning in pending:
         candidate = warning.candidate
@@ -156,7 +170,13 @@ def plan_warnings(session: Session, retention: Retention, *, now: datetime, limi
     candidates = session.scalars(
         select(Candidate)
         .options(selectinload(Candidate.rejections))
-        .where(Candidate.erased.is_(False), Candidate.opted_out.is_(False), expiring(retention, by=horizon), ~warned)
+        .where(
+            Candidate.erased.is_(False),
+            Candidate.opted_out.is_(False),
+            of_team(Candidate.team_id, team_id),
+            expiring(retention, by=horizon),
+            ~warned,
+        )
         .order_by(Candidate.id)
         .limit(limit)
     ).all()

@@ -41,6 +41,8 @@ class Workspace(Base):
     settings: Mapped[str] = mapped_column(Text, default="{}")
     installed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the clock last ran its digest: the DIGEST_CRON times up to then are done (jobs/workspace_digests.py).
+    digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def admins(self) -> frozenset[str]:

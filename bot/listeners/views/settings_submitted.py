@@ -28,7 +28,10 @@ def handle_settings_submitted(ack: Ack, view: dict[str, Any], client: WebClient,
         ack(response_action="errors", errors={ADMINS: SETTINGS_ADMINS_ONLY})
         return
     values = view.get("state", {}).get("values", {})
-    submitted = {name: str((values.get(name, {}).get(FIELD_ACTION) or {}).get("value") or "") for name in NAMES}
+    # A field the form did not have (a modal opened before an upgrade added it) keeps its value: see checked().
+    submitted = {
+        name: str((values[name].get(FIELD_ACTION) or {}).get("value") or "") for name in NAMES if name in values
+    }
     try:
         with svc.sessions.begin() as session:
             _, overrides = workspace_overrides(session, team_id)
