@@ -220,6 +220,8 @@ class Sweeping:
     def open(cls, url: str, fake: FakeSlack, now: datetime = NOW, *, imported: bool = False) -> Sweeping:
         engine = make_engine(url)
         env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": "bench", "DATABASE_URL": url}
+        # Retention off: the history is years old, and the sweep would erase it before reminding anyone of it.
+        env |= {"RETENTION_DAYS": "0", "CONSENT_RETENTION_DAYS": "0"}
         # Every due check-in is sent at one instant, so the daily cap is lifted; its counting still runs each time.
         settings = replace(load_settings(env, serving=False), working_hours=ALWAYS_OPEN, checkins_per_day=UNCAPPED)
         return cls(engine, make_session_factory(engine), settings, fake, StatementTimer(engine), now, imported)

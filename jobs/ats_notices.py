@@ -24,6 +24,7 @@ from jobs.delivery import Claims, RunReport, in_working_hours, of_team, run_cloc
 from jobs.departures import note_refusal
 from models import AtsNotice, Checkin, CheckinStatus, Decision, NoticeKind, Recruiter
 from models.opt_out import notice_about_opted_out
+from models.recruiter import STAYING
 
 RELEASED: dict[str, object] = {"claim_token": None, "claimed_at": None, "claim_expires_at": None}
 logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def due(now: datetime) -> ColumnElement[bool]:
         ~notice_about_opted_out(),
         AtsNotice.recruiter_id.is_not(None),
         # Held while their recruiter is gone from Slack, until an admin hands them over (models/handover.py).
-        select(Recruiter.departed_at.is_(None)).where(Recruiter.id == AtsNotice.recruiter_id).scalar_subquery(),
+        select(STAYING.departed_at.is_(None)).where(STAYING.id == AtsNotice.recruiter_id).scalar_subquery(),
         AtsNotice.sent_at.is_(None),
         AtsNotice.claim_token.is_(None),
         AtsNotice.delivery_error.is_(None),

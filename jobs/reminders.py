@@ -31,6 +31,7 @@ from jobs.retention import erase_expired
 from jobs.slack_errors import Failure, Outcome
 from models import STAGES, Candidate, Checkin, CheckinStatus, Recruiter, Rejection, ReminderSent, RetentionWarning
 from models.policy import Policy
+from models.recruiter import STAYING
 from models.retention import plan_warnings
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def eligible(now: datetime) -> ColumnElement[bool]:
         .where(Candidate.id == Checkin.candidate_id)
         .scalar_subquery(),
         # Held while their recruiter is gone from Slack: not sent, not failed, waiting for a handover (models/handover).
-        select(Recruiter.departed_at.is_(None)).where(Recruiter.id == Checkin.recruiter_id).scalar_subquery(),
+        select(STAYING.departed_at.is_(None)).where(STAYING.id == Checkin.recruiter_id).scalar_subquery(),
     )
 
 

@@ -25,6 +25,7 @@ from jobs.delivery import Claims, RunReport, of_team, run_clock, to_each_recruit
 from jobs.departures import note_refusal
 from jobs.slack_errors import Failure, Outcome
 from models import Recruiter, Role, RoleAlert, RoleStatus
+from models.recruiter import STAYING
 from models.roles import Finalist, role_finalists
 
 RELEASED: dict[str, object] = {"claim_token": None, "claim_expires_at": None}
@@ -54,7 +55,7 @@ def pending(role_id: int | None = None) -> ColumnElement[bool]:
         RoleAlert.delivery_error.is_(None),
         RoleAlert.role_id.in_(select(Role.id).where(Role.status == RoleStatus.OPEN)),
         # Held while their recruiter is gone from Slack (models/handover.py).
-        select(Recruiter.departed_at.is_(None)).where(Recruiter.id == RoleAlert.recruiter_id).scalar_subquery(),
+        select(STAYING.departed_at.is_(None)).where(STAYING.id == RoleAlert.recruiter_id).scalar_subquery(),
     )
     return condition if role_id is None else and_(condition, RoleAlert.role_id == role_id)
 

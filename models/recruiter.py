@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
 
@@ -25,3 +25,8 @@ class Recruiter(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # When Keepwarm noticed they left the workspace (migration 0009): their candidates wait for a handover.
     departed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# The recruiter a due row belongs to, looked up in a subquery of its own: an alias, so that a query which joins
+# recruiters itself does not correlate the lookup away (jobs' due conditions: held while their recruiter is gone).
+STAYING = aliased(Recruiter, name="staying")
