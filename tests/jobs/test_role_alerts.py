@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,6 +20,13 @@ from testkit.sweeps import TEAM, dm, slack_client
 REC, OTHER = "U0REC", "U0OTHER"
 IN_HOURS = MONDAY + timedelta(days=30)  # a Wednesday, 10:00 UTC
 NIGHT = IN_HOURS.replace(hour=3)
+
+
+@pytest.fixture(autouse=True)
+def recruiters_in_utc(fake_slack: FakeSlack) -> None:
+    """Both recruiters work in UTC, whatever an earlier test made of them in the session's fake Slack."""
+    for user in (REC, OTHER):
+        fake_slack.set_user(user, tz="UTC")
 
 
 def reopened_role(sessions: sessionmaker[Session], title: str = "Backend Engineer", *, users: tuple[str, ...]) -> int:
