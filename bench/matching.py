@@ -8,7 +8,7 @@ with the same deterministic history (bench/history.py), then asked to match the 
 waits on one such query, so its latency is what matters. `--fill seed` (the default) writes the history through the
 bulk loader (bench/seed.py) and analyses it; `--fill import` imports it as a CSV export through
 `python -m jobs import-candidates` (bench/import_fill.py), as a big team's database is really filled, and measures
-what that leaves, with no statistics step of its own.
+what that leaves (the import analyses the tables it filled; the benchmark adds no statistics step of its own).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ FILLED = {
     "seed": "Filled by the bulk loader (bench/seed.py), then ANALYZE (SQLite) or VACUUM ANALYZE (PostgreSQL)",
     "import": (
         "Filled by python -m jobs import-candidates, one CSV per step with the next rows of the history "
-        "(seed s: writing it and importing it); no statistics step after"
+        "(seed s: writing it and importing it, which ends by analysing the tables it filled); nothing after it"
     ),
 }
 LIMIT = 5  # what /role shows; the digest asks for one more
