@@ -115,17 +115,23 @@ def run(
 
 
 def autovacuum(engine: Engine) -> str:
-    """On PostgreSQL, whether autovacuum has yet been through the matching index since it was filled: until it has,
-    the visibility map is empty and an index-only scan visits the table for every row."""
+    """On PostgreSQL, whether `match_terms` has been vacuumed and analysed since it was filled, by the import's own
+    statistics step or by autovacuum: until it has, the visibility map is empty and an index-only scan visits the
+    table for every row."""
     if engine.dialect.name != "postgresql":
         return ""
     query = text(
-        "SELECT last_autovacuum IS NOT NULL, last_autoanalyze IS NOT NULL FROM pg_stat_user_tables "
+        "SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL, last_autovacuum IS NOT NULL, "
+        "last_autoanalyze IS NOT NULL FROM pg_stat_user_tables "
         "WHERE relname = 'match_terms' AND schemaname = current_schema()"
     )
     with engine.connect() as connection:
-        vacuumed, analysed = connection.execute(query).one()
-    return f"; match_terms autovacuumed: {'yes' if vacuumed else 'no'}, autoanalysed: {'yes' if analysed else 'no'}"
+        vacuumed, analysed, autovacuumed, autoanalysed = connection.execute(query).one()
+    said = {True: "yes", False: "no"}
+    return (
+        f"; match_terms vacuumed: {said[vacuumed]}, analysed: {said[analysed]}, autovacuumed: {said[autovacuumed]}, "
+        f"autoanalysed: {said[autoanalysed]}"
+    )
 
 
 @contextmanager
