@@ -350,17 +350,17 @@ def test_a_dry_run_counts_the_same_and_writes_nothing(
 
 def analysed(engine: Engine) -> dict[str, Any]:
     """What the database knows of match_terms' statistics: SQLite's sqlite_stat1 rows for it; PostgreSQL's last
-    VACUUM and ANALYZE of it (by hand, not autovacuum's) and its pages marked all-visible."""
+    VACUUM and ANALYZE of it (by hand, not autovacuum's)."""
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             stat1 = connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
             rows = connection.exec_driver_sql("SELECT idx FROM sqlite_stat1 WHERE tbl = 'match_terms'") if stat1 else []
             return {"stat1": sorted(str(idx) for (idx,) in rows)}
         row = connection.exec_driver_sql(
-            "SELECT s.last_vacuum, s.last_analyze, c.relallvisible FROM pg_stat_user_tables s "
-            "JOIN pg_class c ON c.oid = s.relid WHERE s.relname = 'match_terms' AND s.schemaname = current_schema()"
+            "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables "
+            "WHERE relname = 'match_terms' AND schemaname = current_schema()"
         ).one()
-        return {"vacuumed": row[0], "analysed": row[1], "all_visible_pages": row[2]}
+        return {"vacuumed": row[0], "analysed": row[1]}
 
 
 def test_a_real_import_leaves_the_tables_analysed_and_a_dry_run_does_not(
@@ -379,8 +379,9 @@ def test_a_real_import_leaves_the_tables_analysed_and_a_dry_run_does_not(
         assert before == {"stat1": []}
         assert after["stat1"], "ANALYZE wrote no statistics for match_terms"
     else:
+        # (Not relallvisible: VACUUM marks no page all-visible while any other session on the server holds an older
+        # snapshot, which parallel test runs do.)
         assert after["vacuumed"] > started and after["analysed"] > started
-        assert after["all_visible_pages"] > 0, "VACUUM did not mark match_terms' pages all-visible"
 
     again = run(sessions, settings, fake_slack, "greenhouse_candidates.csv")  # records nothing: nothing to analyse
     assert (again.recorded, again.analysed_seconds) == (0, None)
