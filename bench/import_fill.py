@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bench.history import TEAM
 from bench.import_candidates import timed_import, write_csv
 from models import Rejection
 from models.db import make_engine, make_session_factory
@@ -30,8 +31,8 @@ class ImportFiller:
     Each step imports the next rows of the history only (a file of rows `rejections` to `total`), so a size costs
     what importing it costs; the fake Slack must know the recruiters by email (`know_recruiters`)."""
 
-    def __init__(self, url: str, fake: FakeSlack, directory: Path) -> None:
-        self.url, self.directory = url, directory
+    def __init__(self, url: str, fake: FakeSlack, directory: Path, team: str | None = TEAM) -> None:
+        self.url, self.directory, self.team = url, directory, team  # team None: the bot token's workspace
         self.env = child_env(**make_env(database_url=url, fake_slack=fake), LOG_LEVEL="WARNING")
         self.rows = 0  # rows of the history imported so far
         self.rejections = 0  # rejections in the database (a row repeating an earlier one is recorded once)
@@ -47,7 +48,7 @@ class ImportFiller:
         if self.first_import is None:
             self.first_import = datetime.now(UTC)
         try:
-            _, peak, summary = timed_import(self.env, path, self.directory / "import.txt")
+            _, peak, summary = timed_import(self.env, path, self.directory / "import.txt", self.team)
         finally:
             path.unlink()
         self.rows = total

@@ -8,7 +8,7 @@ with the same deterministic history (bench/history.py), then asked to match the 
 waits on one such query, so its latency is what matters. `--fill seed` (the default) writes the history through the
 bulk loader (bench/seed.py) and analyses it; `--fill import` imports it as a CSV export through
 `python -m jobs import-candidates` (bench/import_fill.py), as a big team's database is really filled, and measures
-what that leaves, with no statistics step of its own.
+what that leaves (the import analyses the tables it filled; the benchmark adds no statistics step of its own).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ FILLED = {
     "seed": "Filled by the bulk loader (bench/seed.py), then ANALYZE (SQLite) or VACUUM ANALYZE (PostgreSQL)",
     "import": (
         "Filled by python -m jobs import-candidates, one CSV per step with the next rows of the history "
-        "(seed s: writing it and importing it); no statistics step after"
+        "(seed s: writing it and importing it, which ends by analysing the tables it filled); nothing after it"
     ),
 }
 LIMIT = 5  # what /role shows; the digest asks for one more
@@ -115,17 +115,23 @@ def run(
 
 
 def autovacuum(engine: Engine) -> str:
-    """On PostgreSQL, whether autovacuum has yet been through the matching index since it was filled: until it has,
-    the visibility map is empty and an index-only scan visits the table for every row."""
+    """On PostgreSQL, whether `match_terms` has been vacuumed and analysed since it was filled, by the import's own
+    statistics step or by autovacuum: until it has, the visibility map is empty and an index-only scan visits the
+    table for every row."""
     if engine.dialect.name != "postgresql":
         return ""
     query = text(
-        "SELECT last_autovacuum IS NOT NULL, last_autoanalyze IS NOT NULL FROM pg_stat_user_tables "
+        "SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL, last_autovacuum IS NOT NULL, "
+        "last_autoanalyze IS NOT NULL FROM pg_stat_user_tables "
         "WHERE relname = 'match_terms' AND schemaname = current_schema()"
     )
     with engine.connect() as connection:
-        vacuumed, analysed = connection.execute(query).one()
-    return f"; match_terms autovacuumed: {'yes' if vacuumed else 'no'}, autoanalysed: {'yes' if analysed else 'no'}"
+        vacuumed, analysed, autovacuumed, autoanalysed = connection.execute(query).one()
+    said = {True: "yes", False: "no"}
+    return (
+        f"; match_terms vacuumed: {said[vacuumed]}, analysed: {said[analysed]}, autovacuumed: {said[autovacuumed]}, "
+        f"autoanalysed: {said[autoanalysed]}"
+    )
 
 
 @contextmanager

@@ -248,6 +248,8 @@ def run_import_candidates(
     out = sys.stdout if report.ok else sys.stderr
     for line in [*report.lines, *report.problems]:
         print(line, file=out)
+    if report.analysed_seconds is not None:
+        print(f"tables analysed for matching in {report.analysed_seconds:.1f} s", file=out)
     print(f"{prefix if report.ok else 'keepwarm: ' + prefix}{report.summary()}", file=out)
     return 0 if report.ok else 1
 

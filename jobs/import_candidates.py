@@ -19,9 +19,11 @@ transaction holds the whole database, the bot's own writes wait while a dry run 
 
 from __future__ import annotations
 
+import logging
 import pickle
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,8 +48,19 @@ from bot.candidate_csv.rows import (
 from bot.candidate_csv.table import CsvError, read_table
 from bot.config import Settings
 from bot.slack_directory import EmailLookupFailed, SlackDirectory
+from models.bulk import analyse
 from models.db import one_line
-from models.imports import BatchResult, ImportMark, Outcome, PastRejection, import_mark, record_past_rejections
+from models.imports import (
+    WRITTEN_TABLES,
+    BatchResult,
+    ImportMark,
+    Outcome,
+    PastRejection,
+    import_mark,
+    record_past_rejections,
+)
+
+logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 2500
 MAX_PROBLEMS = 50
@@ -84,6 +97,8 @@ class ImportReport:
     known_candidates: int = 0
     checkins: dict[str, Schedule] = field(default_factory=dict)  # by recruiter's Slack user id
     database_failed: bool = False
+    analysed_seconds: float | None = None  # how long refreshing the statistics took, once the rows were recorded
+    not_analysed: str | None = None  # why the statistics could not be refreshed after the rows were recorded
     problem_count: int = 0
     _problems: list[str] = field(default_factory=list)
 
@@ -119,6 +134,12 @@ class ImportReport:
             )
         if not self.ok:
             return "nothing was imported"
+        not_analysed = (
+            f"; but the tables' statistics could not be refreshed ({self.not_analysed}), so matching may be slow "
+            "until the database is analysed (PostgreSQL: VACUUM ANALYZE; SQLite: ANALYZE)"
+            if self.not_analysed
+            else ""
+        )
         checkins = sum(schedule.count for schedule in self.checkins.values())
         recruiters = len([schedule for schedule in self.checkins.values() if schedule.count])
         invalid = f", {self.invalid:,} as invalid" if self.invalid else ""
@@ -127,7 +148,7 @@ class ImportReport:
             f"{_count(self.recorded, 'rejection')} recorded, for {_count(self.new_candidates, 'new candidate')} "
             f"and {self.known_candidates:,} already in Keepwarm; {_count(self.repeats, 'row')} skipped as already "
             f"recorded{opted_out}{invalid}; {_count(checkins, 'check-in')} scheduled for "
-            f"{_count(recruiters, 'recruiter')}"
+            f"{_count(recruiters, 'recruiter')}{not_analysed}"
         )
 
 
@@ -182,7 +203,23 @@ def import_candidates(
             return report
         checked.seek(0)
         importer.record(checked, sessions, team_id, report, dry_run=dry_run, actor=actor)
+    if report.ok and report.recorded and not dry_run:
+        _analyse(sessions, report)
     return report
+
+
+def _analyse(sessions: sessionmaker[Session], report: ImportReport) -> None:
+    """Refresh the statistics of the tables the import filled, so matching is planned for the rows it added (and,
+    on PostgreSQL, index-only scans work) at once, not when autovacuum next passes. The rows are committed already:
+    a failure here is a warning in the log and the summary, not a failed import."""
+    started = time.monotonic()
+    try:
+        analyse(sessions.kw["bind"], WRITTEN_TABLES)
+    except SQLAlchemyError as error:
+        report.not_analysed = one_line(error)
+        logger.warning("imported rows are committed, but the tables could not be analysed: %s", report.not_analysed)
+        return
+    report.analysed_seconds = time.monotonic() - started
 
 
 class _Importer:

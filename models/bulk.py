@@ -1,4 +1,5 @@
-"""Writing many new rows at once: COPY on PostgreSQL, one executemany on SQLite, ids taken before the rows are written.
+"""Writing many new rows at once: COPY on PostgreSQL, one executemany on SQLite, ids taken before the rows are written;
+then the planner's statistics refreshed (`analyse`).
 
 An INSERT of a thousand rows with RETURNING costs PostgreSQL's driver more to build and parse than the server takes
 to store them, and an executemany is a round of the protocol per row: COPY is what PostgreSQL offers for bulk loads.
@@ -13,9 +14,10 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, func, select, text
+from sqlalchemy import JSON, Connection, Engine, Table, func, select, text
 from sqlalchemy.exc import DBAPIError
 
+LOCK_TIMEOUT = "5s"
 _NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
 
 
@@ -64,3 +66,22 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
                 copy.write_row([*(json.dumps(row[n]) if n in as_json else row[n] for n in named), *fixed])
     except driver.Error as error:  # as SQLAlchemy raises a failed statement: IntegrityError for a duplicate, say
         raise DBAPIError.instance(statement, None, error, driver.Error) from error
+
+
+def analyse(engine: Engine, tables: Sequence[Table]) -> None:
+    """Refresh the planner's statistics of `tables` after many rows were written to them, so queries are planned for
+    what they now hold. Without it PostgreSQL plans a freshly filled table as if it were still empty, and with an
+    empty visibility map every index-only scan reads the table too, until autovacuum gets there (if it is on):
+    matching at 1M past candidates right after an import took seconds instead of tens of milliseconds
+    (BENCHMARKS.md). PostgreSQL's VACUUM cannot run in a transaction, so it gets a connection in autocommit, and
+    waits at most LOCK_TIMEOUT for a lock rather than hang behind another vacuum."""
+    names = ", ".join(table.name for table in tables)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.exec_driver_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+            connection.exec_driver_sql(f"VACUUM (ANALYZE) {names}")
+        return
+    with engine.begin() as connection:  # SQLite's ANALYZE names one table at a time
+        for table in tables:
+            connection.exec_driver_sql(f"ANALYZE {table.name}")

@@ -38,7 +38,7 @@ from models.audit import Act, AuditEntry, Source, subject_of
 from models.bulk import insert_rows, next_ids
 from models.candidate import Candidate
 from models.checkin import Checkin, CheckinStatus
-from models.match_terms import DOCUMENTS, MatchTerm
+from models.match_terms import DOCUMENTS, MatchTerm, MatchTermCount
 from models.matching import is_matchable
 from models.policy import Policy
 from models.records import CONSENT_IN_IMPORT
@@ -48,6 +48,10 @@ from models.terms import document_terms
 
 SOURCE = "import"  # rejections.source of an imported rejection
 ACTIVE = CheckinStatus.ACTIVE.value
+# Every table an import writes, the largest first: what the planner's statistics must be refreshed for afterwards.
+WRITTEN_TABLES = tuple(
+    model.__table__ for model in (MatchTerm, Rejection, Candidate, Checkin, AuditEntry, MatchTermCount, Recruiter)
+)
 SAME_REJECTION = timedelta(days=1)  # two dates of one rejection, written in two zones or as a date and a time
 _ON_CONFLICT = "ON CONFLICT (team_id, term) DO UPDATE SET documents = match_term_counts.documents + excluded.documents"
 _ADD_COUNTS = text(
