@@ -43,6 +43,10 @@ EDITABLE = (
     Editable("ATS_FINAL_STAGES", "ATS final stages", "Stage names, comma-separated; empty: the defaults"),
     Editable("GREENHOUSE_WEBHOOK_SECRET", "Greenhouse secret key", "Empty keeps the current one", secret=True),
     Editable("ASHBY_WEBHOOK_SECRET", "Ashby secret token", "Empty keeps the current one", secret=True),
+    Editable(
+        "LEVER_WEBHOOK_TOKENS", "Lever signature tokens", "Comma-separated; empty keeps the current ones", secret=True
+    ),
+    Editable("LEVER_API_KEY", "Lever API key", "Needed with the tokens; empty keeps the current one", secret=True),
 )
 NAMES = tuple(editable.name for editable in EDITABLE)
 

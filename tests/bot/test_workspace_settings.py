@@ -16,7 +16,7 @@ from bot.ids import FIELD_ACTION, SETTINGS_MODAL, SETTINGS_OPEN
 from jobs.digest import run_digest
 from jobs.workspaces import for_each_workspace
 from models import Checkin, Rejection, Workspace
-from testkit.ats import fixture, greenhouse_headers
+from testkit.ats import fixture, greenhouse_headers, lever_body
 from testkit.digests import NOW, open_role, texts
 from testkit.env import make_env
 from testkit.fakeslack import FakeSlack
@@ -138,6 +138,24 @@ def test_saved_settings_apply_to_their_workspace_only(two: RunningApp, fake_slac
     deputy_view = home_of(two, fake_slack, "U0DEPUTY", "T0ONE")
     assert settings_button(deputy_view)
     assert not settings_button(home_of(two, fake_slack, "U0DEPUTY", "T0TWO"))
+
+
+def test_a_workspaces_lever_tokens_and_key_are_its_own(two: RunningApp, fake_slack: FakeSlack) -> None:
+    """Lever's signature tokens are secrets like the others: set in one workspace's Settings, they verify only the
+    deliveries sent to that workspace's URL; tokens without the API key are refused with the environment's message."""
+    alone = submit(two, {"ADMIN_USER_IDS": "U0ONEADM", "LEVER_WEBHOOK_TOKENS": "one-lever-token"}, "U0ONEADM", "T0ONE")
+    assert "LEVER_API_KEY is not set" in str(alone["errors"])
+    values = {"ADMIN_USER_IDS": "U0ONEADM", "LEVER_WEBHOOK_TOKENS": "one-lever-token", "LEVER_API_KEY": "one-key"}
+    assert submit(two, values, "U0ONEADM", "T0ONE") == {}
+
+    headers = {"Content-Type": "application/json"}
+    ours = post(two.url + "/ats/lever/T0ONE", lever_body("candidateStageChange", key="one-lever-token"), headers)
+    assert ours.status == 200, ours.body
+    forged = post(two.url + "/ats/lever/T0ONE", lever_body("candidateStageChange", key="not-it"), headers)
+    assert forged.status == 401
+    body = lever_body("candidateStageChange", key="one-lever-token")
+    assert post(two.url + "/ats/lever/T0TWO", body, headers).status == 404
+    assert saved(two, "T0ONE")[1] == {"LEVER_WEBHOOK_TOKENS": "one-lever-token", "LEVER_API_KEY": "one-key"}
 
 
 def test_each_workspaces_digest_goes_to_its_own_channel_with_its_own_token(
