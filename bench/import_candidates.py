@@ -155,20 +155,35 @@ def timed_import(env: dict[str, str], path: Path, output: Path, team: str | None
     return seconds, peak, printed[-1] + "".join(f" ({line})" for line in analysed)
 
 
+# Runs `python -m jobs …` and, as it exits, writes its own peak resident memory (VmHWM, of this process's memory
+# alone) to the file named by the first argument. The kernel's accounting that wait4 reports (ru_maxrss) starts from
+# the parent's peak at fork, so a child of a big parent (pytest after a long run: 142 MiB) would report the parent.
+_PEAK_RECORDING = """\
+import atexit, runpy, sys
+peak_file = sys.argv.pop(1)
+def record():
+    with open("/proc/self/status") as status, open(peak_file, "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+atexit.register(record)
+sys.argv[0] = "jobs"
+runpy.run_module("jobs", run_name="__main__", alter_sys=True)
+"""
+
+
 def timed_jobs(env: dict[str, str], arguments: list[str], output: Path) -> tuple[float, float, list[str]]:
-    """Run `python -m jobs ARGUMENTS` in a process of its own; its wall time from start to exit, its peak resident
-    memory in MiB (from the kernel's accounting once it has exited) and the lines it printed. Exits when it fails."""
-    command = [sys.executable, "-m", "jobs", *arguments]
+    """Run `python -m jobs ARGUMENTS` in a process of its own; its wall time from start to exit, its own peak resident
+    memory in MiB (VmHWM, written by the process as it exits) and the lines it printed. Exits when it fails."""
+    peak_file = output.with_suffix(".peak")
+    command = [sys.executable, "-c", _PEAK_RECORDING, str(peak_file), *arguments]
     with output.open("w") as out:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
+        process.wait()
         seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
     printed = output.read_text().splitlines()
     if process.returncode != 0:
         raise SystemExit(f"python -m jobs {arguments[0]} exited {process.returncode}:\n" + "\n".join(printed[-20:]))
-    return seconds, usage.ru_maxrss / 1024, printed
+    return seconds, int(peak_file.read_text()) / 1024, printed
 
 
 def run(database: str, size: int, postgres_url: str, fake: FakeSlack, directory: Path) -> Run:
