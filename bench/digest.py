@@ -18,7 +18,6 @@ fixed cost of starting the job. Exits 1 unless each digest posted exactly one me
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import signal
 import sys
@@ -35,7 +34,7 @@ from sqlalchemy.exc import OperationalError
 
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import RECRUITERS, ROLES
-from bench.import_candidates import know_recruiters, timed_jobs
+from bench.import_candidates import know_recruiters, timed_jobs, write_results
 from bench.import_fill import ImportFiller
 from bench.machine import describe
 from bench.matching import load_average
@@ -214,15 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     problems = [problem for r in results for problem in r.problems()]
     for problem in problems:
         print(f"FAILED {problem}")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    report = {
-        "benchmark": "digest",
-        "machine": machine,
-        "load_average": {"before": load_before, "after": load_after},
-        "results": [asdict(r) for r in results],
-    }
-    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"Written to {args.output}")
+    write_results(args.output, "digest", machine, (load_before, load_after), [asdict(r) for r in results])
     return 1 if problems else 0
 
 

@@ -19,7 +19,6 @@ Exits 1 when the cap was exceeded, the budget missed, or a recruiter was sent fe
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import tempfile
@@ -33,7 +32,7 @@ from sqlalchemy.exc import OperationalError
 
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import RECRUITERS
-from bench.import_candidates import know_recruiters, timed_import, timed_jobs, write_csv
+from bench.import_candidates import know_recruiters, timed_import, timed_jobs, write_csv, write_results
 from bench.machine import describe
 from bench.matching import load_average
 from bench.options import databases, positive
@@ -250,15 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     for problem in problems:
         print(f"FAILED {problem}")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    report = {
-        "benchmark": "first_sweep_after_import",
-        "machine": machine,
-        "load_average": {"before": load_before, "after": load_after},
-        "results": [asdict(r) for r in results],
-    }
-    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"Written to {args.output}")
+    write_results(
+        args.output, "first_sweep_after_import", machine, (load_before, load_after), [asdict(r) for r in results]
+    )
     return 1 if problems else 0
 
 

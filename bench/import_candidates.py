@@ -170,6 +170,21 @@ runpy.run_module("jobs", run_name="__main__", alter_sys=True)
 """
 
 
+def write_results(
+    output: Path, benchmark: str, machine: object, load: tuple[str, str], results: list[dict[str, object]]
+) -> None:
+    """The run as JSON (the machine, its load before and after, each result), where `--output` says."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "benchmark": benchmark,
+        "machine": machine,
+        "load_average": {"before": load[0], "after": load[1]},
+        "results": results,
+    }
+    output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"Written to {output}")
+
+
 def timed_jobs(env: dict[str, str], arguments: list[str], output: Path) -> tuple[float, float, list[str]]:
     """Run `python -m jobs ARGUMENTS` in a process of its own; its wall time from start to exit, its own peak resident
     memory in MiB (VmHWM, written by the process as it exits) and the lines it printed. Exits when it fails."""
@@ -253,15 +268,7 @@ def main(argv: list[str] | None = None) -> int:
             verdict = "met" if r.seconds < TARGET_SECONDS else "MISSED"
             target = f"target: under {TARGET_SECONDS:.0f} s"
             print(f"{r.database}: {r.rows:,} rows in {r.seconds:.1f} s ({target}): {verdict}")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    report = {
-        "benchmark": "import_candidates",
-        "machine": machine,
-        "load_average": {"before": load_before, "after": load_after},
-        "results": [asdict(r) for r in runs],
-    }
-    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"Written to {args.output}")
+    write_results(args.output, "import_candidates", machine, (load_before, load_after), [asdict(r) for r in runs])
     return 0 if all(r.exact for r in runs) else 1
 
 
