@@ -1,5 +1,5 @@
-"""What the fake ATS APIs share: real HTTP on an ephemeral 127.0.0.1 port, every call recorded, and scripted replies
-that make a fake misbehave the ways a real API does (errors, 429s, garbage, slowness).
+"""What the fake ATS APIs share: every call recorded, and scripted replies that make a fake misbehave the ways a real
+API does (errors, 429s, garbage, slowness), served over real HTTP by `testkit.http_fake`.
 
 A fake subclasses `FakeApi`, keeps its account's data, and answers unscripted calls in `_default_reply`.
 """
@@ -9,14 +9,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import sys
 import threading
-import time
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
-from urllib.parse import parse_qs, unquote, urlsplit
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from testkit.http_fake import HttpFake, Reply, Request
 
 
 @dataclass
@@ -37,31 +36,20 @@ class Call:
             return None
 
 
-@dataclass
-class Reply:
-    """A scripted answer: a JSON body (or raw text), a status, headers, and a delay before it is sent."""
-
-    body: dict[str, Any] | str
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-
-
-class FakeApi:
+class FakeApi(HttpFake):
     """Records every call and answers the scripted replies first, else the subclass's `_default_reply`."""
 
     prefix = "/"  # the API's root path, stripped from each call's path
     name = "fakeapi"
 
     def __init__(self, *, api_key: str) -> None:
+        super().__init__()
         self.api_key = api_key
         self._lock = threading.Lock()
         self._calls: list[Call] = []
         self._scripts: dict[str, deque[Reply]] = defaultdict(deque)
         self._standing: dict[str, Reply] = {}
         self._latency: dict[str, float] = {}
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self._clear_data()
 
     def _clear_data(self) -> None:
@@ -70,41 +58,10 @@ class FakeApi:
     def _default_reply(self, call: Call) -> Reply:
         raise NotImplementedError
 
-    # --- lifecycle -------------------------------------------------------------------------------------------
-
-    def start(self) -> Self:
-        """Bind an ephemeral port so parallel test runs never collide."""
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=self.name, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
     @property
     def api_url(self) -> str:
         """What the client takes as its base URL."""
-        if self._server is None:
-            raise RuntimeError(f"{type(self).__name__} is not running: call start() first")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{self.prefix}"
+        return f"{self._origin}{self.prefix}"
 
     # --- inspection and scripting ----------------------------------------------------------------------------
 
@@ -147,6 +104,12 @@ class FakeApi:
 
     # --- request handling ------------------------------------------------------------------------------------
 
+    def _answer(self, request: Request) -> Reply:
+        url = request.url
+        path = unquote(url.path.removeprefix(self.prefix)) if url.path.startswith(self.prefix) else url.path
+        params = parse_qs(url.query, keep_blank_values=True)
+        return self._record(Call(request.method, path, params, dict(request.headers.items()), request.body))
+
     def _record(self, call: Call) -> Reply:
         """Record first, then pick the reply, so even slow or failing replies are counted."""
         with self._lock:
@@ -168,49 +131,3 @@ class FakeApi:
         except (binascii.Error, UnicodeDecodeError):
             return False
         return scheme == "Basic" and user == self.api_key and not password
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True  # a hung test client must not keep pytest alive
-    fake: FakeApi
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that gave up before its answer (a read timeout under test) is expected, not worth a traceback."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silenced: per-request lines would drown pytest's output."""
-
-    def _handle(self) -> None:
-        url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        prefix = self.server.fake.prefix
-        path = unquote(url.path.removeprefix(prefix)) if url.path.startswith(prefix) else url.path
-        params = parse_qs(url.query, keep_blank_values=True)
-        call = Call(self.command, path, params, dict(self.headers.items()), body)
-        self._send(self.server.fake._record(call))
-
-    def _send(self, reply: Reply) -> None:
-        if reply.delay:
-            time.sleep(reply.delay)
-        payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
-        data = payload.encode("utf-8")
-        self.send_response(reply.status)
-        for key, value in {"Content-Type": "application/json; charset=utf-8", **reply.headers}.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)

@@ -6,18 +6,17 @@ import contextlib
 import dataclasses
 import json
 import math
-import sys
 import threading
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote
 from zoneinfo import ZoneInfo
 
+from testkit import http_fake
 from testkit.fakeslack_oauth import Installer, OAuthApp, SlackOAuth
 
 TEAM_ID = "T0TEST"
@@ -55,13 +54,9 @@ class Call:
 
 
 @dataclass
-class Reply:
+class Reply(http_fake.Reply):
     """A scripted answer, to make the fake misbehave the ways real Slack does (errors, 429s, garbage, slowness)."""
 
-    body: dict[str, Any] | str | bytes
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
     # Do what the default reply would do (e.g. really post the message) but answer with this reply: Slack acted,
     # and the app never heard (a lost response, a 500 after the fact).
     applied: bool = False
@@ -264,10 +259,13 @@ def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
     return decoded
 
 
-class FakeSlack:
+class FakeSlack(http_fake.HttpFake):
     """Records every call and answers with Slack-shaped replies, so tests can drive the app without the internet."""
 
+    name = "fakeslack"
+
     def __init__(self) -> None:
+        super().__init__()
         self._cond = threading.Condition()
         self._calls: list[Call] = []
         self._scripts: dict[str, deque[Reply]] = defaultdict(deque)
@@ -283,8 +281,6 @@ class FakeSlack:
         self._limiter: _Limiter | None = None
         self._limited: Counter[str] = Counter()
         self._standing: dict[str, Reply] = {}
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self.oauth = SlackOAuth()
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
@@ -304,44 +300,6 @@ class FakeSlack:
             "files.getUploadURLExternal": self._files_get_upload_url_external,
             "files.completeUploadExternal": self._files_complete_upload_external,
         }
-
-    # --- lifecycle -------------------------------------------------------------------------------------------
-
-    def start(self) -> Self:
-        """Bind an ephemeral port so parallel test runs never collide."""
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},  # shutdown() waits up to one poll: keep per-test teardown fast
-            name="fakeslack",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def _origin(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakeSlack is not running: call start() first")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -554,6 +512,41 @@ class FakeSlack:
             self._groups[group_id] = list(user_ids)
 
     # --- request handling ------------------------------------------------------------------------------------
+
+    def _answer(self, request: http_fake.Request) -> Reply:
+        """The request as the Call Slack would see: its Web API method, or what else on Slack's hosts it asked for."""
+        url = request.url
+        params: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
+        headers = {_canonical_header(key): value for key, value in request.headers.items()}
+        if url.path.startswith(UPLOAD_PATH):  # a file's bytes, whatever Content-Type urllib gave them
+            return self._record(Call("file_upload", {"_bytes": request.body}, headers, url.path))
+        raw = request.body.decode("utf-8")
+        if raw and request.headers.get_content_type() == "application/json":
+            try:
+                body = json.loads(raw)
+            except json.JSONDecodeError:
+                body = {"_raw": raw}  # kept so the test can see what the app actually sent
+            params.update(body if isinstance(body, dict) else {"_raw": body})
+        elif raw:
+            params.update(parse_qsl(raw, keep_blank_values=True))
+
+        if url.path.startswith("/api/"):
+            method = url.path.removeprefix("/api/")
+        elif url.path.startswith("/response/"):
+            method = "response_url"
+            params["_name"] = unquote(url.path.removeprefix("/response/"))
+        elif url.path.startswith(FILES_PATH):
+            method = "file_download"  # /files-pri/<team>-<file id>[/download]/<name>
+            params["_file"] = url.path.removeprefix(FILES_PATH).split("/")[0].partition("-")[2]
+        elif url.path == "/" and "redir" in params:
+            method = "sign_in"
+        elif url.path == "/oauth/v2/authorize":
+            method = "oauth_authorize"
+        else:
+            method = url.path
+        call = Call(method, _decode_json_fields(params), headers, url.path)
+        call.team = self.oauth.team_of(_token(call), TEAM_ID)
+        return self._record(call)
 
     def _record(self, call: Call) -> Reply:
         """Record first, then pick the reply, so even slow or failing replies are visible to wait_for."""
@@ -903,80 +896,3 @@ _SIGN_IN_PAGE = (
     '<!DOCTYPE html><html lang="en-US"><head><title>Slack</title></head><body><h1>Sign in to Keepwarm Test</h1>'
     "</body></html>"
 )
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True  # a hung test client must not keep pytest alive
-    fake: FakeSlack
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that went away before its answer (a process the test killed) is expected, not worth a traceback."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silenced: per-request lines would drown pytest's output."""
-
-    def _handle(self) -> None:
-        url = urlsplit(self.path)
-        params: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
-        length = int(self.headers.get("Content-Length") or 0)
-        data = self.rfile.read(length) if length else b""
-        if url.path.startswith(UPLOAD_PATH):  # a file's bytes, whatever Content-Type urllib gave them
-            headers = {_canonical_header(key): value for key, value in self.headers.items()}
-            self._send(self.server.fake._record(Call("file_upload", {"_bytes": data}, headers, url.path)))
-            return
-        raw = data.decode("utf-8")
-        if raw and self.headers.get_content_type() == "application/json":
-            try:
-                body = json.loads(raw)
-            except json.JSONDecodeError:
-                body = {"_raw": raw}  # kept so the test can see what the app actually sent
-            params.update(body if isinstance(body, dict) else {"_raw": body})
-        elif raw:
-            params.update(parse_qsl(raw, keep_blank_values=True))
-
-        if url.path.startswith("/api/"):
-            method = url.path.removeprefix("/api/")
-        elif url.path.startswith("/response/"):
-            method = "response_url"
-            params["_name"] = unquote(url.path.removeprefix("/response/"))
-        elif url.path.startswith(FILES_PATH):
-            method = "file_download"  # /files-pri/<team>-<file id>[/download]/<name>
-            params["_file"] = url.path.removeprefix(FILES_PATH).split("/")[0].partition("-")[2]
-        elif url.path == "/" and "redir" in params:
-            method = "sign_in"
-        elif url.path == "/oauth/v2/authorize":
-            method = "oauth_authorize"
-        else:
-            method = url.path
-        headers = {_canonical_header(key): value for key, value in self.headers.items()}
-        call = Call(method, _decode_json_fields(params), headers, url.path)
-        call.team = self.server.fake.oauth.team_of(_token(call), TEAM_ID)
-        self._send(self.server.fake._record(call))
-
-    def _send(self, reply: Reply) -> None:
-        if reply.delay:
-            time.sleep(reply.delay)
-        if isinstance(reply.body, bytes):
-            data = reply.body
-        else:
-            data = (reply.body if isinstance(reply.body, str) else json.dumps(reply.body)).encode("utf-8")
-        self.send_response(reply.status)
-        headers = {"Content-Type": "application/json; charset=utf-8", **reply.headers}
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
