@@ -1,11 +1,12 @@
-"""What the ATS API clients (Lever's, Ashby's) share: a requests Session with HTTP Basic authentication (the API key
-as the user name, an empty password), explicit timeouts, and urllib3 retries that honour Retry-After unless it asks
-for longer than a sweep should sleep. Every failure becomes one short line in the client's own error class, so a
-sweep can leave the delivery in its inbox with that line and try again later."""
+"""What the ATS API clients (Lever's, Ashby's) share: `ApiClient`, a requests Session with HTTP Basic authentication
+(the API key as the user name, an empty password), explicit timeouts, and urllib3 retries that honour Retry-After
+unless it asks for longer than a sweep should sleep. Every failure becomes one short line in the client's own error
+class, so a sweep can leave the delivery in its inbox with that line and try again later."""
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, ClassVar, Self
+from urllib.parse import urljoin
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -13,10 +14,72 @@ from urllib3.util.retry import Retry
 
 LONGEST_WAIT_SECONDS = 30.0  # a Retry-After beyond this raises: a sweep does not sleep for minutes
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_PAGE_SIZE = 100  # Lever's and Ashby's largest page
 _MESSAGE_LENGTH = 200  # the inbox keeps 300 characters of the last error
 
 
-def api_session(
+class ApiClient:
+    """A client for one account of one API, for one thread at a time (a requests Session is not thread-safe).
+    A subclass names the API (`who`), its error class, its default root and the HTTP methods its reads use."""
+
+    who: ClassVar[str]
+    error: ClassVar[type[Exception]]
+    default_base_url: ClassVar[str]
+    methods: ClassVar[frozenset[str]]  # retried: Ashby's reads are POSTs, which urllib3 would not retry by default
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str | None = None,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 20.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        longest_wait: float = LONGEST_WAIT_SECONDS,
+        page_size: int = MAX_PAGE_SIZE,
+    ) -> None:
+        if not api_key:
+            raise ValueError(f"the {self.who} API key is empty")
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be 1 to {MAX_PAGE_SIZE}")
+        base_url = base_url or self.default_base_url
+        self._base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self._timeout = (connect_timeout, read_timeout)
+        self._page_size = page_size
+        self._session = _session(
+            api_key,
+            base_url=self._base_url,
+            retries=retries,
+            backoff=backoff,
+            longest_wait=longest_wait,
+            methods=self.methods,
+        )
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """The answer to `method path` under the API's root, whatever its status; the client's error saying in one
+        line why there was none."""
+        what = f"{method} {path}"
+        try:
+            return self._session.request(method, urljoin(self._base_url, path), timeout=self._timeout, **kwargs)
+        except _WaitTooLong as wait:
+            raise self.error(f"{what}: {self.who} asks to wait {wait.seconds:.0f} s, too long for a sweep") from None
+        except requests.Timeout:
+            raise self.error(f"{what}: {self.who} did not answer in time") from None
+        except requests.RequestException as failure:
+            raise self.error(one_line(f"{what}: {self.who} could not be reached ({type(failure).__name__})")) from None
+
+
+def _session(
     api_key: str, *, base_url: str, retries: int, backoff: float, longest_wait: float, methods: frozenset[str]
 ) -> requests.Session:
     """A Session for one API root. `methods` are those retried: Ashby's reads are POSTs, which urllib3 would not
@@ -35,28 +98,6 @@ def api_session(
     )
     session.mount(base_url, HTTPAdapter(max_retries=retry))
     return session
-
-
-def send(
-    session: requests.Session,
-    method: str,
-    url: str,
-    *,
-    who: str,
-    what: str,
-    error: type[Exception],
-    timeout: tuple[float, float],
-    **kwargs: Any,
-) -> requests.Response:
-    """The answer, whatever its status; `error` saying in one line why there was none (`who` names the API)."""
-    try:
-        return session.request(method, url, timeout=timeout, **kwargs)
-    except _WaitTooLong as wait:
-        raise error(f"{what}: {who} asks to wait {wait.seconds:.0f} s, too long for a sweep") from None
-    except requests.Timeout:
-        raise error(f"{what}: {who} did not answer in time") from None
-    except requests.RequestException as failure:
-        raise error(one_line(f"{what}: {who} could not be reached ({type(failure).__name__})")) from None
 
 
 def one_line(text: str) -> str:

@@ -16,13 +16,9 @@ Shapes as Ashby documents them (developers.ashbyhq.com, API reference, `applicat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Self
-from urllib.parse import urljoin
+from typing import Any
 
-from bot.ats.api_http import LONGEST_WAIT_SECONDS, api_session, one_line, send
-
-DEFAULT_BASE_URL = "https://api.ashbyhq.com/"
-MAX_PAGE_SIZE = 100
+from bot.ats.api_http import ApiClient, one_line
 
 
 class AshbyApiError(Exception):
@@ -38,45 +34,13 @@ class StageEntered:
     number: int
 
 
-class AshbyApi:
-    """A client for one Ashby organisation, for one thread at a time (a requests Session is not thread-safe)."""
+class AshbyApi(ApiClient):
+    """A client for one Ashby organisation."""
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        connect_timeout: float = 5.0,
-        read_timeout: float = 20.0,
-        retries: int = 3,
-        backoff: float = 0.5,
-        longest_wait: float = LONGEST_WAIT_SECONDS,
-        page_size: int = MAX_PAGE_SIZE,
-    ) -> None:
-        if not api_key:
-            raise ValueError("the Ashby API key is empty")
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be 1 to {MAX_PAGE_SIZE}")
-        self._base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self._timeout = (connect_timeout, read_timeout)
-        self._page_size = page_size
-        self._session = api_session(
-            api_key,
-            base_url=self._base_url,
-            retries=retries,
-            backoff=backoff,
-            longest_wait=longest_wait,
-            methods=frozenset({"POST"}),  # every Ashby endpoint is a POST; these only read
-        )
-
-    def close(self) -> None:
-        self._session.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    who = "Ashby"
+    error = AshbyApiError
+    default_base_url = "https://api.ashbyhq.com/"
+    methods = frozenset({"POST"})  # every Ashby endpoint is a POST; these only read
 
     def last_stage_before(self, application_id: str, *, stage_id: str | None) -> str | None:
         """The title of the last stage the application entered other than `stage_id` (the Archived stage it is in
@@ -101,10 +65,7 @@ class AshbyApi:
     def _post(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
         """The successful answer, or AshbyApiError saying what went wrong."""
         what = f"POST {endpoint}"
-        url = urljoin(self._base_url, endpoint)
-        response = send(
-            self._session, "POST", url, who="Ashby", what=what, error=AshbyApiError, timeout=self._timeout, json=body
-        )
+        response = self._send("POST", endpoint, json=body)
         try:
             answer = response.json()
         except ValueError:

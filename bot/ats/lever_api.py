@@ -20,16 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Self
-from urllib.parse import quote, urljoin
+from typing import Any
+from urllib.parse import quote
 
 import requests
 
-from bot.ats.api_http import LONGEST_WAIT_SECONDS, api_session, one_line, send
-
-DEFAULT_BASE_URL = "https://api.lever.co/v1/"
-EU_BASE_URL = "https://api.eu.lever.co/v1/"
-MAX_PAGE_SIZE = 100
+from bot.ats.api_http import ApiClient, one_line
 
 
 class LeverApiError(Exception):
@@ -72,49 +68,17 @@ class Opportunity:
     posting_ids: tuple[str, ...]  # "each Opportunity can only have up to one application", so one at most
 
 
-class LeverApi:
-    """A client for one Lever account, for one thread at a time (a requests Session is not thread-safe). Archive
-    reasons and stages are read once per client, and again only when an id is not among them (an admin added one
-    since): they rarely change."""
+class LeverApi(ApiClient):
+    """A client for one Lever account. Archive reasons and stages are read once per client, and again only when an
+    id is not among them (an admin added one since): they rarely change. Accounts in Lever's EU region need
+    `base_url="https://api.eu.lever.co/v1/"`."""
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        connect_timeout: float = 5.0,
-        read_timeout: float = 20.0,
-        retries: int = 3,
-        backoff: float = 0.5,
-        longest_wait: float = LONGEST_WAIT_SECONDS,
-        page_size: int = MAX_PAGE_SIZE,
-    ) -> None:
-        if not api_key:
-            raise ValueError("the Lever API key is empty")
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be 1 to {MAX_PAGE_SIZE}")
-        self._base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self._timeout = (connect_timeout, read_timeout)
-        self._page_size = page_size
-        self._session = api_session(
-            api_key,
-            base_url=self._base_url,
-            retries=retries,
-            backoff=backoff,
-            longest_wait=longest_wait,
-            methods=frozenset({"GET"}),
-        )
-        self._archive_reasons: dict[str, ArchiveReason] | None = None
-        self._stage_names: dict[str, str] | None = None
-
-    def close(self) -> None:
-        self._session.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    who = "Lever"
+    error = LeverApiError
+    default_base_url = "https://api.lever.co/v1/"
+    methods = frozenset({"GET"})
+    _archive_reasons: dict[str, ArchiveReason] | None = None  # until first read, by id
+    _stage_names: dict[str, str] | None = None
 
     # --- what the parser reads -------------------------------------------------------------------------------
 
@@ -178,10 +142,7 @@ class LeverApi:
     def _get(self, path: str, params: Mapping[str, Any], *, whole: bool = False) -> Any:
         """The answer's `data` (or the whole answer, for lists), or LeverApiError saying what went wrong."""
         what = f"GET {path}"
-        url = urljoin(self._base_url, path)
-        response = send(
-            self._session, "GET", url, who="Lever", what=what, error=LeverApiError, timeout=self._timeout, params=params
-        )
+        response = self._send("GET", path, params=params)
         if response.status_code != 200:
             raise LeverApiError(one_line(f"{what}: Lever answered {response.status_code}{_lever_says(response)}"))
         try:
