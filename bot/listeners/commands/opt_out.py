@@ -23,7 +23,7 @@ from bot.listeners.commands.routing import Asked
 from bot.rejection_input import clean_email
 from models.audit import Source
 from models.base import utcnow
-from models.opt_out import OptChange, opt_in, opt_out
+from models.opt_out import OptChange, Opted, opt_in, opt_out
 
 
 def opt_out_command(asked: Asked, args: list[str]) -> None:
@@ -42,11 +42,7 @@ def opt_out_command(asked: Asked, args: list[str]) -> None:
             source=Source.COMMAND,
             now=utcnow(),
         )
-        if done.change is OptChange.NOT_FOUND or done.name is None:
-            return build_opt_not_found(email)
-        if done.change is OptChange.ALREADY:
-            return build_already_opted(done.name, email, opted_out=True)
-        return build_opted_out(done.name, email)
+        return _said(done, email, opted_out=True)
 
     asked.answer_from(opted, failing=COULD_NOT_OPT_OUT)
 
@@ -68,11 +64,7 @@ def opt_in_command(asked: Asked, args: list[str]) -> None:
             policy=asked.svc.settings.policy,
             now=utcnow(),
         )
-        if done.change is OptChange.NOT_FOUND or done.name is None:
-            return build_opt_not_found(email)
-        if done.change is OptChange.ALREADY:
-            return build_already_opted(done.name, email, opted_out=False)
-        return build_opted_in(done.name, email, done.resumes_at)
+        return _said(done, email, opted_out=False)
 
     asked.answer_from(opted, failing=COULD_NOT_OPT_IN)
 
@@ -90,3 +82,12 @@ def _email(asked: Asked, args: list[str], *, verb: str) -> str | None:
     except InputErrors as error:
         asked.answer(build_opt_usage(" ".join(error.errors.values())))
         return None
+
+
+def _said(done: Opted, email: str, *, opted_out: bool) -> Message:
+    """What the asker is told: the change made, or that it was made before, or that no such candidate is theirs."""
+    if done.change is OptChange.NOT_FOUND or done.name is None:
+        return build_opt_not_found(email)
+    if done.change is OptChange.ALREADY:
+        return build_already_opted(done.name, email, opted_out=opted_out)
+    return build_opted_out(done.name, email) if opted_out else build_opted_in(done.name, email, done.resumes_at)
