@@ -9,7 +9,7 @@ import math
 import threading
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -510,6 +510,18 @@ class FakeSlack(http_fake.HttpFake):
     def set_usergroup(self, group_id: str, user_ids: list[str]) -> None:
         with self._cond:
             self._groups[group_id] = list(user_ids)
+
+    @contextlib.contextmanager
+    def directory_kept(self) -> Iterator[None]:
+        """Put the workspace's users and groups back as they were once the block ends: what one test declares or
+        changes (a time zone, a departure, an address) must not reach a later test sharing this fake."""
+        with self._cond:
+            users, groups = dict(self._users), {group: list(members) for group, members in self._groups.items()}
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._users, self._groups = users, groups
 
     # --- request handling ------------------------------------------------------------------------------------
 

@@ -32,10 +32,12 @@ def slack_server() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def fake_slack(slack_server: FakeSlack) -> FakeSlack:
-    """The fake Slack Web API, with no calls recorded and no replies scripted."""
+def fake_slack(slack_server: FakeSlack) -> Iterator[FakeSlack]:
+    """The fake Slack Web API, with no calls recorded and no replies scripted; the users and groups a test declares
+    or changes are put back afterwards, so no time zone or departure leaks into a later file."""
     slack_server.reset()
-    return slack_server
+    with slack_server.directory_kept():
+        yield slack_server
 
 
 @pytest.fixture(scope="session")

@@ -390,6 +390,23 @@ def test_reset_keeps_users(fake: FakeSlack, client: WebClient) -> None:
     assert client.users_info(user="U0REC")["user"]["id"] == "U0REC"
 
 
+def test_directory_kept_puts_users_and_groups_back(fake: FakeSlack, client: WebClient) -> None:
+    fake.set_user("U0REC", tz="Asia/Tokyo", email="rita@example.com")
+    fake.set_usergroup("S0RECRUIT", ["U0REC"])
+    with fake.directory_kept():
+        fake.set_user("U0REC", tz="Europe/Paris", deleted=True)
+        fake.set_user("U0NEW", email="rita@example.com")  # takes the address from U0REC, as Slack would
+        fake.set_usergroup("S0RECRUIT", ["U0NEW"])
+        assert client.users_info(user="U0REC")["user"]["tz"] == "Europe/Paris"
+
+    assert client.users_info(user="U0REC")["user"]["tz"] == "Asia/Tokyo"
+    assert not client.users_info(user="U0REC")["user"]["deleted"]
+    assert client.users_lookupByEmail(email="rita@example.com")["user"]["id"] == "U0REC"
+    assert client.usergroups_users_list(usergroup="S0RECRUIT")["users"] == ["U0REC"]
+    with pytest.raises(SlackApiError, match="user_not_found"):
+        client.users_info(user="U0NEW")
+
+
 def test_response_url_post_is_recorded(fake: FakeSlack) -> None:
     url = fake.response_url("slash")
     reply = WebhookClient(url).send(text="Saved Ada", response_type="ephemeral", replace_original=False)
