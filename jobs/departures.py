@@ -36,12 +36,14 @@ class DepartureReport(RunReport):
 
     queued: int = 0
     waiting_for_working_hours: int = 0
+    unattended: int = 0  # departures holding candidates with no admin to tell
 
     def summary(self) -> str:
+        unattended = f", {self.unattended} held with no admin to tell" if self.unattended else ""
         return (
             f"{self.messages} departure message(s), {self.queued} queued, "
             f"{self.waiting_for_working_hours} waiting for working hours, {self.deferred} deferred, "
-            f"{self.failed} failed"
+            f"{self.failed} failed{unattended}"
         )
 
 
@@ -119,7 +121,7 @@ def run_departures(
     one workspace with `team_id`, in multi-workspace mode, where `client` and `settings` are that workspace's)."""
     report = DepartureReport()
     clock = run_clock(now)
-    report.queued = queue(sessions, admins=settings.admin_user_ids, now=now, team_id=team_id)
+    queue(sessions, admins=settings.admin_user_ids, now=now, team_id=team_id, report=report)
     dms = select(DepartureNotice.claim_token, Recruiter.user_id, Recruiter.dm_channel).join(
         Recruiter, Recruiter.id == DepartureNotice.admin_id
     )
@@ -140,18 +142,31 @@ def run_departures(
 
 
 def queue(
-    sessions: sessionmaker[Session], *, admins: frozenset[str] | set[str], now: datetime, team_id: str | None = None
-) -> int:
+    sessions: sessionmaker[Session],
+    *,
+    admins: frozenset[str] | set[str],
+    now: datetime,
+    report: DepartureReport,
+    team_id: str | None = None,
+) -> None:
     """One notice per admin and departure (of one workspace with `team_id`, whose admins `admins` are), once: the
-    unique key makes a second run add nothing."""
-    added = 0
+    unique key makes a second run add nothing. A departure with no admin to tell stays held, and is logged each run
+    until ADMIN_USER_IDS names one: nobody else may hand it over."""
     with sessions.begin() as session:
         left = select(Recruiter.team_id).where(Recruiter.departed_at.is_not(None), of_team(Recruiter.team_id, team_id))
         teams = session.scalars(left.distinct()).all()
         for team in teams:
             for held in departures(session, team_id=team, now=now):
                 recruiter = session.get_one(Recruiter, held.recruiter_id)
-                for admin_user in sorted(admins - {held.user_id}):
+                tell = sorted(admins - {held.user_id})
+                if not tell:
+                    report.unattended += 1
+                    logger.warning(
+                        "%s left, holding %d candidate(s), and no admin (ADMIN_USER_IDS) is there to hand them over",
+                        held.user_id,
+                        held.candidates,
+                    )
+                for admin_user in tell:
                     admin = get_or_create_recruiter(session=session, team_id=team, user_id=admin_user)
                     exists = session.scalar(
                         select(DepartureNotice.id).where(
@@ -170,8 +185,7 @@ def queue(
                                 created_at=now,
                             )
                         )
-                        added += 1
-    return added
+                        report.queued += 1
 
 
 def _deliver(

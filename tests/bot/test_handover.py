@@ -639,6 +639,27 @@ def test_admins_are_told_inside_their_own_working_hours_once_each(
     assert len(fake_slack.messages(dm(ADMIN))) == 1
 
 
+class TestNoAdminToTell:
+    """A single-workspace install without ADMIN_USER_IDS, or whose only admin left: nobody may hand over."""
+
+    @pytest.fixture
+    def app_env(self) -> dict[str, str]:
+        return {"ADMIN_USER_IDS": ALEX}
+
+    def test_the_departure_stays_held_and_every_run_says_so(
+        self, running: RunningApp, fake_slack: FakeSlack, world: World, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        leave(running, ALEX)
+        for hours in (0, 1):
+            report = tell_admins(running, fake_slack, world.sweep_at + timedelta(hours=hours))
+            assert (report.unattended, report.queued, report.messages) == (1, 0, 0)
+            assert report.summary().endswith(", 1 held with no admin to tell")
+        assert f"{ALEX} left, holding 4 candidate(s), and no admin (ADMIN_USER_IDS)" in caplog.text
+        assert sweep(running, fake_slack, world.sweep_at).checkins == 1  # Cal's; Alex's two stay held
+        assert reminders_to(fake_slack, ALEX) == []
+        assert sorted(owners(running).values()).count(ALEX) == 4
+
+
 class TestDailyCap:
     @pytest.fixture
     def app_env(self) -> dict[str, str]:
