@@ -45,6 +45,13 @@ class Held:
     due: int
 
 
+@dataclass(frozen=True)
+class Returned:
+    """A departure the recruiter came back from before anyone handed it over: they keep what they hold."""
+
+    user_id: str
+
+
 def mark_departed(session: Session, *, team_id: str, user_id: str, now: datetime) -> Recruiter | None:
     """Note that a recruiter left, once: the first notice's instant stands. Only a known recruiter (a user who never
     used Keepwarm holds nothing); returns them when this call noted it.
@@ -96,6 +103,22 @@ def mark_returned(session: Session, *, team_id: str, user_id: str) -> Recruiter 
         session.delete(notice)
     recruiter.departed_at = None
     return recruiter
+
+
+def sent_departure_dms(session: Session, recruiter_id: int) -> list[tuple[str, str]]:
+    """The admins' DMs (channel, ts) that showed this recruiter's departure with nobody handed it yet: to redraw
+    once they come back, so no picker offers to hand over someone who returned."""
+    rows = session.execute(
+        select(DepartureNotice.channel, DepartureNotice.ts)
+        .where(
+            DepartureNotice.recruiter_id == recruiter_id,
+            DepartureNotice.handed_to.is_(None),
+            DepartureNotice.channel.is_not(None),
+            DepartureNotice.ts.is_not(None),
+        )
+        .distinct()
+    )
+    return [(channel, ts) for channel, ts in rows]
 
 
 def owned_by(recruiter_id: int) -> ColumnElement[bool]:
@@ -374,13 +397,15 @@ def _nothing_left(session: Session, giver: Recruiter) -> RefusedHandover:
 
 def dm_entries(
     session: Session, notices: Sequence[DepartureNotice], now: datetime
-) -> list[Held | tuple[str, str, str]]:
-    """What an admin's departure DM shows for each of its notices: what is still held, or who took it over and who
-    handed it (from, to, by)."""
-    entries: list[Held | tuple[str, str, str]] = []
+) -> list[Held | tuple[str, str, str] | Returned]:
+    """What an admin's departure DM shows for each of its notices: what is still held, who took it over and who
+    handed it (from, to, by), or that the recruiter came back (since that departure, they may have left again)."""
+    entries: list[Held | tuple[str, str, str] | Returned] = []
     for notice in notices:
         if notice.handed_to is not None:
             entries.append((notice.recruiter.user_id, notice.handed_to, notice.handed_by or ""))
+        elif notice.recruiter.departed_at != notice.departed_at:
+            entries.append(Returned(notice.recruiter.user_id))
         else:
             entries.append(held_by(session, notice.recruiter, now))
     return entries

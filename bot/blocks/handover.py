@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.blocks.common import Block, Message, escape, header, message, plain, section, truncate
 from bot.ids import HANDOVER_PICK, handover_block_id
-from models.handover import HandedOver, HandoverRefusal, Held, RefusedHandover
+from models.handover import HandedOver, HandoverRefusal, Held, RefusedHandover, Returned
 
 PICKER_LABEL = "Hand over to…"
 FALLBACK_MAX = 3000  # a notification's text: the first departures are enough
@@ -47,8 +47,13 @@ def handed_line(from_user: str, to_user: str, by: str) -> str:
     return f":white_check_mark: <@{by}> handed what <@{from_user}> kept warm over to <@{to_user}>."
 
 
-def build_departure_dm(entries: Sequence[Held | tuple[str, str, str]]) -> Message:
-    """An admin's DM about recruiters who left: each still held with its picker, each handed over saying to whom."""
+def returned_line(user_id: str) -> str:
+    return f":leftwards_arrow_with_hook: <@{user_id}> is back and keeps their candidates: nothing to hand over."
+
+
+def build_departure_dm(entries: Sequence[Held | tuple[str, str, str] | Returned]) -> Message:
+    """An admin's DM about recruiters who left: each still held with its picker, each handed over saying to whom,
+    each who came back saying so."""
     blocks: list[Block] = []
     lines: list[str] = []
     for entry in entries:
@@ -56,7 +61,7 @@ def build_departure_dm(entries: Sequence[Held | tuple[str, str, str]]) -> Messag
             blocks.append(departure_section(entry))
             lines.append(departure_line(entry))
         else:
-            lines.append(handed_line(*entry))
+            lines.append(returned_line(entry.user_id) if isinstance(entry, Returned) else handed_line(*entry))
             blocks.append(section(lines[-1]))
     blocks.append(
         section(

@@ -58,6 +58,12 @@ def next_working_morning(after: datetime) -> datetime:
     return day
 
 
+def tokyo_morning(sweep_at: datetime) -> datetime:
+    """09:30 in Tokyo after a 10:00 UTC sweep: the next day there, or Monday when that is Saturday."""
+    morning = sweep_at + timedelta(hours=14, minutes=30)
+    return morning + 2 * DAY if morning.weekday() == 5 else morning
+
+
 @dataclass(frozen=True)
 class World:
     now: datetime  # when the data was made (the app's own clock)
@@ -369,9 +375,19 @@ def test_a_reactivated_recruiter_has_their_candidates_back_and_their_check_ins_g
     leave(running, ALEX)
     sweep(running, fake_slack, world.sweep_at)
     assert fake_slack.messages(dm(ALEX)) == []
+    fake_slack.set_user(ADMIN2, tz="Asia/Tokyo")  # after hours: their DM is not sent yet
+    assert tell_admins(running, fake_slack, world.sweep_at).messages == 1
+    [told] = fake_slack.messages(dm(ADMIN))
+    assert len(pickers(told["blocks"])) == 1
+
     leave(running, ALEX, deleted=False)
     assert departed_at(running, ALEX) is None
-    assert tell_admins(running, fake_slack, world.sweep_at).messages == 0  # nobody to tell about
+    fake_slack.wait_for("chat.update")
+    [redrawn] = fake_slack.messages(dm(ADMIN))
+    assert redrawn["ts"] == told["ts"] and pickers(redrawn["blocks"]) == []
+    assert f"<@{ALEX}> is back and keeps their candidates: nothing to hand over." in texts(redrawn)
+    assert tell_admins(running, fake_slack, tokyo_morning(world.sweep_at)).messages == 0  # their DM was dropped
+    assert fake_slack.messages(dm(ADMIN2)) == []
     report = sweep(running, fake_slack, world.sweep_at + timedelta(minutes=5))
     assert report.checkins == 2
     [reminder] = reminders_to(fake_slack, ALEX)
@@ -629,13 +645,10 @@ def test_admins_are_told_inside_their_own_working_hours_once_each(
     report = tell_admins(running, fake_slack, world.sweep_at)
     assert (report.messages, report.waiting_for_working_hours) == (1, 1)
     assert fake_slack.messages(dm(ADMIN2)) == []
-    tokyo_morning = world.sweep_at + timedelta(hours=14, minutes=30)  # 09:30 the next day in Tokyo
-    if tokyo_morning.weekday() == 5:  # Friday evening UTC is Saturday in Tokyo: their next working day
-        tokyo_morning += 2 * DAY
-    assert tell_admins(running, fake_slack, tokyo_morning).messages == 1
+    assert tell_admins(running, fake_slack, tokyo_morning(world.sweep_at)).messages == 1
     [message] = fake_slack.messages(dm(ADMIN2))
     assert LINE in texts(message)
-    assert tell_admins(running, fake_slack, tokyo_morning + DAY).messages == 0
+    assert tell_admins(running, fake_slack, tokyo_morning(world.sweep_at) + DAY).messages == 0
     assert len(fake_slack.messages(dm(ADMIN))) == 1
 
 
