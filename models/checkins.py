@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, auto
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from models.candidate import Candidate
 from models.checkin import Checkin, CheckinStatus, StopReason, Touchpoint
 from models.policy import Policy
 from models.recruiter import Recruiter
+from models.retention_warning import RetentionWarning
 
 
 class CheckinRefusal(Enum):
@@ -105,7 +106,8 @@ def stop(
 
 
 def retry_delivery(*, session: Session, team_id: str, checkin_id: int) -> Checkin | None:
-    """An admin fixed what made Slack refuse (reinstall, re-invite): try delivering again at the next sweep."""
+    """An admin fixed what made Slack refuse (reinstall, re-invite): try delivering again at the next sweep, with
+    the retention warnings refused for the same recruiter, since they ride in the same DM (and are not listed)."""
     checkin = session.scalars(
         select(Checkin).where(Checkin.id == checkin_id, Checkin.team_id == team_id, Checkin.delivery_error.is_not(None))
     ).one_or_none()
@@ -113,6 +115,15 @@ def retry_delivery(*, session: Session, team_id: str, checkin_id: int) -> Checki
         checkin.delivery_error = None
         checkin.delivery_failed_at = None
         checkin.retry_at = None
+        session.execute(
+            update(RetentionWarning)
+            .where(
+                RetentionWarning.recruiter_id == checkin.recruiter_id,
+                RetentionWarning.sent_at.is_(None),
+                RetentionWarning.delivery_error.is_not(None),
+            )
+            .values(delivery_error=None, delivery_failed_at=None, retry_at=None)
+        )
     return checkin
 
 

@@ -28,7 +28,7 @@ from bot.ids import (
     STOP_MODAL,
 )
 from jobs.reminders import SweepReport, run_reminders
-from models import Checkin, Touchpoint
+from models import Checkin, RetentionWarning, Touchpoint
 from testkit.data import reject
 from testkit.database import row_counts
 from testkit.fakeslack import Call, FakeSlack, Reply
@@ -784,3 +784,36 @@ class TestDeliveryFailures:
         assert state(running) == before
         assert methods_since(fake_slack, start) == []
         assert errors_logged(caplog) == []
+
+
+class TestRetryWithRetentionWarnings:
+    """A refused DM that carried a retention warning too: the warning waits for the same Retry."""
+
+    @pytest.fixture
+    def app_env(self) -> dict[str, str]:
+        return {
+            "ADMIN_USER_IDS": ADMIN,
+            "RETENTION_DAYS": "180",
+            "CONSENT_RETENTION_DAYS": "730",
+            "RETENTION_WARNING_DAYS": "30",
+        }
+
+    def test_an_admins_retry_sends_the_refused_warning_with_the_check_in(
+        self, running: RunningApp, fake_slack: FakeSlack
+    ) -> None:
+        fake_slack.set_user(REC, tz="UTC")
+        jane = reject(running.sessions, "Jane Doe").checkin_id
+        reject(running.sessions, "Priya Raman", stage="screen", at=SWEEP - timedelta(days=150))  # warned at SWEEP
+        fake_slack.script("chat.postMessage", Reply({"ok": False, "error": "channel_not_found"}))
+        assert (sweep(running, fake_slack, SWEEP).failed, fake_slack.messages(DM)) == (1, [])
+        with running.sessions.begin() as session:
+            assert session.scalars(select(RetentionWarning.delivery_error)).all() == ["channel_not_found"]
+        assert sweep(running, fake_slack, SWEEP + timedelta(hours=1)).messages == 0  # both wait for an admin
+
+        click_home(running, {"type": "home", "blocks": []}, RETRY_DELIVERY, str(jane), user=ADMIN)
+        fake_slack.wait_for("views.publish")
+        report = sweep(running, fake_slack, SWEEP + timedelta(hours=2))
+        assert (report.messages, report.checkins, report.warnings) == (1, 1, 1)
+        [message] = fake_slack.messages(DM)
+        assert jane in checkins_in(message["blocks"]) and row(running, jane).step == 1
+        assert "Priya Raman's data will be erased on" in message["text"]
