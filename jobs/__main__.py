@@ -95,6 +95,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("job", choices=["reminders", "digest", "notices", "ats-inbox", "departures", "uninstalls"])
     run.add_argument("--now", type=instant, help="run as of this instant (due dates, working hours, new roles)")
     run.add_argument("--dry-run", action="store_true", help="print what would be sent; send and change nothing")
+    run.add_argument("--team", help="multi-workspace installs: run it for this installed workspace only (default: all)")
     board = commands.add_parser("import-roles", help="import the open roles of a public job board, then exit")
     board.add_argument("board", choices=["greenhouse", "lever"])
     board.add_argument("source", help="the board's token (e.g. acme), or a file holding the board's JSON")
@@ -142,13 +143,22 @@ def main(argv: list[str]) -> int:
         add_jobs(scheduler, settings=settings, sessions=sessions, client=client, metrics=metrics)
         scheduler.start()
         return 0
-    if settings.multi_workspace and args.command in ("import-candidates", "import-roles"):
+    if args.command == "run" and args.team is not None and (args.job == "uninstalls" or not settings.multi_workspace):
+        parser().error(
+            "run uninstalls has no --team" if settings.multi_workspace else "--team is for multi-workspace installs"
+        )
+    teams: list[str] | None = None  # the workspaces a multi-workspace run serves: None for all of them
+    if settings.multi_workspace and (args.command in ("import-candidates", "import-roles", "run")):
         try:
-            chosen = one_workspace(settings, sessions, args.team)
+            if args.command != "run":
+                chosen = one_workspace(settings, sessions, args.team)
+                client, settings = chosen.client, chosen.settings
+            elif args.team is not None:
+                one_workspace(settings, sessions, args.team)  # refuses a workspace that has not installed Keepwarm
+                teams = [args.team]
         except WorkspaceUnknown as error:
             print(f"keepwarm: {error}", file=sys.stderr)
             return 1
-        client, settings = chosen.client, chosen.settings
     if args.command == "import-candidates":
         return run_import_candidates(args, sessions=sessions, client=client, settings=settings)
     if args.command == "export-candidate":
@@ -182,6 +192,7 @@ def main(argv: list[str]) -> int:
                 lambda workspace: (workspace.team_id, one_run(args, workspace, sessions=sessions)),
                 what=f"the {args.job} run",
                 client=client,
+                teams=teams,
             )
             if args.job == "reminders" and settings.multi_workspace and not args.dry_run:
                 with sessions.begin() as session:

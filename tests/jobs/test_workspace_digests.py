@@ -4,8 +4,11 @@ missed time still posted within DIGEST_GRACE; a schedule changed in the modal ap
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -22,6 +25,7 @@ from testkit.digests import DAY, HOUR, MINUTE, NOW, open_role, texts
 from testkit.env import make_env
 from testkit.fakeslack import FakeSlack
 from testkit.installs import OAUTH_ENV, install, register
+from testkit.processes import cli_env
 from testkit.running import RunningApp
 from testkit.sweeps import slack_client
 from tests.bot.test_workspace_settings import TEAMS, submit
@@ -138,6 +142,35 @@ def test_the_clock_checks_every_minute_and_posts_a_digest_whose_time_came(
     assert ("C0TWO", "T0TWO") in [(c, t) for c, t, _ in posted(fake_slack)]
     with two.sessions() as session:
         assert session.get_one(Workspace, "T0TWO").digest_at is not None
+
+
+def test_the_one_off_digest_runs_for_the_workspace_named_with_team_or_for_every_one(
+    two: RunningApp, fake_slack: FakeSlack, database_url: str, tmp_path: Path
+) -> None:
+    def run_digest(*options: str, oauth: bool = True) -> subprocess.CompletedProcess[str]:
+        env = {**cli_env(database_url, fake_slack), **(OAUTH_ENV if oauth else {})}
+        argv = [sys.executable, "-m", "jobs", "run", "digest", "--now", NOW.isoformat(), *options]
+        return subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+    one = run_digest("--team", "T0TWO")
+    assert one.returncode == 0, one.stderr
+    assert [(channel, team) for channel, team, _ in posted(fake_slack)] == [("C0TWO", "T0TWO")]
+    assert one.stdout.splitlines()[-1].startswith("T0TWO: ")
+
+    stranger = run_digest("--team", "T0NONE")
+    assert (stranger.returncode, stranger.stderr.splitlines()[-1]) == (
+        1,
+        "keepwarm: workspace T0NONE has not installed Keepwarm, or its token could not be had",
+    )
+    single = run_digest("--team", "T0ONE", oauth=False)
+    assert single.returncode == 2 and "--team is for multi-workspace installs" in single.stderr
+    assert len(posted(fake_slack)) == 1
+
+    every = run_digest()
+    assert every.returncode == 0, every.stderr
+    assert [(channel, team) for channel, team, _ in posted(fake_slack)[1:]] == [("C0ONE", "T0ONE")]
+    summaries = sorted(line.split(":")[0] for line in every.stdout.splitlines() if line.startswith("T0"))
+    assert summaries == ["T0ONE", "T0TWO"]  # T0TWO's digest ran too, with no new role since the one above
 
 
 def test_0013_adds_and_removes_the_last_digest_instant(engine: Engine) -> None:
