@@ -109,8 +109,8 @@ class Metrics:
             "keepwarm_messages",
             "Messages posted (delivered), put off to a later run (deferred), given up on (failed), or found already "
             "posted by an earlier run (recovered), by kind: checkin (a reminder DM), ats_notice, role_alert, departure "
-            "(admins told a recruiter left), digest.",
-            ["kind", "outcome"],
+            "(admins told a recruiter left), digest; and by workspace (team id; empty in single-workspace mode).",
+            ["kind", "outcome", "team"],
             registry=self.registry,
         )
         self.job_seconds = Histogram(
@@ -128,7 +128,7 @@ class Metrics:
         )
         for kind in DELIVERY_KINDS:
             for outcome in OUTCOMES:
-                self.messages.labels(kind, outcome)
+                self.messages.labels(kind, outcome, "")
         for job in JOBS:
             self.job_seconds.labels(job)
             self.job_failures.labels(job)
@@ -136,14 +136,20 @@ class Metrics:
             self.registry.register(InboxDepth(sessions))
         ProcessCollector(registry=self.registry)
 
+    def count(self, kind: str, report: Delivered, team: str | None) -> None:
+        """The messages one run reports delivered, deferred, failed and recovered, for one workspace (None: the
+        single workspace of SLACK_BOT_TOKEN)."""
+        counts = (report.messages, report.deferred, report.failed, report.recovered)
+        for outcome, count in zip(OUTCOMES, counts, strict=True):
+            self.messages.labels(kind, outcome, team or "").inc(count)
+
     def counting(self, kind: str, deliver: Callable[P, R]) -> Callable[P, R]:
-        """`deliver`, counting the messages each of its runs reports delivered, deferred, failed and recovered."""
+        """`deliver`, counting the messages each of its runs reports, under the workspace its `team_id` names."""
 
         def counted(*args: P.args, **kwargs: P.kwargs) -> R:
             report = deliver(*args, **kwargs)
-            counts = (report.messages, report.deferred, report.failed, report.recovered)
-            for outcome, count in zip(OUTCOMES, counts, strict=True):
-                self.messages.labels(kind, outcome).inc(count)
+            team = kwargs.get("team_id")
+            self.count(kind, report, team if isinstance(team, str) else None)
             return report
 
         return counted

@@ -23,7 +23,14 @@ class DeliverReopenAlerts(Protocol):
     so `/role reopen` need not import the jobs that sit above bot/."""
 
     def __call__(
-        self, *, sessions: sessionmaker[Session], client: WebClient, settings: Settings, now: datetime, role_id: int
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        client: WebClient,
+        settings: Settings,
+        now: datetime,
+        role_id: int,
+        team_id: str | None,
     ) -> object: ...
 
 

@@ -201,7 +201,6 @@ def add_workspace_digests(
     """Multi-workspace mode: every minute, first at start-up, the digests of the workspaces whose own DIGEST_CRON
     time has come (jobs/workspace_digests.py). A database that does not answer costs one warning line: the next
     minute tries again, and a digest time stays due for DIGEST_GRACE."""
-    post_digest = metrics.counting("digest", run_digest)
 
     def digests() -> None:
         now = utcnow()
@@ -209,7 +208,8 @@ def add_workspace_digests(
             teams = due_teams(settings=settings, sessions=sessions, now=now)
             if teams:
                 with metrics.timed("digest"):
-                    run_digests(settings=settings, sessions=sessions, teams=teams, now=now, post=post_digest)
+                    for team, report in run_digests(settings=settings, sessions=sessions, teams=teams, now=now):
+                        metrics.count("digest", report, team)
         except SQLAlchemyError as error:
             logger.warning(
                 "digests could not run: the database did not answer (%s); next try in a minute", one_line(error)

@@ -9,7 +9,7 @@ start-up. A change of DIGEST_CRON in the Settings modal applies from the next mi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -53,14 +53,13 @@ def run_digests(
     sessions: sessionmaker[Session],
     teams: Sequence[str],
     now: datetime,
-    post: Callable[..., DigestReport] = run_digest,
 ) -> list[tuple[str | None, DigestReport]]:
     """The digest of each workspace named, with its token and settings, each then marked done at `now`. A run that
     raised is not marked: the next minute tries again, inside DIGEST_GRACE. A refusal by Slack is marked done (the
     admins were told; the roles wait for the next digest), so it is not repeated every minute."""
 
     def one(workspace: WorkspaceClient) -> tuple[str | None, DigestReport]:
-        report = post(sessions=sessions, client=workspace.client, settings=workspace.settings, now=now)
+        report = run_digest(sessions=sessions, client=workspace.client, settings=workspace.settings, now=now)
         with sessions.begin() as session:
             session.get_one(Workspace, workspace.team_id).digest_at = now
         return workspace.team_id, report

@@ -188,12 +188,12 @@ def test_a_reopen_alert_sent_by_the_web_process_counts_as_delivered(running: Run
 
     run(running, f"reopen {role_id}", command="/role")  # the owner is in working hours: DMed at once
     after = wait_for_scrape(
-        running.url, lambda found: found.value(MESSAGES, kind="role_alert", outcome="delivered") > 0
+        running.url, lambda found: found.value(MESSAGES, kind="role_alert", outcome="delivered", team="") > 0
     )
 
     [alert] = fake_slack.messages("DU0ANA")
     assert "Backend Engineer" in alert["text"]
-    assert after.minus(before, MESSAGES) == Counter({labels(kind="role_alert", outcome="delivered"): 1})
+    assert after.minus(before, MESSAGES) == Counter({labels(kind="role_alert", outcome="delivered", team=""): 1})
 
 
 def test_metrics_still_answer_while_the_database_is_down(down: RunningApp, caplog: pytest.LogCaptureFixture) -> None:

@@ -88,9 +88,9 @@ def test_the_clock_counts_a_sweep_that_delivers_defers_and_fails_and_its_digest(
     assert refusals == [401, 401, 404]
     assert Counter({k: v for k, v in found.series("keepwarm_messages_total").items() if v}) == Counter(
         {
-            labels(kind="checkin", outcome="delivered"): 1,
-            labels(kind="checkin", outcome="deferred"): 1,
-            labels(kind="checkin", outcome="failed"): 1,
+            labels(kind="checkin", outcome="delivered", team=""): 1,
+            labels(kind="checkin", outcome="deferred", team=""): 1,
+            labels(kind="checkin", outcome="failed", team=""): 1,
         }
     )
     assert [len(fake_slack.messages("D" + user)) for user in (DEFERRED, FAILED, SENT)] == [0, 0, 1]

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
+from bot.metrics import Metrics
 from jobs.reminders import run_reminders
+from jobs.schedule import add_jobs
 from jobs.workspaces import for_each_workspace
 from models import Candidate
 from models.base import utcnow
@@ -22,6 +25,7 @@ from testkit.fakeslack import Call, FakeSlack
 from testkit.installs import OAUTH_ENV, begin_install, install, register
 from testkit.processes import cli_env
 from testkit.running import RunningApp, run
+from testkit.sweeps import DAY, slack_client
 
 DUE = MONDAY + timedelta(days=14)  # a Monday, 10:00 UTC: 11:00 in Paris
 TEAMS = {"T0ONE": ("U0ONEADM", "U0ONEREC"), "T0TWO": ("U0TWOADM", "U0TWOREC")}
@@ -161,3 +165,44 @@ def test_an_import_names_its_installed_workspace_and_uses_its_token(
     with running.sessions() as session:
         teams = session.execute(select(Candidate.team_id, func.count()).group_by(Candidate.team_id)).tuples().all()
     assert dict(teams)["T0ONE"] > 1 and dict(teams)["T0TWO"] == 1
+
+
+class TestMetricsPerWorkspace:
+    @pytest.fixture
+    def app_env(self, app_env: dict[str, str]) -> dict[str, str]:
+        """Whatever day and hour the test runs, it is working time, so the clock's sweep sends."""
+        return {**app_env, "WORK_DAYS": "mon-sun", "WORK_HOURS": "00:00-23:59"}
+
+    def test_the_clocks_messages_are_counted_under_each_workspace(
+        self, running: RunningApp, fake_slack: FakeSlack
+    ) -> None:
+        register(fake_slack, running)
+        for team, (admin, recruiter) in TEAMS.items():
+            assert install(fake_slack, running, team, admin).status == 200
+            fake_slack.set_user(recruiter, team=team, tz="UTC")
+        for name in ("Ann", "Bea"):
+            reject(running.sessions, f"{name} of T0ONE", team="T0ONE", user="U0ONEREC", at=utcnow() - 30 * DAY)
+        reject(running.sessions, "Cai of T0TWO", team="T0TWO", user="U0TWOREC", at=utcnow() - 30 * DAY)
+        fake_slack.set_channel("DU0TWOREC", exists=False)  # T0TWO's recruiter's DM is refused for good
+        metrics = Metrics(token=None)
+        scheduler = BackgroundScheduler(timezone=UTC)
+        add_jobs(
+            scheduler,
+            settings=running.settings,
+            sessions=running.sessions,
+            client=slack_client(fake_slack),
+            metrics=metrics,
+        )
+        scheduler.start(paused=True)
+        try:
+            scheduler.get_job("reminders").func()
+        finally:
+            scheduler.shutdown(wait=False)
+
+        def sent(team: str, outcome: str) -> float | None:
+            labels = {"kind": "checkin", "outcome": outcome, "team": team}
+            return metrics.registry.get_sample_value("keepwarm_messages_total", labels)
+
+        assert [sent("T0ONE", "delivered"), sent("T0ONE", "failed")] == [1.0, 0.0]  # one DM, both check-ins
+        assert [sent("T0TWO", "delivered"), sent("T0TWO", "failed")] == [0.0, 1.0]
+        assert sent("", "delivered") == 0.0

@@ -167,7 +167,12 @@ def _reopen(asked: Asked, args: list[str]) -> None:
     if reopened is not None:
         try:
             svc.deliver_reopen_alerts(
-                sessions=svc.sessions, client=asked.client, settings=svc.settings, now=utcnow(), role_id=reopened
+                sessions=svc.sessions,
+                client=asked.client,
+                settings=svc.settings,
+                now=utcnow(),
+                role_id=reopened,
+                team_id=asked.team_id if svc.settings.multi_workspace else None,  # its token serves that one only
             )
         except (SQLAlchemyError, SlackClientError, OSError):
             asked.logger.exception(
