@@ -38,6 +38,7 @@ from bot.candidate_csv.columns import Columns, Field, HeaderError, match_header
 from bot.candidate_csv.rows import (
     DateStyle,
     ImportRow,
+    NotRejected,
     RowError,
     date_style,
     read_row,
@@ -92,6 +93,7 @@ class ImportReport:
     invalid: int = 0
     repeats: int = 0
     opted_out: int = 0  # rows of candidates who asked not to be contacted: nothing recorded for them
+    not_rejected: int = 0  # rows whose status says hired or still in process: not read further
     recorded: int = 0
     new_candidates: int = 0
     known_candidates: int = 0
@@ -144,10 +146,13 @@ class ImportReport:
         recruiters = len([schedule for schedule in self.checkins.values() if schedule.count])
         invalid = f", {self.invalid:,} as invalid" if self.invalid else ""
         opted_out = f", {self.opted_out:,} skipped: opted out" if self.opted_out else ""
+        not_rejected = (
+            f", {self.not_rejected:,} skipped: hired or still in process (Status)" if self.not_rejected else ""
+        )
         return (
             f"{_count(self.recorded, 'rejection')} recorded, for {_count(self.new_candidates, 'new candidate')} "
             f"and {self.known_candidates:,} already in Keepwarm; {_count(self.repeats, 'row')} skipped as already "
-            f"recorded{opted_out}{invalid}; {_count(checkins, 'check-in')} scheduled for "
+            f"recorded{not_rejected}{opted_out}{invalid}; {_count(checkins, 'check-in')} scheduled for "
             f"{_count(recruiters, 'recruiter')}{not_analysed}"
         )
 
@@ -294,6 +299,8 @@ class _Importer:
                 report.rows += 1
                 try:
                     yield read_row(record, self.columns, rules=rules, dates=self.dates, now=self.now)
+                except NotRejected:
+                    report.not_rejected += 1
                 except RowError as problem:
                     report.invalid += 1
                     report.problem(str(problem))

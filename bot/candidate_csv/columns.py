@@ -9,7 +9,9 @@ Names are matched whole, ignoring case, spaces, underscores, hyphens and dots, a
 - Lever: its candidate import template (Full Name, Email, Stage, Tags, Links, Owner) and archived opportunities
   (Posting, Archive Reason, Archived At);
 - Ashby: candidate and application fields (Name, Email, LinkedIn URL, Job, Current Interview Stage, Archive Reason,
-  Archived At, Recruiter);
+  Archived At, Recruiter, Status);
+- an application's status, in exports of every application and not only the rejected ones: Greenhouse's Status
+  (Active, Rejected, Hired), Ashby's (Active, Archived, Hired, Lead);
 - sheets kept by hand: Name, Role, Position, Stage, Rating, Score, Skills, Tags, Notes, Comments, Date.
 
 "Title" is not the role: in Greenhouse's template it is the candidate's own current job title.
@@ -42,6 +44,7 @@ class Field(StrEnum):
     RECRUITER = "recruiter"
     REJECTED_AT = "rejection date"
     CONSENT = "consent date"  # when they agreed to stay on file
+    STATUS = "status"  # the application's: a hired or active one is no rejection
 
 
 ALIASES: dict[Field, tuple[str, ...]] = {
@@ -81,6 +84,7 @@ ALIASES: dict[Field, tuple[str, ...]] = {
         "consent", "consent date", "consented at", "consented on", "consent given", "date of consent",
         "gdpr consent", "gdpr consent date",
     ),
+    Field.STATUS: ("status", "application status", "candidate status", "opportunity status"),
 }  # fmt: skip
 _FIELD_OF = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
 _SEPARATORS = re.compile(r"[\s_\-.]+")

@@ -10,7 +10,9 @@ What an export writes differently from a person typing `/rejected`:
 - an email cell may list several addresses (the first is used); a Links or Social Media cell lists several profiles
   (the LinkedIn one is used, if any); tags may be separated by commas, semicolons or bars;
 - the rejection reason is kept as the ATS's reason, apart from the recruiter's note;
-- the recruiter is an email or a Slack user id, found in Slack by the caller.
+- the recruiter is an email or a Slack user id, found in Slack by the caller;
+- an export of every application says in a Status column which were hired or are still in process: those rows are
+  no rejections, and are skipped (any other status, a sheet's own "Silver medalist" say, is imported).
 """
 
 from __future__ import annotations
@@ -40,8 +42,16 @@ _ORDER = ("values", *FIELDS, "reason", "rejected_at")  # "consent" is among FIEL
 T = TypeVar("T")
 
 
+# Statuses, as ATSs export them, of applications that were not rejected: hired, or still in process.
+NOT_REJECTED = frozenset({"hired", "active", "in process", "in progress", "lead", "prospect", "converted", "open"})
+
+
 class RowError(Exception):
     """Everything wrong with one row, as the one line to show."""
+
+
+class NotRejected(Exception):
+    """The row's status says the candidate was hired or is still in process: not a rejection to import."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +98,11 @@ def date_style(records: Iterable[Record], columns: Columns) -> DateStyle:
 
 
 def read_row(record: Record, columns: Columns, *, rules: AtsRules, dates: DateStyle, now: datetime) -> ImportRow:
-    """Check and clean one row; raises RowError naming the row and every problem in it."""
+    """Check and clean one row; raises RowError naming the row and every problem in it, or NotRejected for a
+    row whose status says it is no rejection (whatever else is in it)."""
+    status = " ".join((columns.value(record.values, Field.STATUS) or "").casefold().split())
+    if status in NOT_REJECTED:
+        raise NotRejected(status)
     errors: dict[str, str] = {}
     raw = {
         "name": _name(record.values, columns),

@@ -235,6 +235,21 @@ def test_an_ashby_export(sessions: sessionmaker[Session], settings: Settings, fa
     ]
 
 
+def test_an_export_of_every_application_imports_only_the_rejected_ones(
+    sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
+) -> None:
+    report = run(sessions, settings, fake_slack, "ashby_applications_with_status.csv")
+
+    assert report.ok, report.problems
+    assert [r[0] for r in rejections(sessions)] == ["Kofi Mensah", "Aiko Tanaka"]
+    assert (report.rows, report.not_rejected, report.invalid) == (5, 3, 0)  # Sara's unknown recruiter is no problem
+    assert "status “Status”" in report.lines[0] and not any("ignored" in line for line in report.lines)
+    assert report.summary() == (
+        "2 rejections recorded, for 2 new candidates and 0 already in Keepwarm; 0 rows skipped as already recorded, "
+        "3 skipped: hired or still in process (Status); 1 check-in scheduled for 1 recruiter"
+    )
+
+
 def test_a_hand_made_sheet_with_british_dates_and_no_emails(
     sessions: sessionmaker[Session], settings: Settings, fake_slack: FakeSlack
 ) -> None:
