@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench [--only ack_latency,sweep_cost]
 
-All of them take about 2 h 30 min on two cores (delivery 35 min of it, mostly waiting on Slack's rate limits; the
-runs on imported databases about 1 h).
+All of them take about 3 h on two cores (delivery 35 min of it, mostly waiting on Slack's rate limits; the runs on
+imported databases, each growing its own to 1M rows, about 1 h 30 min).
 
 A process per benchmark keeps their peak memory figures apart and one crash from taking the others' figures
 with it. Each block of BENCHMARKS.md is rewritten as soon as its benchmark succeeds; a failed one keeps its old
