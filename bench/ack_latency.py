@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -34,12 +32,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from bench.databases import POSTGRES_DEFAULT, scratch_database
-from bench.machine import describe
+from bench.machine import load_average, prepare
 from bench.matching import percentile
 from bench.options import databases, positive
 from bench.process import cpu_seconds, peak_rss_mib
 from models import Candidate, Rejection
-from models.db import make_engine, make_session_factory, normalize_database_url
+from models.db import make_engine, make_session_factory
 from testkit.env import BOT_TOKEN, REPO, child_env
 from testkit.fakeslack import FakeSlack
 from testkit.slack_http import SIGNING_SECRET, HttpReply, get, post_signed, slash_command_body
@@ -375,11 +373,6 @@ def _check_stored(url: str, confirmed: dict[str, bool]) -> Stored:
     )
 
 
-def _load() -> str:
-    """The 1, 5 and 15 minute load averages: how busy the machine was around the run."""
-    return ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ack_latency", description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=positive, default=REQUESTS, help="timed requests per app and database")
@@ -394,12 +387,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the results go as JSON")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # so `finally` stops the servers
-    postgres_url = normalize_database_url(args.postgres_url)
-    machine = describe(postgres_url if "postgresql" in args.databases else None)
+    postgres_url, machine = prepare(args.postgres_url, args.databases)
     for line in machine:
         print(line)
-    load_before = _load()
+    load_before = load_average()
     print(f"Load average before: {load_before} (other work on the machine falls on both apps alike)")
     print(
         f"Senders: {args.concurrency} concurrent, {args.requests:,} signed /rejected requests per app and "
@@ -445,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         "rate_per_second": args.rate,
         "results": [asdict(result) for result in results],
         "p99_ratio": ratios,
-        "load_average": {"before": load_before, "after": _load()},
+        "load_average": {"before": load_before, "after": load_average()},
         "stored": {database: {**asdict(check), "exact": check.exact} for database, check in checks.items()},
     }
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

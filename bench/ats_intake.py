@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import signal
 import sys
 import tempfile
 import time
@@ -51,11 +50,11 @@ from sqlalchemy.exc import OperationalError
 from bench.ack_latency import FIRST_NAMES, LAST_NAMES, ROLES, Result, Sample, Server, pace, serving
 from bench.ats_sweeps import Sweeps, sweeper
 from bench.databases import POSTGRES_DEFAULT, scratch_database
-from bench.machine import describe
+from bench.machine import prepare
 from bench.options import databases, positive
 from bench.process import cpu_seconds, peak_rss_mib
 from models import AtsDelivery, AtsNotice, Recruiter
-from models.db import make_engine, make_session_factory, normalize_database_url
+from models.db import make_engine, make_session_factory
 from testkit.ats import GREENHOUSE_SECRET, fixture_body, send_greenhouse
 from testkit.env import BOT_TOKEN, child_env
 from testkit.fakeslack import FakeSlack
@@ -521,9 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the results go as JSON")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # so `finally` stops the server
-    postgres_url = normalize_database_url(args.postgres_url)
-    machine = describe(postgres_url if "postgresql" in args.databases else None)
+    postgres_url, machine = prepare(args.postgres_url, args.databases)
     for line in machine:
         print(line)
     print(

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import signal
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -36,11 +35,10 @@ from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import RECRUITERS, ROLES
 from bench.import_candidates import know_recruiters, timed_jobs, write_results
 from bench.import_fill import ImportFiller
-from bench.machine import describe
-from bench.matching import load_average
+from bench.machine import load_average, prepare
 from bench.options import databases, positive, sizes
 from models import MatchTerm
-from models.db import make_engine, make_session_factory, normalize_database_url
+from models.db import make_engine, make_session_factory
 from models.roles import create_role
 from testkit.env import child_env, make_env
 from testkit.fakeslack import TEAM_ID, FakeSlack
@@ -180,9 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the results go as JSON")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # so `finally` drops the scratch databases
-    postgres_url = normalize_database_url(args.postgres_url)
-    machine = describe(postgres_url if "postgresql" in args.databases else None)
+    postgres_url, machine = prepare(args.postgres_url, args.databases)
     for line in machine:
         print(line)
     load_before = load_average()

@@ -19,7 +19,6 @@ Exits 1 when the cap was exceeded, the budget missed, or a recruiter was sent fe
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import tempfile
 from collections import Counter
@@ -33,13 +32,12 @@ from sqlalchemy.exc import OperationalError
 from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import RECRUITERS
 from bench.import_candidates import know_recruiters, timed_import, timed_jobs, write_csv, write_results
-from bench.machine import describe
-from bench.matching import load_average
+from bench.machine import load_average, prepare
 from bench.options import databases, positive
 from bot.config import load_settings
 from jobs.reminders import eligible
 from models import Checkin, Recruiter
-from models.db import make_engine, make_session_factory, normalize_database_url
+from models.db import make_engine, make_session_factory
 from testkit.env import child_env, make_env
 from testkit.fakeslack import FakeSlack
 from testkit.sweeps import checkins_in
@@ -200,9 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the results go as JSON")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # so `finally` drops the scratch databases
-    postgres_url = normalize_database_url(args.postgres_url)
-    machine = describe(postgres_url if "postgresql" in args.databases else None)
+    postgres_url, machine = prepare(args.postgres_url, args.databases)
     cap = default_cap()
     for line in machine:
         print(line)

@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -34,10 +32,10 @@ from sqlalchemy.exc import OperationalError
 
 from bench.databases import POSTGRES_DEFAULT, scratch_database
 from bench.history import RECRUITERS, TEAM, History
-from bench.machine import describe
+from bench.machine import load_average, prepare
 from bench.options import databases, sizes
 from models import Candidate, Checkin, MatchTerm, Recruiter, Rejection
-from models.db import make_engine, make_session_factory, normalize_database_url
+from models.db import make_engine, make_session_factory
 from models.imports import SAME_REJECTION
 from testkit.env import REPO, child_env, make_env
 from testkit.fakeslack import FakeSlack
@@ -235,12 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=POSTGRES_DEFAULT, help="a scratch schema is made and dropped here")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the results go as JSON")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # so `finally` drops the scratch databases
-    postgres_url = normalize_database_url(args.postgres_url)
-    machine = describe(postgres_url if "postgresql" in args.databases else None)
+    postgres_url, machine = prepare(args.postgres_url, args.databases)
     for line in machine:
         print(line)
-    load_before = ", ".join(f"{load:.2f}" for load in os.getloadavg())
+    load_before = load_average()
     print(f"Load average before: {load_before} (this machine's two cores are shared: more than 1 slows every figure)")
     print(
         f"Files: {', '.join(f'{size:,}' for size in args.sizes)} rows from bench/history.py, {len(RECRUITERS)} "
@@ -258,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     except OperationalError as error:
         print(f"Database unreachable or failing: {error.orig or error}", file=sys.stderr)
         return 1
-    load_after = ", ".join(f"{load:.2f}" for load in os.getloadavg())
+    load_after = load_average()
     print(f"Load average after: {load_after}")
     print()
     for r in runs:

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import sqlite3
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import text
 
-from models.db import make_engine
+from models.db import make_engine, normalize_database_url
+
+
+def prepare(postgres_url: str, databases: Sequence[str]) -> tuple[str, list[str]]:
+    """What a benchmark does before it starts: make a plain `kill` run its `finally` blocks too (they drop the
+    scratch databases and stop the servers it started), and describe the machine, PostgreSQL's version included when
+    it is among `databases`. Returns the normalised PostgreSQL URL and the description's lines."""
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))
+    url = normalize_database_url(postgres_url)
+    return url, describe(url if "postgresql" in databases else None)
+
+
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages: on two shared cores, above 2 means others were waiting."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def describe(postgres_url: str | None) -> list[str]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import signal
 import sys
 import tempfile
@@ -34,7 +33,7 @@ from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import NOW, RECRUITERS, ROLES, TEAM
 from bench.import_candidates import know_recruiters
 from bench.import_fill import FILL_CHOICES, ImportFiller
-from bench.machine import describe
+from bench.machine import describe, load_average
 from bench.options import databases, positive, sizes
 from bench.seed import Seeder
 from models import Base, MatchTerm, Role
@@ -144,11 +143,6 @@ def filler(fill: str, url: str) -> Iterator[Seeder | ImportFiller]:
     with FakeSlack() as fake, tempfile.TemporaryDirectory(prefix="keepwarm-fill-") as directory:
         know_recruiters(fake)
         yield ImportFiller(url, fake, Path(directory))
-
-
-def load_average() -> str:
-    """The machine's 1, 5 and 15 minute load averages: on two shared cores, above 2 means others were waiting."""
-    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def open_roles(url: str) -> list[int]:

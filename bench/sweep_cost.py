@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import signal
 import statistics
 import sys
 import tempfile
@@ -47,14 +46,13 @@ from bench.databases import KINDS, POSTGRES_DEFAULT, scratch_database
 from bench.history import NOW, RECRUITERS, SEED
 from bench.import_candidates import know_recruiters
 from bench.import_fill import FILL_CHOICES, ImportFiller
-from bench.machine import describe
-from bench.matching import load_average
+from bench.machine import load_average, prepare
 from bench.options import databases, positive, sizes
 from bench.seed import Seeder
 from bot.config import Settings, load_settings
 from jobs.reminders import SweepReport, eligible, run_reminders
 from models import Candidate, Checkin, CheckinStatus, ReminderSent
-from models.db import make_engine, make_session_factory, normalize_database_url
+from models.db import make_engine, make_session_factory
 from models.policy import Policy
 from models.working_hours import WorkingHours
 from testkit.fakeslack import FakeSlack
@@ -469,9 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         write(args.json, merged)
         print(f"Results: {args.json}")
         return 0
-    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))  # so `kill` drops the scratch databases
-    postgres_url = normalize_database_url(args.postgres_url)
-    machine = describe(postgres_url if "postgresql" in args.databases else None)
+    postgres_url, machine = prepare(args.postgres_url, args.databases)
     report: dict[str, Any] = {
         "machine": machine,
         "measured_at": NOW.isoformat(),
