@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from logging import Logger
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
@@ -32,6 +32,28 @@ def one_section(text: str) -> Message:
 def ack_ephemeral(ack: Ack, reply: Message) -> None:
     """Answer in the HTTP acknowledgement itself."""
     ack(**ephemeral(reply))
+
+
+class ClickedMessage(NamedTuple):
+    """The message a button was clicked in: its channel and ts (both None on the Home tab), blocks and text."""
+
+    channel: str | None
+    ts: str | None
+    blocks: list[dict[str, Any]]
+    text: str
+
+
+def clicked_message(body: dict[str, Any]) -> ClickedMessage:
+    """Where a click came from, so its handler can redraw the message. Slack puts the channel and ts in
+    `container`; `channel` and `message` hold them too."""
+    message = body.get("message") or {}
+    container = body.get("container") or {}
+    return ClickedMessage(
+        channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
+        ts=container.get("message_ts") or message.get("ts"),
+        blocks=list(message.get("blocks") or []),
+        text=str(message.get("text") or ""),
+    )
 
 
 def answer_click(respond: Respond, reply: Message, logger: Logger) -> None:

@@ -19,6 +19,7 @@ from bot.blocks.common import escape
 from bot.blocks.refusals import CHECKIN_NOT_FOUND, CHECKIN_UNAVAILABLE, checkin_refusal
 from bot.blocks.reminders import FALLBACK_CHECKIN, ButtonValue, build_outcome, replace_actions
 from bot.home import publish_home, publish_home_unavailable
+from bot.listeners.replies import clicked_message
 from bot.services import Services
 from models import Checkin
 from models.base import utcnow
@@ -40,16 +41,15 @@ class Clicked:
 
     @classmethod
     def from_body(cls, body: dict[str, Any], context: BoltContext) -> Clicked:
-        message = body.get("message") or {}
-        container = body.get("container") or {}
+        where = clicked_message(body)
         return cls(
             team_id=context.team_id,
             user_id=context.user_id,
             value=ButtonValue.decode(body["actions"][0].get("value", "")),
-            channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
-            message_ts=container.get("message_ts") or message.get("ts"),
-            blocks=list(message.get("blocks") or []),
-            text=str(message.get("text") or FALLBACK_CHECKIN),
+            channel=where.channel,
+            message_ts=where.ts,
+            blocks=where.blocks,
+            text=where.text or FALLBACK_CHECKIN,
             response_url=body.get("response_url"),
         )
 

@@ -27,7 +27,7 @@ from bot.blocks.ats_notices import (
 from bot.blocks.common import Block
 from bot.blocks.reminders import parse_id
 from bot.ids import notice_block_id
-from bot.listeners.replies import answer_click
+from bot.listeners.replies import answer_click, clicked_message
 from bot.services import Services
 from models.ats_decisions import RefusedNotice, decidable_notice, first_checkin
 from models.ats_notice import AtsNotice
@@ -49,16 +49,15 @@ class NoticeClick:
     @classmethod
     def from_body(cls, body: dict[str, Any], context: BoltContext) -> NoticeClick:
         action = body["actions"][0]
-        message = body.get("message") or {}
-        container = body.get("container") or {}
+        where = clicked_message(body)
         return cls(
             team_id=context.team_id,
             user_id=context.user_id,
             value=str(action.get("value") or (action.get("selected_option") or {}).get("value") or ""),
-            channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
-            message_ts=container.get("message_ts") or message.get("ts"),
-            blocks=list(message.get("blocks") or []),
-            text=str(message.get("text") or FALLBACK_NOTICE),
+            channel=where.channel,
+            message_ts=where.ts,
+            blocks=where.blocks,
+            text=where.text or FALLBACK_NOTICE,
         )
 
     @property

@@ -36,6 +36,7 @@ from bot.blocks.retention import (
 )
 from bot.home import publish_home
 from bot.listeners.actions.checkin_action import tell_url
+from bot.listeners.replies import clicked_message
 from bot.services import Services, services
 from models import Candidate
 from models.base import utcnow
@@ -58,16 +59,15 @@ class RetentionClick:
     @classmethod
     def from_body(cls, body: dict[str, Any], context: BoltContext) -> RetentionClick:
         action = body["actions"][0]
-        message = body.get("message") or {}
-        container = body.get("container") or {}
+        where = clicked_message(body)
         return cls(
             team_id=context.team_id,
             user_id=context.user_id,
             value=ConsentValue.decode(str(action.get("value", ""))),
             block_id=str(action.get("block_id", "")),
-            channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
-            message_ts=container.get("message_ts") or message.get("ts"),
-            blocks=list(message.get("blocks") or []),
+            channel=where.channel,
+            message_ts=where.ts,
+            blocks=where.blocks,
             response_url=body.get("response_url"),
         )
 
