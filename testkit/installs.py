@@ -7,10 +7,13 @@ import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime
 from html import unescape
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
+from jobs.reminders import run_reminders
+from jobs.workspaces import for_each_workspace
 from testkit.fakeslack import FakeSlack
 from testkit.running import RunningApp
 from testkit.slack_http import HttpReply
@@ -19,6 +22,8 @@ CLIENT_ID = "1234567890.0987654321"
 CLIENT_SECRET = "test-client-secret"
 OAUTH_ENV = {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET}
 STATE_COOKIE = "slack-app-oauth-state"
+# The multi-workspace tests' two workspaces: each one's admin (who installs the app) and recruiter.
+TEAMS = {"T0ONE": ("U0ONEADM", "U0ONEREC"), "T0TWO": ("U0TWOADM", "U0TWOREC")}
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -75,3 +80,26 @@ def install(fake: FakeSlack, app: RunningApp, team_id: str, user_id: str) -> Htt
     fake.install_as(team_id, user_id)
     begun = begin_install(app)
     return fetch(begun.redirect, cookie=begun.cookie)
+
+
+def install_teams(
+    fake: FakeSlack, app: RunningApp, *, tz: str = "Europe/Paris", rotation: bool = False, expires_in: int = 43200
+) -> None:
+    """Both TEAMS install the app, each by its admin, and each one's recruiter is a member (in `tz`)."""
+    register(fake, app, rotation=rotation, expires_in=expires_in)
+    for team, (admin, recruiter) in TEAMS.items():
+        assert install(fake, app, team, admin).status == 200
+        fake.set_user(recruiter, team=team, tz=tz)
+
+
+def sweep_workspaces(app: RunningApp, now: datetime) -> None:
+    """What the clock's sweep does for reminders, as of `now`: each installed workspace with its own token and
+    settings."""
+    for_each_workspace(
+        app.settings,
+        app.sessions,
+        lambda w: run_reminders(
+            sessions=app.sessions, client=w.client, settings=w.settings, now=now, team_id=w.team_id
+        ),
+        what="the test sweep",
+    )

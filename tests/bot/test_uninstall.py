@@ -14,21 +14,18 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import NOT_INSTALLED
-from jobs.reminders import run_reminders
-from jobs.workspaces import for_each_workspace
 from models import AtsDelivery, Base, Candidate, Workspace
 from models.base import utcnow
 from models.workspace import BOTS, INSTALLATIONS
 from testkit.ats import SECRETS_ENV, fixture, greenhouse_headers
 from testkit.data import MONDAY, reject
 from testkit.fakeslack import FakeSlack
-from testkit.installs import OAUTH_ENV, install, register
+from testkit.installs import OAUTH_ENV, TEAMS, install, install_teams, sweep_workspaces
 from testkit.processes import cli_env
 from testkit.running import RunningApp
 from testkit.slack_http import event_body, post, post_signed, slash_command_body
 
 DUE = MONDAY + timedelta(days=14)
-TEAMS = {"T0ONE": ("U0ONEADM", "U0ONEREC"), "T0TWO": ("U0TWOADM", "U0TWOREC")}
 
 
 @pytest.fixture
@@ -39,10 +36,8 @@ def app_env(app_env: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture
 def two(running: RunningApp, fake_slack: FakeSlack) -> RunningApp:
-    register(fake_slack, running)
-    for team, (admin, recruiter) in TEAMS.items():
-        assert install(fake_slack, running, team, admin).status == 200
-        fake_slack.set_user(recruiter, team=team, tz="Europe/Paris")
+    install_teams(fake_slack, running)
+    for team, (_, recruiter) in TEAMS.items():
         reject(running.sessions, f"Candidate of {team}", team=team, user=recruiter, email=f"c@{team.lower()}.io")
     return running
 
@@ -67,17 +62,6 @@ def wait_until_stopped(app: RunningApp, team_id: str) -> None:
                 return
         assert time.monotonic() < deadline, f"{team_id} was never marked uninstalled"
         time.sleep(0.05)
-
-
-def sweep(app: RunningApp) -> None:
-    for_each_workspace(
-        app.settings,
-        app.sessions,
-        lambda w: run_reminders(
-            sessions=app.sessions, client=w.client, settings=app.settings, now=DUE, team_id=w.team_id
-        ),
-        what="the test sweep",
-    )
 
 
 def rows_of(app: RunningApp, team_id: str) -> dict[str, int]:
@@ -117,7 +101,7 @@ def test_an_uninstall_stops_all_work_for_that_workspace_at_once(two: RunningApp,
         assert session.execute(select(BOTS.c.team_id)).scalars().all() == ["T0TWO"]
         assert session.get_one(Workspace, "T0ONE").uninstalled_at is not None
         assert session.get_one(Workspace, "T0TWO").uninstalled_at is None
-    sweep(two)
+    sweep_workspaces(two, DUE)
     assert fake_slack.messages("DU0ONEREC") == []  # no reminder after the event
     assert len(fake_slack.messages("DU0TWOREC")) == 1
     assert [c for c in fake_slack.calls[seen:] if c.team == "T0ONE"] == []
@@ -138,7 +122,7 @@ def test_a_revoked_bot_token_stops_the_workspace_too(two: RunningApp, fake_slack
     with two.sessions() as session:
         assert session.execute(select(INSTALLATIONS.c.team_id)).scalars().all() == ["T0TWO"]
         assert session.get_one(Workspace, "T0ONE").uninstalled_at is not None
-    sweep(two)
+    sweep_workspaces(two, DUE)
     assert fake_slack.messages("DU0ONEREC") == []
     assert len(fake_slack.messages("DU0TWOREC")) == 1
 
@@ -172,7 +156,7 @@ def test_a_reinstall_within_the_grace_period_keeps_the_data(
     with two.sessions() as session:
         names = session.scalars(select(Candidate.name).where(Candidate.team_id == "T0ONE")).all()
     assert names == ["Candidate of T0ONE"]
-    sweep(two)
+    sweep_workspaces(two, DUE)
     assert len(fake_slack.messages("DU0ONEREC")) == 1  # its work goes on with the new token
 
 

@@ -20,11 +20,9 @@ from testkit.ats import fixture, greenhouse_headers, lever_body
 from testkit.digests import NOW, open_role, texts
 from testkit.env import make_env
 from testkit.fakeslack import FakeSlack
-from testkit.installs import OAUTH_ENV, install, register
+from testkit.installs import OAUTH_ENV, TEAMS, install_teams
 from testkit.running import RunningApp, open_home, run
 from testkit.slack_http import home_click_payload, interactive_body, post, post_signed, view_submission_payload
-
-TEAMS = {"T0ONE": ("U0ONEADM", "U0ONEREC"), "T0TWO": ("U0TWOADM", "U0TWOREC")}
 
 
 @pytest.fixture
@@ -35,10 +33,7 @@ def app_env(app_env: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture
 def two(running: RunningApp, fake_slack: FakeSlack) -> RunningApp:
-    register(fake_slack, running)
-    for team, (admin, recruiter) in TEAMS.items():
-        assert install(fake_slack, running, team, admin).status == 200
-        fake_slack.set_user(recruiter, team=team, tz="Europe/Paris")
+    install_teams(fake_slack, running)
     return running
 
 

@@ -24,11 +24,11 @@ from models import Workspace
 from testkit.digests import DAY, HOUR, MINUTE, NOW, open_role, texts
 from testkit.env import make_env
 from testkit.fakeslack import FakeSlack
-from testkit.installs import OAUTH_ENV, install, register
+from testkit.installs import OAUTH_ENV, TEAMS, install_teams
 from testkit.processes import cli_env
 from testkit.running import RunningApp
 from testkit.sweeps import slack_client
-from tests.bot.test_workspace_settings import TEAMS, submit
+from tests.bot.test_workspace_settings import submit
 from tests.models.test_migration_0004 import migrate
 
 # NOW is a Monday, 09:00 UTC. T0ONE: Mondays 09:00 UTC; T0TWO: every day 23:30 in Tokyo, 14:30 UTC.
@@ -47,9 +47,8 @@ def app_env(app_env: dict[str, str]) -> dict[str, str]:
 @pytest.fixture
 def two(running: RunningApp, fake_slack: FakeSlack) -> RunningApp:
     """Both workspaces installed, each with its schedule saved in the modal and a role opened two days ago."""
-    register(fake_slack, running)
+    install_teams(fake_slack, running)
     for team, (admin, _) in TEAMS.items():
-        assert install(fake_slack, running, team, admin).status == 200
         assert submit(running, {"ADMIN_USER_IDS": admin, **SCHEDULES[team]}, admin, team) == {}
         open_role(running.sessions, f"First role of {team}", team=team)
     return running

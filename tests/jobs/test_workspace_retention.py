@@ -13,16 +13,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import ConfigError, load_settings
-from jobs.reminders import run_reminders
-from jobs.workspaces import for_each_workspace
 from models import Candidate, RetentionWarning
 from testkit.data import MONDAY, reject
 from testkit.env import make_env
 from testkit.fakeslack import FakeSlack
-from testkit.installs import OAUTH_ENV, install, register
+from testkit.installs import OAUTH_ENV, TEAMS, install_teams, sweep_workspaces
 from testkit.processes import cli_env
 from testkit.running import RunningApp
-from tests.bot.test_workspace_settings import TEAMS, saved, submit
+from tests.bot.test_workspace_settings import saved, submit
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 # Each workspace's own periods, in whole weeks so every date below is a Monday, 10:00 UTC (11:00 in Paris).
@@ -40,27 +38,13 @@ def app_env(app_env: dict[str, str]) -> dict[str, str]:
 def two(running: RunningApp, fake_slack: FakeSlack) -> dict[str, int]:
     """Both workspaces installed, each with its periods saved in the modal and one candidate rejected at MONDAY (a
     screen: no check-ins, so only retention writes to the recruiter); returns each workspace's candidate id."""
-    register(fake_slack, running)
+    install_teams(fake_slack, running)
     made = {}
     for (team, (admin, recruiter)), periods in zip(TEAMS.items(), (ONE, TWO), strict=True):
-        assert install(fake_slack, running, team, admin).status == 200
-        fake_slack.set_user(recruiter, team=team, tz="Europe/Paris")
         assert submit(running, {"ADMIN_USER_IDS": admin, **periods}, admin, team) == {}
         assert saved(running, team)[1] == periods
         made[team] = reject(running.sessions, f"Candidate of {team}", stage="screen", team=team, user=recruiter)
     return {team: rejected.candidate_id for team, rejected in made.items()}
-
-
-def sweep(app: RunningApp, now: datetime) -> None:
-    """The clock's sweep of reminders, as of `now`: each workspace with its token and its effective settings."""
-    for_each_workspace(
-        app.settings,
-        app.sessions,
-        lambda w: run_reminders(
-            sessions=app.sessions, client=w.client, settings=w.settings, now=now, team_id=w.team_id
-        ),
-        what="the test sweep",
-    )
 
 
 def erased(app: RunningApp) -> dict[str, bool]:
@@ -83,32 +67,32 @@ def warnings(app: RunningApp) -> set[tuple[str, int, datetime, bool]]:
 
 
 def test_each_workspace_erases_with_its_own_period(running: RunningApp, two: dict[str, int]) -> None:
-    sweep(running, MONDAY + 98 * DAY - HOUR)
+    sweep_workspaces(running, MONDAY + 98 * DAY - HOUR)
     assert erased(running) == {"T0ONE": False, "T0TWO": False}
-    sweep(running, MONDAY + 98 * DAY)  # the same age in both: T0ONE's 98 days are up, T0TWO's 196 are not
+    sweep_workspaces(running, MONDAY + 98 * DAY)  # the same age in both: T0ONE's 98 days are up, T0TWO's 196 are not
     assert erased(running) == {"T0ONE": True, "T0TWO": False}
-    sweep(running, MONDAY + 196 * DAY)
+    sweep_workspaces(running, MONDAY + 196 * DAY)
     assert erased(running) == {"T0ONE": True, "T0TWO": True}
 
 
 def test_each_workspace_warns_with_its_own_lead_time_and_keeps_the_others_warnings(
     running: RunningApp, two: dict[str, int], fake_slack: FakeSlack
 ) -> None:
-    sweep(running, MONDAY + 91 * DAY - HOUR)  # T0ONE's erasure is just over 7 days away: no warning yet
+    sweep_workspaces(running, MONDAY + 91 * DAY - HOUR)  # T0ONE's erasure is just over 7 days away: no warning yet
     assert warnings(running) == set()
 
     # 21:00 in Paris: planned, not sent before working hours; T0TWO's sweep, which runs after T0ONE's, keeps it.
-    sweep(running, MONDAY + 91 * DAY + 10 * HOUR)
+    sweep_workspaces(running, MONDAY + 91 * DAY + 10 * HOUR)
     assert warnings(running) == {("T0ONE", two["T0ONE"], MONDAY + 98 * DAY, False)}
 
-    sweep(running, MONDAY + 92 * DAY)  # Tuesday, 11:00 in Paris: it goes out in T0ONE's recruiter's DM
+    sweep_workspaces(running, MONDAY + 92 * DAY)  # Tuesday, 11:00 in Paris: it goes out in T0ONE's recruiter's DM
     assert warnings(running) == {("T0ONE", two["T0ONE"], MONDAY + 98 * DAY, True)}
     assert "Candidate of T0ONE" in str(fake_slack.messages("DU0ONEREC"))
     assert fake_slack.messages("DU0TWOREC") == []
 
-    sweep(running, MONDAY + 182 * DAY - HOUR)
+    sweep_workspaces(running, MONDAY + 182 * DAY - HOUR)
     assert {w[0] for w in warnings(running)} == {"T0ONE"}
-    sweep(running, MONDAY + 182 * DAY)  # T0TWO warns 14 days ahead of its 196
+    sweep_workspaces(running, MONDAY + 182 * DAY)  # T0TWO warns 14 days ahead of its 196
     assert ("T0TWO", two["T0TWO"], MONDAY + 196 * DAY, True) in warnings(running)
     assert "Candidate of T0TWO" in str(fake_slack.messages("DU0TWOREC"))
 

@@ -14,21 +14,18 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
 from bot.metrics import Metrics
-from jobs.reminders import run_reminders
 from jobs.schedule import add_jobs
-from jobs.workspaces import for_each_workspace
 from models import Candidate
 from models.base import utcnow
 from models.workspace import INSTALLATIONS, OAUTH_STATES
 from testkit.data import MONDAY, reject
 from testkit.fakeslack import Call, FakeSlack
-from testkit.installs import OAUTH_ENV, begin_install, install, register
+from testkit.installs import OAUTH_ENV, TEAMS, begin_install, install_teams, register, sweep_workspaces
 from testkit.processes import cli_env
 from testkit.running import RunningApp, run
 from testkit.sweeps import DAY, slack_client
 
 DUE = MONDAY + timedelta(days=14)  # a Monday, 10:00 UTC: 11:00 in Paris
-TEAMS = {"T0ONE": ("U0ONEADM", "U0ONEREC"), "T0TWO": ("U0TWOADM", "U0TWOREC")}
 
 
 @pytest.fixture
@@ -38,23 +35,9 @@ def app_env(app_env: dict[str, str]) -> dict[str, str]:
 
 
 def install_both(fake: FakeSlack, app: RunningApp, *, rotation: bool = False, expires_in: int = 43200) -> None:
-    register(fake, app, rotation=rotation, expires_in=expires_in)
-    for team, (admin, recruiter) in TEAMS.items():
-        assert install(fake, app, team, admin).status == 200
-        fake.set_user(recruiter, team=team, tz="Europe/Paris")
+    install_teams(fake, app, rotation=rotation, expires_in=expires_in)
+    for team, (_, recruiter) in TEAMS.items():
         reject(app.sessions, f"Candidate of {team}", team=team, user=recruiter)
-
-
-def sweep(app: RunningApp) -> None:
-    """What the clock's sweep does for reminders, as of DUE."""
-    for_each_workspace(
-        app.settings,
-        app.sessions,
-        lambda w: run_reminders(
-            sessions=app.sessions, client=w.client, settings=app.settings, now=DUE, team_id=w.team_id
-        ),
-        what="the test sweep",
-    )
 
 
 def tokens(app: RunningApp) -> dict[str, str]:
@@ -69,7 +52,7 @@ def bearer(call: Call) -> str:
 
 def test_each_workspaces_reminders_go_with_its_own_token(running: RunningApp, fake_slack: FakeSlack) -> None:
     install_both(fake_slack, running)
-    sweep(running)
+    sweep_workspaces(running, DUE)
     posts = fake_slack.calls_to("chat.postMessage")
     assert sorted((c.params["channel"], c.team, bearer(c)) for c in posts) == [
         ("U0ONEREC", "T0ONE", tokens(running)["T0ONE"]),
@@ -82,7 +65,7 @@ def test_each_workspaces_reminders_go_with_its_own_token(running: RunningApp, fa
 def test_a_workspace_whose_token_fails_does_not_stop_the_others(running: RunningApp, fake_slack: FakeSlack) -> None:
     install_both(fake_slack, running)
     fake_slack.oauth.revoke_team("T0ONE")
-    sweep(running)
+    sweep_workspaces(running, DUE)
     assert fake_slack.messages("DU0ONEREC") == []
     assert len(fake_slack.messages("DU0TWOREC")) == 1
 
@@ -93,7 +76,7 @@ def test_the_clock_refreshes_an_expiring_token_before_using_it(running: RunningA
     assert all(token.startswith("xoxe.xoxb-") for token in before.values())
     fake_slack.oauth.expire("T0ONE", in_seconds=0)  # the old token no longer works at all
 
-    sweep(running)
+    sweep_workspaces(running, DUE)
 
     refreshes = [c for c in fake_slack.calls_to("oauth.v2.access") if c.params.get("grant_type") == "refresh_token"]
     assert len(refreshes) == 2
@@ -176,10 +159,7 @@ class TestMetricsPerWorkspace:
     def test_the_clocks_messages_are_counted_under_each_workspace(
         self, running: RunningApp, fake_slack: FakeSlack
     ) -> None:
-        register(fake_slack, running)
-        for team, (admin, recruiter) in TEAMS.items():
-            assert install(fake_slack, running, team, admin).status == 200
-            fake_slack.set_user(recruiter, team=team, tz="UTC")
+        install_teams(fake_slack, running, tz="UTC")
         for name in ("Ann", "Bea"):
             reject(running.sessions, f"{name} of T0ONE", team="T0ONE", user="U0ONEREC", at=utcnow() - 30 * DAY)
         reject(running.sessions, "Cai of T0TWO", team="T0TWO", user="U0TWOREC", at=utcnow() - 30 * DAY)
