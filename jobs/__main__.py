@@ -55,21 +55,20 @@ from models.installs import delete_abandoned_states
 
 def instant(raw: str) -> datetime:
     """An ISO-8601 instant; one without a zone is taken as UTC."""
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        message = f"not an ISO-8601 date and time: {raw!r} (e.g. 2026-12-07T09:30:00+01:00)"
-        raise argparse.ArgumentTypeError(message) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return _iso(raw, "date and time", "2026-12-07T09:30:00+01:00")
 
 
 def since(raw: str) -> datetime:
     """A date (from its start, UTC) or an ISO-8601 instant; one without a zone is taken as UTC."""
+    return _iso(raw, "date", "2026-12-01, or 2026-12-01T09:30:00+01:00")
+
+
+def _iso(raw: str, what: str, example: str) -> datetime:
+    """What datetime.fromisoformat reads (a date alone is its midnight), in UTC unless it names its zone."""
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        message = f"not an ISO-8601 date: {raw!r} (e.g. 2026-12-01, or 2026-12-01T09:30:00+01:00)"
-        raise argparse.ArgumentTypeError(message) from None
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 {what}: {raw!r} (e.g. {example})") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
