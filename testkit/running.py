@@ -26,7 +26,7 @@ from jobs.role_alerts import deliver_role_alerts
 from models import Candidate, Recruiter, Rejection
 from models.base import utcnow
 from models.db import make_session_factory
-from testkit.slack_http import event_body, post_signed, slash_command_body
+from testkit.slack_http import event_body, interactive_body, post_signed, slash_command_body
 
 
 @dataclass
@@ -95,6 +95,13 @@ def run(
         assert payload["response_type"] == "ephemeral"
         assert payload["text"]
     return payload
+
+
+def submit_view(app: RunningApp, payload: dict[str, Any]) -> dict[str, Any]:
+    """Post a view_submission payload as Slack would; the acknowledgement's JSON (errors, a new view), or {}."""
+    reply = post_signed(app.events_url, interactive_body(payload))
+    assert reply.status == 200, reply.body
+    return reply.json() if reply.body else {}
 
 
 def open_home(app: RunningApp, user_id: str = "U0REC", tab: str = "home", team_id: str = "T0TEST") -> None:

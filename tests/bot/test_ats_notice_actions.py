@@ -30,7 +30,7 @@ from testkit.ats import SECRETS_ENV, fixture_body, greenhouse_headers
 from testkit.data import MONDAY, REC, apply_ats, ats_rejected
 from testkit.database import snapshot
 from testkit.fakeslack import FakeSlack
-from testkit.running import RunningApp
+from testkit.running import RunningApp, submit_view
 from testkit.slack_http import (
     as_slack_sends,
     block_actions_payload,
@@ -168,9 +168,7 @@ def submit(app: RunningApp, view: dict[str, Any], *, user: str = REC, **changes:
         private_metadata=view["private_metadata"],
         user_id=user,
     )
-    reply = post_signed(app.events_url, interactive_body(payload))
-    assert reply.status == 200, reply.body
-    return reply.json() if reply.body else {}
+    return submit_view(app, payload)
 
 
 def notice(app: RunningApp, notice_id: int) -> AtsNotice | None:

@@ -32,7 +32,7 @@ from models import Checkin, RetentionWarning, Touchpoint
 from testkit.data import reject
 from testkit.database import row_counts
 from testkit.fakeslack import Call, FakeSlack, Reply
-from testkit.running import RunningApp, open_home
+from testkit.running import RunningApp, open_home, submit_view
 from testkit.slack_http import (
     as_slack_sends,
     block_actions_payload,
@@ -162,9 +162,7 @@ def submit_stop(app: RunningApp, metadata: str, reason: str | None, *, user: str
         private_metadata=metadata,
         user_id=user,
     )
-    reply = post_signed(app.events_url, interactive_body(payload))
-    assert reply.status == 200, reply.body
-    return reply.json() if reply.body else {}
+    return submit_view(app, payload)
 
 
 def row(app: RunningApp, checkin_id: int) -> Checkin:

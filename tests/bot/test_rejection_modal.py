@@ -10,8 +10,8 @@ import pytest
 
 from testkit.database import row_counts
 from testkit.fakeslack import FakeSlack, Reply
-from testkit.running import RunningApp, candidates, fresh_recruiter, rejections, transactions_begun
-from testkit.slack_http import interactive_body, post_signed, view_submission_payload
+from testkit.running import RunningApp, candidates, fresh_recruiter, rejections, submit_view, transactions_begun
+from testkit.slack_http import view_submission_payload
 
 
 def state(**fields: str | None) -> dict[str, dict[str, dict[str, Any]]]:
@@ -45,9 +45,7 @@ def submit(app: RunningApp, values: dict[str, Any], metadata: str = "", user_id:
     payload = view_submission_payload(
         callback_id="rejection_modal", values=values, private_metadata=metadata, user_id=user_id
     )
-    reply = post_signed(app.events_url, interactive_body(payload))
-    assert reply.status == 200, reply.body
-    return reply.json() if reply.body else {}
+    return submit_view(app, payload)
 
 
 def test_a_valid_form_is_saved_and_confirmed_through_the_commands_response_url(

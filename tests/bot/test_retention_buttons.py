@@ -22,7 +22,7 @@ from models import AuditEntry, Candidate
 from testkit.data import reject
 from testkit.database import row_counts
 from testkit.fakeslack import FakeSlack
-from testkit.running import RunningApp
+from testkit.running import RunningApp, submit_view
 from testkit.slack_http import (
     as_slack_sends,
     block_actions_payload,
@@ -127,9 +127,7 @@ def submit_consent(app: RunningApp, metadata: str, how: str | None, *, user: str
         private_metadata=metadata,
         user_id=user,
     )
-    reply = post_signed(app.events_url, interactive_body(payload))
-    assert reply.status == 200, reply.body
-    return reply.json() if reply.body else {}
+    return submit_view(app, payload)
 
 
 def candidate(app: RunningApp, candidate_id: int) -> Candidate:

@@ -18,7 +18,7 @@ from models import Candidate, Checkin, Recruiter, Role, RoleAlert, RoleStatus
 from models.roles import Finalist
 from testkit.database import row_counts
 from testkit.fakeslack import FakeSlack, Reply
-from testkit.running import RunningApp, run
+from testkit.running import RunningApp, run, submit_view
 from testkit.slack_http import everything, interactive_body, post_signed, view_submission_payload
 from testkit.sweeps import slack_client
 
@@ -250,9 +250,7 @@ def form_values(**fields: str | None) -> dict[str, dict[str, dict[str, Any]]]:
 
 def submit(app: RunningApp, values: dict[str, Any], metadata: str = "", user_id: str = "U0REC") -> dict[str, Any]:
     payload = view_submission_payload(callback_id=ROLE_MODAL, values=values, private_metadata=metadata, user_id=user_id)
-    reply = post_signed(app.events_url, interactive_body(payload))
-    assert reply.status == 200, reply.body
-    return reply.json() if reply.body else {}
+    return submit_view(app, payload)
 
 
 def test_role_alone_opens_the_form_that_answers_where_the_command_was_typed(

@@ -21,7 +21,7 @@ from testkit.digests import NOW, open_role, texts
 from testkit.env import make_env
 from testkit.fakeslack import FakeSlack
 from testkit.installs import OAUTH_ENV, TEAMS, install_teams
-from testkit.running import RunningApp, open_home, run
+from testkit.running import RunningApp, open_home, run, submit_view
 from testkit.slack_http import home_click_payload, interactive_body, post, post_signed, view_submission_payload
 
 
@@ -55,9 +55,7 @@ def click_settings(app: RunningApp, view: dict[str, Any], user_id: str, team_id:
 def submit(app: RunningApp, values: dict[str, str], user_id: str, team_id: str) -> dict[str, Any]:
     state = {name: {FIELD_ACTION: {"type": "plain_text_input", "value": value}} for name, value in values.items()}
     payload = view_submission_payload(callback_id=SETTINGS_MODAL, values=state, user_id=user_id, team_id=team_id)
-    reply = post_signed(app.events_url, interactive_body(payload))
-    assert reply.status == 200, reply.body
-    return reply.json() if reply.body else {}
+    return submit_view(app, payload)
 
 
 def saved(app: RunningApp, team_id: str) -> tuple[frozenset[str], dict[str, str]]:
