@@ -390,7 +390,8 @@ def test_list_shows_a_recruiter_only_their_own_and_list_all_only_to_admins(
     admin.check(secrets=TEAM_B_SECRETS)
 
 
-@pytest.mark.parametrize(
+# Candidates a user may not erase or export, each with the strings that must not reach them.
+NOT_THEIRS = pytest.mark.parametrize(
     ("user", "email", "secrets"),
     [
         (REC, "bella@beta.io", TEAM_B_SECRETS),
@@ -401,14 +402,24 @@ def test_list_shows_a_recruiter_only_their_own_and_list_all_only_to_admins(
     ],
     ids=["team B's, by a recruiter", "team B's, by an admin", "a teammate's", "team B's in capitals", "a mailto link"],
 )
+
+
+def refused_alike(watch: Watch, verb: str, email: str, user: str) -> str:
+    """`/rejected <verb> <email>` must read exactly like the answer for an address nobody has ("not yours" reads like
+    "no such person"); returns the address as the answer shows it."""
+    answer = command(watch, "/rejected", f"{verb} {email}", user=user)
+    unknown = command(watch, "/rejected", f"{verb} nobody@nowhere.io", user=user)
+    shown = email.lower().split("|")[-1].rstrip(">").removeprefix("<mailto:")
+    assert answer == unknown.replace("nobody@nowhere.io", shown)
+    return shown
+
+
+@NOT_THEIRS
 def test_forget_erases_nobody_outside_what_the_user_may_erase_and_says_so_alike(
     running: RunningApp, fake_slack: FakeSlack, world: World, user: str, email: str, secrets: tuple[str, ...]
 ) -> None:
     watch = Watch(running, fake_slack)
-    answer = command(watch, "/rejected", f"forget {email}", user=user)
-    unknown = command(watch, "/rejected", "forget nobody@nowhere.io", user=user)
-    shown = email.lower().split("|")[-1].rstrip(">").removeprefix("<mailto:")
-    assert answer == unknown.replace("nobody@nowhere.io", shown)  # "not yours" reads exactly like "no such person"
+    shown = refused_alike(watch, "forget", email, user)
     watch.check(secrets=tuple(s for s in secrets if s != shown))
 
 
@@ -421,25 +432,12 @@ def test_an_admin_erases_a_teammates_candidate(running: RunningApp, fake_slack: 
         assert [(c.team_id, c.name, c.email) for c in erased] == [(TEAM_A, ERASED_NAME, None)]
 
 
-@pytest.mark.parametrize(
-    ("user", "email", "secrets"),
-    [
-        (REC, "bella@beta.io", TEAM_B_SECRETS),
-        (ADMIN, "bella@beta.io", TEAM_B_SECRETS),
-        (REC, "otto@alpha.io", PEER_SECRETS),
-        (REC, "BELLA@BETA.IO", TEAM_B_SECRETS),
-        (REC, "<mailto:otto@alpha.io|otto@alpha.io>", PEER_SECRETS),
-    ],
-    ids=["team B's, by a recruiter", "team B's, by an admin", "a teammate's", "team B's in capitals", "a mailto link"],
-)
+@NOT_THEIRS
 def test_export_sends_nobody_outside_what_the_user_may_export_and_says_so_alike(
     running: RunningApp, fake_slack: FakeSlack, world: World, user: str, email: str, secrets: tuple[str, ...]
 ) -> None:
     watch = Watch(running, fake_slack)
-    answer = command(watch, "/rejected", f"export {email}", user=user)
-    unknown = command(watch, "/rejected", "export nobody@nowhere.io", user=user)
-    shown = email.lower().split("|")[-1].rstrip(">").removeprefix("<mailto:")
-    assert answer == unknown.replace("nobody@nowhere.io", shown)  # "not yours" reads exactly like "no such person"
+    shown = refused_alike(watch, "export", email, user)
     time.sleep(0.3)  # an upload would run on the export thread after the answer
     watch.check(secrets=tuple(s for s in secrets if s != shown))  # no file, and no audit entry either
 
