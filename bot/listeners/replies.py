@@ -64,15 +64,22 @@ def answer_click(respond: Respond, reply: Message, logger: Logger) -> None:
         logger.exception("could not answer a button click")
 
 
+def form_metadata(private_metadata: str | None) -> dict[str, Any]:
+    """What Keepwarm kept in a form's private_metadata when it opened it (a JSON object), or {} when there is none
+    or it is not one: forms opened elsewhere, or a forged submission, get nothing to act on."""
+    try:
+        kept = json.loads(private_metadata or "{}")
+    except ValueError:
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
 def answer_form(
     client: WebClient, *, user_id: str, private_metadata: str, reply: Message, what: str, logger: Logger
 ) -> None:
     """Answer a submitted form where its command was typed (the response_url kept in the form's private_metadata),
     or by DM when that is no longer possible. `what` names the answer in logs."""
-    try:
-        response_url = json.loads(private_metadata).get("response_url") if private_metadata else None
-    except (ValueError, AttributeError):
-        response_url = None
+    response_url = form_metadata(private_metadata).get("response_url")
     if response_url:
         try:
             sent = WebhookClient(response_url).send(**ephemeral(reply))

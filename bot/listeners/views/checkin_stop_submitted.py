@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from logging import Logger
 from typing import Any
@@ -16,6 +15,7 @@ from bot.blocks.checkin_modals import STOP_REASON_MISSING, STOP_REASONS
 from bot.blocks.reminders import ButtonValue, outcome_stopped
 from bot.ids import FIELD_ACTION, STOP_REASON_BLOCK
 from bot.listeners.actions.checkin_action import Clicked, apply_checkin_action
+from bot.listeners.replies import form_metadata
 from bot.services import services
 from models import Checkin, StopReason
 from models.checkins import stop
@@ -30,10 +30,7 @@ def handle_checkin_stop_submitted(
         ack(response_action="errors", errors={STOP_REASON_BLOCK: STOP_REASON_MISSING})
         return
     ack()
-    try:
-        where = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        where = {}
+    where = form_metadata(view.get("private_metadata"))
     channel, ts = where.get("channel"), where.get("ts")
     blocks, text = current_message(client, channel, ts, logger)
     clicked = Clicked(

@@ -3,7 +3,6 @@ was (the warning's buttons become what was done; under a check-in, She agreed go
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from logging import Logger
 from typing import Any
@@ -24,6 +23,7 @@ from bot.blocks.retention import (
 from bot.home import publish_home
 from bot.ids import CONSENT_HOW_BLOCK, FIELD_ACTION
 from bot.listeners.actions.retention_buttons import RetentionClick, act, update_message
+from bot.listeners.replies import form_metadata
 from bot.listeners.views.checkin_stop_submitted import current_message
 from bot.services import services
 from models import Candidate
@@ -43,12 +43,7 @@ def handle_consent_submitted(
         return
     ack()
     svc = services(context)
-    try:
-        where = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        where = {}
-    if not isinstance(where, dict):
-        where = {}
+    where = form_metadata(view.get("private_metadata"))
     channel, ts = where.get("channel"), where.get("ts")
     blocks, text = current_message(client, channel, ts, logger)
     click = RetentionClick(

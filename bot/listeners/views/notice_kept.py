@@ -7,7 +7,6 @@ may have been decided while the form was open (a second form, Not this one, or w
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import partial
 from logging import Logger
@@ -22,6 +21,7 @@ from bot.blocks.rejection_modal import REJECTION_FORM_ACCESS_UNKNOWN, REJECTION_
 from bot.blocks.rejections import build_confirmation
 from bot.blocks.reminders import parse_id
 from bot.listeners.actions.notice_action import Shown, show_in_dm, shown
+from bot.listeners.replies import form_metadata
 from bot.listeners.views.forms import Form, submit_form
 from bot.rejection_input import FIELDS, validate_rejection
 from bot.services import Services
@@ -61,10 +61,7 @@ def keep_from_form(*, svc: Services, team_id: str, user_id: str, entry: Rejectio
 
 
 def handle_notice_kept(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
-    try:
-        notice = json.loads(view.get("private_metadata") or "{}").get("notice")
-    except (ValueError, AttributeError):
-        notice = None
+    notice = form_metadata(view.get("private_metadata")).get("notice")
     form = Form(
         fields=FIELDS,
         validate=validate_rejection,
