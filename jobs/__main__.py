@@ -123,6 +123,8 @@ def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     if args.command == "run" and args.job in ("ats-inbox", "departures") and args.dry_run:
         parser().error(f"run {args.job} has no --dry-run")
+    if args.command == "run" and args.job == "uninstalls" and args.team is not None:
+        parser().error("run uninstalls has no --team")
     load_dotenv(find_dotenv(usecwd=True), override=False)
     try:
         settings = load_settings(os.environ, serving=False)
@@ -142,10 +144,8 @@ def main(argv: list[str]) -> int:
         add_jobs(scheduler, settings=settings, sessions=sessions, client=client, metrics=metrics)
         scheduler.start()
         return 0
-    if args.command == "run" and args.team is not None and (args.job == "uninstalls" or not settings.multi_workspace):
-        parser().error(
-            "run uninstalls has no --team" if settings.multi_workspace else "--team is for multi-workspace installs"
-        )
+    if args.command == "run" and args.team is not None and not settings.multi_workspace:
+        parser().error("--team is for multi-workspace installs")
     teams: list[str] | None = None  # the workspaces a multi-workspace run serves: None for all of them
     if settings.multi_workspace and (args.command in ("import-candidates", "import-roles", "run")):
         try:

@@ -146,9 +146,9 @@ def test_the_clock_checks_every_minute_and_posts_a_digest_whose_time_came(
 def test_the_one_off_digest_runs_for_the_workspace_named_with_team_or_for_every_one(
     two: RunningApp, fake_slack: FakeSlack, database_url: str, tmp_path: Path
 ) -> None:
-    def run_digest(*options: str, oauth: bool = True) -> subprocess.CompletedProcess[str]:
+    def run_digest(*options: str, oauth: bool = True, job: str = "digest") -> subprocess.CompletedProcess[str]:
         env = {**cli_env(database_url, fake_slack), **(OAUTH_ENV if oauth else {})}
-        argv = [sys.executable, "-m", "jobs", "run", "digest", "--now", NOW.isoformat(), *options]
+        argv = [sys.executable, "-m", "jobs", "run", job, "--now", NOW.isoformat(), *options]
         return subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
 
     one = run_digest("--team", "T0TWO")
@@ -163,6 +163,8 @@ def test_the_one_off_digest_runs_for_the_workspace_named_with_team_or_for_every_
     )
     single = run_digest("--team", "T0ONE", oauth=False)
     assert single.returncode == 2 and "--team is for multi-workspace installs" in single.stderr
+    uninstalls = run_digest("--team", "T0ONE", job="uninstalls")  # erasing after uninstalls serves no one workspace
+    assert uninstalls.returncode == 2 and "run uninstalls has no --team" in uninstalls.stderr
     assert len(posted(fake_slack)) == 1
 
     every = run_digest()
