@@ -146,28 +146,28 @@ def test_the_clock_checks_every_minute_and_posts_a_digest_whose_time_came(
 def test_the_one_off_digest_runs_for_the_workspace_named_with_team_or_for_every_one(
     two: RunningApp, fake_slack: FakeSlack, database_url: str, tmp_path: Path
 ) -> None:
-    def run_digest(*options: str, oauth: bool = True, job: str = "digest") -> subprocess.CompletedProcess[str]:
+    def one_off(*options: str, oauth: bool = True, job: str = "digest") -> subprocess.CompletedProcess[str]:
         env = {**cli_env(database_url, fake_slack), **(OAUTH_ENV if oauth else {})}
         argv = [sys.executable, "-m", "jobs", "run", job, "--now", NOW.isoformat(), *options]
         return subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
 
-    one = run_digest("--team", "T0TWO")
+    one = one_off("--team", "T0TWO")
     assert one.returncode == 0, one.stderr
     assert [(channel, team) for channel, team, _ in posted(fake_slack)] == [("C0TWO", "T0TWO")]
     assert one.stdout.splitlines()[-1].startswith("T0TWO: ")
 
-    stranger = run_digest("--team", "T0NONE")
+    stranger = one_off("--team", "T0NONE")
     assert (stranger.returncode, stranger.stderr.splitlines()[-1]) == (
         1,
         "keepwarm: workspace T0NONE has not installed Keepwarm, or its token could not be had",
     )
-    single = run_digest("--team", "T0ONE", oauth=False)
+    single = one_off("--team", "T0ONE", oauth=False)
     assert single.returncode == 2 and "--team is for multi-workspace installs" in single.stderr
-    uninstalls = run_digest("--team", "T0ONE", job="uninstalls")  # erasing after uninstalls serves no one workspace
+    uninstalls = one_off("--team", "T0ONE", job="uninstalls")  # erasing after uninstalls serves no one workspace
     assert uninstalls.returncode == 2 and "run uninstalls has no --team" in uninstalls.stderr
     assert len(posted(fake_slack)) == 1
 
-    every = run_digest()
+    every = one_off()
     assert every.returncode == 0, every.stderr
     assert [(channel, team) for channel, team, _ in posted(fake_slack)[1:]] == [("C0ONE", "T0ONE")]
     summaries = sorted(line.split(":")[0] for line in every.stdout.splitlines() if line.startswith("T0"))
